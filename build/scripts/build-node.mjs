@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Bundles the Node-side entry points (CLI, Electron main and preload, workers) into dist/ with
+// esbuild. Runs on `npm ci`/`npm install` (prepare) so `npx helloscope` works on a fresh clone.
+import { chmodSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const entries = [
+  // [entry, outfile, format, extra options]
+  ['electron/cli/main.ts', 'dist/cli/helloscope.mjs', 'esm', { banner: { js: "#!/usr/bin/env node\nimport { createRequire as __hsCreateRequire } from 'node:module'; const require = __hsCreateRequire(import.meta.url);" } }],
+];
+const optional = (p) => existsSync(join(root, p));
+
+await Promise.all(entries.filter(([entry]) => optional(entry)).map(([entry, outfile, format, extra]) => build({
+  entryPoints: [join(root, entry)],
+  outfile: join(root, outfile),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format,
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
+  external: ['electron'],
+  ...extra,
+})));
+chmodSync(join(root, 'dist/cli/helloscope.mjs'), 0o755);

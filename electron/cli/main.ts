@@ -1,0 +1,42 @@
+// The `helloscope` command: the same core and services as the desktop app, for headless use.
+import { installNodeHashes } from '../node/native-hashes.js';
+import { CliError } from './cli-error.js';
+import { HELLO_USAGE, helloCommand } from './commands/hello.js';
+
+type Command = (argv: readonly string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  hello: { run: helloCommand, usage: HELLO_USAGE },
+};
+
+const USAGE = `usage: helloscope <command> [options]
+
+commands:
+${Object.values(COMMANDS).map((c) => '  ' + c.usage.split('\n')[0]).join('\n')}
+
+Run helloscope <command> --help for details.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) throw new CliError(`unknown command ${JSON.stringify(name)}\n${USAGE}`, 2);
+  return cmd.run(rest);
+}
+
+installNodeHashes();
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof CliError) {
+      process.stderr.write(`helloscope: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+    } else {
+      process.stderr.write(`helloscope: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);
