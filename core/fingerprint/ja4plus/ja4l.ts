@@ -1,0 +1,139 @@
+// JA4L / JA4LS: light-distance (latency) fingerprints of a TCP or QUIC conversation.
+// JA4+ method by FoxIO, licensed under the FoxIO License 1.1 (non-commercial use only);
+// see ./LICENSE-NOTICE.md and LICENSE. Written by Helloscope from the specification; no FoxIO code.
+import { TCP_ACK, TCP_SYN, type PacketMeta, type TcpSegment, type UdpDatagram } from '../../capture/packet.js';
+
+/**
+ * The record keys:
+ * - `ja4l_c` / `ja4l_s`: `latency_ttl`, as FoxIO's `ja4` command-line tool (Rust) prints them.
+ * - `ja4l` / `ja4ls`: the three-part form of the JA4L slide and FoxIO's Wireshark plugin,
+ *   `latency_ttl_applicationLatency` (TCP only, when the application exchange was seen).
+ * Latencies are one-way estimates in whole microseconds (half a round trip, truncated).
+ */
+export interface Ja4lResult {
+  ja4l_c?: string;
+  ja4l_s?: string;
+  ja4l?: string;
+  ja4ls?: string;
+}
+
+const half = (a: number, b: number): number => Math.max(0, Math.floor((b - a) / 2));
+
+/**
+ * TCP: A = client SYN, B = server SYN-ACK, C = the client's next ACK (the handshake's third
+ * packet). `ja4l_c = (C-B)/2 _ client TTL`, `ja4l_s = (B-A)/2 _ server TTL`. The application part:
+ * D = first client payload, E = first server payload after D, F = first client payload after E;
+ * client `(F-E)/2`, server `(E-D)/2`.
+ */
+export class Ja4lTcpTracker {
+  private a?: PacketMeta;
+  private b?: PacketMeta;
+  private c?: PacketMeta;
+  private d?: number;
+  private e?: number;
+  private f?: number;
+
+  push(seg: TcpSegment, fromClient: boolean): void {
+    const syn = (seg.flags & TCP_SYN) !== 0, ack = (seg.flags & TCP_ACK) !== 0;
+    if (fromClient) {
+      // The first SYN; a retransmitted SYN (before any SYN-ACK) does not move A.
+      if (syn && !ack) this.a ??= seg;
+      else if (this.b && !this.c && ack && !syn) this.c = seg;
+      if (this.c && seg.payload.length > 0) {
+        if (this.d === undefined) this.d = seg.timestampUs;
+        else if (this.e !== undefined && this.f === undefined) this.f = seg.timestampUs;
+      }
+    } else {
+      if (syn && ack) {
+        if (this.a && !this.b) this.b = seg;
+      } else if (this.d !== undefined && this.e === undefined && seg.payload.length > 0) this.e = seg.timestampUs;
+    }
+  }
+
+  result(): Ja4lResult {
+    const out: Ja4lResult = {};
+    const { a, b, c } = this;
+    if (!a || !b || !c) return out;
+    out.ja4l_c = `${half(b.timestampUs, c.timestampUs)}_${c.ttl}`;
+    out.ja4l_s = `${half(a.timestampUs, b.timestampUs)}_${b.ttl}`;
+    if (this.d !== undefined && this.e !== undefined && this.f !== undefined) {
+      out.ja4l = `${out.ja4l_c}_${half(this.e, this.f)}`;
+      out.ja4ls = `${out.ja4l_s}_${half(this.d, this.e)}`;
+    }
+    return out;
+  }
+}
+
+/** Long-header packet types in a datagram, for QUIC v1 and v2 (the type bits differ). */
+function longTypes(p: Uint8Array): { initial: boolean; handshake: boolean } {
+  const r = { initial: false, handshake: false };
+  if (p.length < 5 || (p[0]! & 0x80) === 0) return r;
+  const version = ((p[1]! << 24) >>> 0) + ((p[2]! << 16) | (p[3]! << 8) | p[4]!);
+  const bits = (p[0]! >> 4) & 3;
+  const v2 = version === 0x6b3343cf;
+  // Coalesced packets: look at the first one and any later long header we can walk to cheaply.
+  if (bits === (v2 ? 1 : 0)) r.initial = true;
+  if (bits === (v2 ? 3 : 2)) r.handshake = true;
+  if (r.initial) r.handshake = containsHandshakeAfterInitial(p, v2);
+  return r;
+}
+
+function varint(b: Uint8Array, at: number): [number, number] | undefined {
+  if (at >= b.length) return undefined;
+  const n = 1 << (b[at]! >> 6);
+  if (at + n > b.length) return undefined;
+  let v = b[at]! & 0x3f;
+  for (let i = 1; i < n; i++) v = v * 256 + b[at + i]!;
+  return [v, n];
+}
+
+function containsHandshakeAfterInitial(p: Uint8Array, v2: boolean): boolean {
+  let at = 0;
+  for (let guard = 0; guard < 8 && at + 7 <= p.length && (p[at]! & 0x80); guard++) {
+    const bits = (p[at]! >> 4) & 3;
+    if (bits === (v2 ? 3 : 2)) return true;
+    let q = at + 5;
+    q += 1 + p[q]!;
+    if (q >= p.length) return false;
+    q += 1 + p[q]!;
+    if (bits === (v2 ? 1 : 0)) {
+      const t = varint(p, q);
+      if (!t) return false;
+      q += t[1] + t[0];
+    }
+    const len = varint(p, q);
+    if (!len) return false;
+    at = q + len[1] + len[0];
+  }
+  return false;
+}
+
+/**
+ * QUIC, as FoxIO's tool defines it: A = first client Initial, B = first server Initial,
+ * C = the last server Handshake packet before D, D = the client's first Handshake packet.
+ * `ja4l_s = (B-A)/2 _ server TTL`, `ja4l_c = (D-C)/2 _ client TTL`.
+ */
+export class Ja4lQuicTracker {
+  private a?: PacketMeta;
+  private b?: PacketMeta;
+  private c?: PacketMeta;
+  private d?: PacketMeta;
+
+  push(dgram: UdpDatagram, fromClient: boolean): void {
+    const t = longTypes(dgram.payload);
+    if (fromClient) {
+      if (t.initial) this.a ??= dgram;
+      if (t.handshake && this.c && !this.d) this.d = dgram;
+    } else {
+      if (t.initial && this.a) this.b ??= dgram;
+      if (t.handshake && this.b && !this.d) this.c = dgram;
+    }
+  }
+
+  result(): Ja4lResult {
+    const out: Ja4lResult = {};
+    if (this.a && this.b) out.ja4l_s = `${half(this.a.timestampUs, this.b.timestampUs)}_${this.b.ttl}`;
+    if (this.c && this.d) out.ja4l_c = `${half(this.c.timestampUs, this.d.timestampUs)}_${this.d.ttl}`;
+    return out;
+  }
+}
