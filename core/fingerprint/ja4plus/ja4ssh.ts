@@ -1,0 +1,93 @@
+// JA4SSH: SSH traffic fingerprint per window of packets (interactive vs file transfer, reverse shells).
+// JA4+ method by FoxIO, licensed under the FoxIO License 1.1 (non-commercial use only);
+// see ./LICENSE-NOTICE.md and LICENSE. Written by Helloscope from the specification; no FoxIO code.
+import { TCP_ACK, type TcpSegment } from '../../capture/packet.js';
+
+export interface SshBanner {
+  /** The identification line without CR LF (`SSH-2.0-OpenSSH_8.7`). */
+  line: string;
+  protoVersion: string;
+  softwareVersion: string;
+  comments?: string;
+}
+
+/** The SSH identification string (RFC 4253 section 4.2) at the start of a payload, if there is one. */
+export function parseSshBanner(payload: Uint8Array): SshBanner | undefined {
+  if (payload.length < 8 || payload[0] !== 0x53 || payload[1] !== 0x53 || payload[2] !== 0x48 || payload[3] !== 0x2d) return undefined;
+  let end = 4;
+  while (end < payload.length && end < 255 && payload[end] !== 0x0a && payload[end] !== 0x0d) end++;
+  const line = String.fromCharCode(...payload.subarray(0, end));
+  const m = /^SSH-([^-\s]+)-(\S+)(?: (.*))?$/.exec(line);
+  if (!m) return undefined;
+  return { line, protoVersion: m[1]!, softwareVersion: m[2]!, ...(m[3] !== undefined ? { comments: m[3] } : {}) };
+}
+
+/** Whether a TCP payload starts with an SSH identification string. */
+export const looksLikeSsh = (payload: Uint8Array): boolean => parseSshBanner(payload) !== undefined;
+
+/** The most frequent value; ties go to the smallest. 0 when there are none. */
+function mode(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  let best = 0, bestCount = 0;
+  for (const v of values) {
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (c > bestCount || (c === bestCount && v < best)) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+/**
+ * `c<mode client payload length>s<mode server length>_c<client packets>s<server packets>_c<client bare ACKs>s<server bare ACKs>`
+ * for each window of `sampleSize` packets carrying TCP payload; a bare ACK (flags exactly ACK, no
+ * payload) seen during a window counts in it. The last, partial window is emitted by `finish()`.
+ */
+export class Ja4sshTracker {
+  private client: number[] = [];
+  private server: number[] = [];
+  private clientAcks = 0;
+  private serverAcks = 0;
+  private readonly out: string[] = [];
+  /** The identification strings, once seen. */
+  clientBanner?: SshBanner;
+  serverBanner?: SshBanner;
+
+  constructor(private readonly sampleSize = 200) {}
+
+  push(seg: TcpSegment, fromClient: boolean): void {
+    const len = seg.payload.length;
+    if (len === 0) {
+      if ((seg.flags & 0x1ff) === TCP_ACK) {
+        if (fromClient) this.clientAcks++;
+        else this.serverAcks++;
+      }
+      return;
+    }
+    if (fromClient) {
+      this.clientBanner ??= parseSshBanner(seg.payload);
+      this.client.push(len);
+    } else {
+      this.serverBanner ??= parseSshBanner(seg.payload);
+      this.server.push(len);
+    }
+    if (this.client.length + this.server.length >= this.sampleSize) this.flush();
+  }
+
+  private flush(): void {
+    if (this.client.length + this.server.length === 0 && this.clientAcks + this.serverAcks === 0) return;
+    this.out.push(`c${mode(this.client)}s${mode(this.server)}_c${this.client.length}s${this.server.length}_c${this.clientAcks}s${this.serverAcks}`);
+    this.client = [];
+    this.server = [];
+    this.clientAcks = 0;
+    this.serverAcks = 0;
+  }
+
+  /** Every window's fingerprint, including the last partial one. */
+  finish(): string[] {
+    this.flush();
+    return [...this.out];
+  }
+}

@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { TCP_ACK, TCP_PSH, TCP_SYN, type TcpSegment } from '../../../../core/capture/packet.js';
+import { Ja4sshTracker, parseSshBanner } from '../../../../core/fingerprint/ja4plus/ja4ssh.js';
+import { foxioPcap, foxioPcaps, rustExpected } from '../../../helpers/foxio-expected.js';
+import { readPackets } from '../../../helpers/read-pcap.js';
+
+function run(file: string): { src: string; srcPort: number; dst: string; dstPort: number; ja4ssh: string[]; t: Ja4sshTracker }[] {
+  const convs = new Map<string, { src: string; srcPort: number; dst: string; dstPort: number; t: Ja4sshTracker; client: string }>();
+  for (const p of readPackets(foxioPcap(file))) {
+    if (p.kind !== 'tcp') continue;
+    const key = [`${p.src}|${p.srcPort}`, `${p.dst}|${p.dstPort}`].sort().join('|');
+    let e = convs.get(key);
+    if (!e) {
+      // The client: the SYN sender, or (mid-stream captures) the side not on port 22.
+      const syn = (p.flags & TCP_SYN) !== 0 && !(p.flags & TCP_ACK);
+      const clientIsSrc = syn || (p.dstPort === 22 || (p.srcPort !== 22 && p.srcPort > p.dstPort));
+      e = clientIsSrc ? { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, t: new Ja4sshTracker(), client: `${p.src}|${p.srcPort}` }
+        : { src: p.dst, srcPort: p.dstPort, dst: p.src, dstPort: p.srcPort, t: new Ja4sshTracker(), client: `${p.dst}|${p.dstPort}` };
+      convs.set(key, e);
+    }
+    e.t.push(p, `${p.src}|${p.srcPort}` === e.client);
+  }
+  return [...convs.values()].filter((e) => e.t.clientBanner || e.t.serverBanner).map((e) => ({ ...e, ja4ssh: e.t.finish() }));
+}
+
+const seg = (len: number, flags = len ? TCP_ACK | TCP_PSH : TCP_ACK): TcpSegment => ({ frame: 1, timestampUs: 0, ipVersion: 4, ttl: 64, src: 'a', dst: 'b', fileOffset: 0, srcPort: 1, dstPort: 22, seq: 0, ack: 0, flags, window: 0, options: new Uint8Array(), payload: new Uint8Array(len) });
+
+describe('JA4SSH', () => {
+  it('windows of N payload packets, modes with ties to the smallest, bare ACKs only when flags are exactly ACK', () => {
+    const t = new Ja4sshTracker(6);
+    for (const [len, c] of [[36, true], [36, false], [52, true], [52, true], [36, true], [100, false]] as const) t.push(seg(len), c);
+    t.push(seg(0), true);
+    t.push(seg(0, TCP_ACK | TCP_PSH), false); // not bare: PSH set
+    t.push(seg(0), false);
+    t.push(seg(64), true);
+    expect(t.finish()).toEqual(['c36s36_c4s2_c0s0', 'c64s0_c1s0_c1s1']);
+  });
+
+  it('reads identification strings', () => {
+    expect(parseSshBanner(new TextEncoder().encode('SSH-2.0-OpenSSH_8.7 Debian-1\r\n'))).toEqual({ line: 'SSH-2.0-OpenSSH_8.7 Debian-1', protoVersion: '2.0', softwareVersion: 'OpenSSH_8.7', comments: 'Debian-1' });
+    expect(parseSshBanner(new TextEncoder().encode('SSH-1.99-OpenSSH_3.1p1\n'))?.protoVersion).toBe('1.99');
+    expect(parseSshBanner(new TextEncoder().encode('GET / HTTP/1.1\r\n'))).toBeUndefined();
+  });
+
+  const files = foxioPcaps().filter((f) => rustExpected(f).some((r) => Array.isArray(r.ja4ssh) && (r.ja4ssh as unknown[]).length));
+  it('covers the FoxIO SSH captures', () => expect(files.length).toBeGreaterThanOrEqual(6));
+
+  /** Payload segments per direction that tshark does not label SSH (FoxIO's tools, which read tshark's output, skip them). */
+  const notSsh = (file: string): { client: number; server: number } => {
+    const r = spawnSync('tshark', ['-n', '-r', foxioPcap(file), '-Y', 'tcp.len>0 && !ssh', '-T', 'fields', '-e', 'tcp.srcport'], { encoding: 'utf8' });
+    const ports = r.stdout.split('\n').filter(Boolean).map(Number);
+    return { client: ports.filter((p) => p !== 22).length, server: ports.filter((p) => p === 22).length };
+  };
+  const TSHARK_LABELLING = new Set(['ssh2-malformed.pcap', 'ssh2-moloch-crash.pcap', 'sshv1.pcap', 'v6.pcap']);
+
+  it.each(files)('%s: windows agree with the Rust tool', (file) => {
+    const got = run(file);
+    let compared = 0;
+    for (const want of rustExpected(file)) {
+      const w = want.ja4ssh as string[] | undefined;
+      if (!w?.length) continue;
+      const g = got.find((c) => c.src === want.src && c.srcPort === want.src_port && c.dst === want.dst && c.dstPort === want.dst_port);
+      if (!g) continue;
+      compared++;
+      if (!TSHARK_LABELLING.has(file)) {
+        expect(g.ja4ssh, `${want.src}:${want.src_port}`).toEqual(w);
+        continue;
+      }
+      // Helloscope counts every payload segment of an SSH conversation; Rust only those tshark
+      // dissects as SSH (docs/conformance.md). The packet counts differ by exactly those segments
+      // and the bare-ACK counts agree.
+      const skip = notSsh(file);
+      const counts = (v: string): number[] => v.split('_').slice(1).flatMap((p) => /^c(\d+)s(\d+)$/.exec(p)!.slice(1).map(Number));
+      expect(g.ja4ssh).toHaveLength(1);
+      const [cp, sp, ca, sa] = counts(g.ja4ssh[0]!);
+      expect([cp, sp, ca, sa]).toEqual([counts(w[0]!)[0]! + skip.client, counts(w[0]!)[1]! + skip.server, counts(w[0]!)[2], counts(w[0]!)[3]]);
+      expect(skip.client + skip.server).toBeGreaterThan(0);
+    }
+    if (!['gre-erspan-vxlan.pcap', 'tcpdump-geneve.pcap'].includes(file)) expect(compared).toBeGreaterThan(0);
+  });
+});
