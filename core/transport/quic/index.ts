@@ -4,3 +4,4 @@ export { deriveInitialKeys, hkdfExpandLabel, type InitialKeys, type PacketKeys }
 export { quicVersionInfo, QUIC_V1, QUIC_V2, type QuicVersionInfo } from './versions.js';
 export { readInitialFrames, type CryptoFrame, type InitialFrames } from './frames.js';
 export { CryptoStream, type CryptoPiece, type CryptoMessage } from './crypto-stream.js';
+export { QuicConversation, type QuicConversationResult } from './quic-conversation.js';

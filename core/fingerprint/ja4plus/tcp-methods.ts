@@ -1,0 +1,54 @@
+// The TCP-level JA4+ methods of one conversation together (JA4T, JA4TS, JA4L/JA4LS, JA4SSH), so
+// the capture engine pushes each segment once and reads the results when the conversation ends.
+// JA4+ methods by FoxIO, licensed under the FoxIO License 1.1 (non-commercial use only);
+// see ./LICENSE-NOTICE.md and LICENSE. Written by Helloscope from the specification; no FoxIO code.
+import { TCP_ACK, TCP_SYN, type TcpSegment } from '../../capture/packet.js';
+import { Ja4lTcpTracker, type Ja4lResult } from './ja4l.js';
+import { Ja4sshTracker, parseSshBanner, type SshBanner } from './ja4ssh.js';
+import { computeJa4t, computeJa4ts } from './ja4t.js';
+
+export interface TcpMethodsResult extends Ja4lResult {
+  ja4t?: string;
+  ja4ts?: string;
+  /** Windows of JA4SSH, when either side sent an SSH identification string. */
+  ja4ssh: string[];
+  ssh?: { client?: SshBanner; server?: SshBanner };
+}
+
+export class TcpJa4Plus {
+  private ja4t?: string;
+  private ja4ts?: string;
+  private readonly latency = new Ja4lTcpTracker();
+  private readonly ssh: Ja4sshTracker;
+  private sshSeen = false;
+  private payloads = 0;
+
+  constructor(sshSampleSize = 200) {
+    this.ssh = new Ja4sshTracker(sshSampleSize);
+  }
+
+  push(seg: TcpSegment, fromClient: boolean): void {
+    const syn = (seg.flags & TCP_SYN) !== 0, ack = (seg.flags & TCP_ACK) !== 0;
+    // The first SYN and first SYN-ACK (retransmissions keep the first values).
+    if (syn && !ack && fromClient) this.ja4t ??= computeJa4t(seg).ja4t;
+    if (syn && ack && !fromClient) this.ja4ts ??= computeJa4ts(seg).ja4ts;
+    this.latency.push(seg, fromClient);
+    // SSH announces itself in the first payload of either side; look at the first few only.
+    if (!this.sshSeen && seg.payload.length > 0 && this.payloads++ < 4 && parseSshBanner(seg.payload)) this.sshSeen = true;
+    this.ssh.push(seg, fromClient);
+  }
+
+  /** True once an SSH identification string was seen. */
+  get isSsh(): boolean {
+    return this.sshSeen;
+  }
+
+  result(): TcpMethodsResult {
+    const l = this.latency.result();
+    const out: TcpMethodsResult = { ...l, ja4ssh: this.sshSeen ? this.ssh.finish() : [] };
+    if (this.ja4t) out.ja4t = this.ja4t;
+    if (this.ja4ts) out.ja4ts = this.ja4ts;
+    if (this.sshSeen) out.ssh = { ...(this.ssh.clientBanner ? { client: this.ssh.clientBanner } : {}), ...(this.ssh.serverBanner ? { server: this.ssh.serverBanner } : {}) };
+    return out;
+  }
+}
