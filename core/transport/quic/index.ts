@@ -5,3 +5,4 @@ export { quicVersionInfo, QUIC_V1, QUIC_V2, type QuicVersionInfo } from './versi
 export { readInitialFrames, type CryptoFrame, type InitialFrames } from './frames.js';
 export { CryptoStream, type CryptoPiece, type CryptoMessage } from './crypto-stream.js';
 export { QuicConversation, type QuicConversationResult } from './quic-conversation.js';
+export { dissectQuicDatagram, type QuicDissection } from './dissect.js';
