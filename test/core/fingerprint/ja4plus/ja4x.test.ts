@@ -116,3 +116,24 @@ describe('JA4X', () => {
     }
   });
 });
+
+describe('certificate dissection', () => {
+  it('every DER element has a byte range inside the certificate; parts are named', async () => {
+    const { dissectCertificate } = await import('../../../../core/x509/index.js');
+    const { checkFieldInvariants } = await import('../../../../core/dissect/validate.js');
+    const { findField } = await import('../../../../core/dissect/field.js');
+    let n = 0;
+    for (const ders of tsharkCertificates('browsers-x509.pcapng').values()) {
+      for (const der of ders) {
+        const d = dissectCertificate(der);
+        expect(d.problems).toEqual([]);
+        expect(checkFieldInvariants(d.fields, d.sources)).toEqual([]);
+        const c = parseCertificate(der);
+        expect(findField(d.fields, 'x509.subject')).toMatchObject({ start: c.ranges.subject![0], length: c.ranges.subject![1] });
+        expect(findField(d.fields, 'x509.extensions')).toBeDefined();
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(5);
+  });
+});
