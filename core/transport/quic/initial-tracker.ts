@@ -16,6 +16,11 @@ export interface QuicHello {
   frame: number;
 }
 
+// RFC 8446 section 4.1.3: SHA-256("HelloRetryRequest") as the ServerHello random.
+const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+/** A ServerHello message (4-byte header, 2-byte version, then the random) that is a HelloRetryRequest. */
+const isHelloRetryRequest = (m: Uint8Array): boolean => m.length >= 38 && hex(m.subarray(6, 38)) === HRR_RANDOM;
+
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** Bounds work on hostile input: a real Initial flight is a handful of packets. */
@@ -96,9 +101,14 @@ export class QuicInitialTracker {
     return this.client.messages().filter((m) => m.type === 1).map(({ bytes, pieces, frame }) => ({ bytes, pieces, frame }));
   }
 
-  /** The ServerHello from the server's Initial CRYPTO stream, once complete. */
+  /**
+   * The ServerHello from the server's Initial CRYPTO stream, once complete. After a
+   * HelloRetryRequest (a ServerHello with the RFC 8446 special random) the real ServerHello that
+   * follows is preferred; the HelloRetryRequest is returned only when nothing else came.
+   */
   serverHello(): QuicHello | null {
-    const m = this.server.messages().find((x) => x.type === 2);
+    const all = this.server.messages().filter((x) => x.type === 2);
+    const m = all.find((x) => !isHelloRetryRequest(x.bytes)) ?? all[0];
     return m ? { bytes: m.bytes, pieces: m.pieces, frame: m.frame } : null;
   }
 

@@ -167,6 +167,19 @@ describe('CRYPTO reassembly across packets and datagrams', () => {
     expect(t.clientHellos()).toHaveLength(2);
   });
 
+  it('prefers the ServerHello after a HelloRetryRequest', () => {
+    const t = new QuicInitialTracker();
+    t.push(protect(dcid, 0, crypto(0, hello), true), meta(1), true);
+    const hrrRandom = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+    const hrr = Buffer.concat([Buffer.from([2, 0, 0, 40, 3, 3]), hrrRandom, Buffer.from([0, 0x13, 0x01, 0, 0, 0])]);
+    const sh = Buffer.from(v1.server_payload!.subarray(9));
+    t.push(protect(dcid, 0, crypto(0, hrr), false), meta(2), false);
+    expect(t.serverHello()!.bytes[6]).toBe(0xcf); // only the HRR so far
+    t.push(protect(dcid, 1, crypto(hrr.length, sh), false), meta(3), false);
+    expect(t.problems).toEqual([]);
+    expect(Buffer.from(t.serverHello()!.bytes).equals(sh)).toBe(true);
+  });
+
   it('CryptoStream: earlier data wins on overlaps and gaps stop the contiguous prefix', () => {
     const s = new CryptoStream();
     s.add(0, Uint8Array.from([1, 2, 3]), 1, 10);
