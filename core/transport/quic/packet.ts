@@ -64,6 +64,7 @@ export function parseLongHeader(d: Uint8Array, start: number): LongHeader | stri
   if (dl > 20 || p + dl > d.length) return `destination connection ID length ${dl} invalid at offset ${p - 1}`;
   const dcid = d.subarray(p, p + dl);
   p += dl;
+  if (p >= d.length) return `source connection ID length cut off at offset ${p}`;
   const sl = d[p++]!;
   if (sl > 20 || p + sl > d.length) return `source connection ID length ${sl} invalid at offset ${p - 1}`;
   const scid = d.subarray(p, p + sl);
