@@ -14,6 +14,8 @@ export interface HelloRecord extends ClientHelloFingerprints {
   frame: number;
   tls_server_name: string | null;
   alpn: string[];
+  /** The known client this hello matches (knowledge base), when one does. */
+  client?: { label: string; confidence: number; exact: boolean };
   /** The reassembled handshake records (TCP) or CRYPTO stream (QUIC) holding this hello. */
   captured?: CapturedBytes;
 }

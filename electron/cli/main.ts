@@ -2,11 +2,13 @@
 import { installNodeHashes } from '../node/native-hashes.js';
 import { CliError } from './cli-error.js';
 import { HELLO_USAGE, helloCommand } from './commands/hello.js';
+import { READ_USAGE, readCommand } from './commands/read.js';
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   hello: { run: helloCommand, usage: HELLO_USAGE },
+  read: { run: readCommand, usage: READ_USAGE },
 };
 
 const USAGE = `usage: helloscope <command> [options]

@@ -1,0 +1,477 @@
+// The capture engine: file bytes in (any chunk sizes), one ConnectionRecord out per TCP or UDP
+// conversation, with every fingerprint the core knows. Pure TS: the CLI, a worker thread and
+// the desktop app run this same code.
+import type { Problem } from '../dissect/field.js';
+import { fingerprintClientHello, fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
+import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
+import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
+import type { ClientHello } from '../tls/model.js';
+import { parseTls } from '../tls/parse-tls.js';
+import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
+import { QuicConversation } from '../transport/quic/quic-conversation.js';
+import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
+import { decodeFrame } from './decode.js';
+import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
+import type { ConversationPlugin } from './plugin.js';
+import { TcpDirectionStream } from './tcp-stream.js';
+
+export { CaptureFormatError, type CaptureWarning } from './file-reader.js';
+
+export interface CaptureAnalyzerOptions {
+  /** Named in warnings. */
+  fileName?: string;
+  plugins?: ConversationPlugin[];
+  /** Keep the bytes of hellos (CapturedBytes) on the records, for byte-level views. */
+  keepBytes?: boolean;
+  onConnection: (r: ConnectionRecord) => void;
+  onWarning?: (w: CaptureWarning) => void;
+  /** Payload bytes kept per TCP direction for the TLS handshake (default 64 KiB). */
+  tlsBytes?: number;
+  /** A conversation with no packet for this long (capture time, µs) is finished (default 5 min). */
+  idleTimeoutUs?: number;
+  /** Warnings of one kind reported individually before they are only counted (default 20). */
+  warningsPerCode?: number;
+}
+
+type UdpKind = 'quic' | 'dtls' | 'other';
+
+interface Conversation {
+  stream: number;
+  transport: 'tcp' | 'udp';
+  /** Client address/port. */
+  ca: string; cp: number;
+  sa: string; sp: number;
+  first: number; last: number;
+  packets: number; bytes: number;
+  sawSyn: boolean;
+  finC: boolean; finS: boolean; rst: boolean;
+  closedAt: number;
+  done: boolean;
+  // TCP
+  c2s?: TcpDirectionStream; s2c?: TcpDirectionStream;
+  ja4plus?: TcpJa4Plus;
+  isn?: number;
+  // UDP
+  udpKind?: UdpKind;
+  quic?: QuicConversation;
+  dtls?: { c: Chunks; s: Chunks };
+  record: ConnectionRecord;
+}
+
+interface Chunks { parts: Uint8Array[]; pieces: CapturedBytes['pieces']; size: number }
+
+const SWEEP_EVERY = 4096;
+/** Closed conversations are finished this long after their FIN/RST, so late ACKs still count. */
+const LINGER_US = 2_000_000;
+/** Finished conversations stay known this long, so stray late packets do not open a new one. */
+const TOMBSTONE_US = 60_000_000;
+const MAX_OPEN = 200_000;
+const UDP_KEEP = 64 * 1024;
+
+const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
+
+export class CaptureAnalyzer {
+  private readonly reader: CaptureFileReader;
+  private readonly convs = new Map<string, Conversation>();
+  private tcpStreams = 0;
+  private udpStreams = 0;
+  private now = 0;
+  private sinceSweep = 0;
+  private readonly secrets: string[] = [];
+  private readonly warnCounts = new Map<string, number>();
+  readonly warnings: CaptureWarning[] = [];
+  private readonly plugins: ConversationPlugin[];
+  private readonly tlsBytes: number;
+  private readonly idle: number;
+  private readonly perCode: number;
+  private ended = false;
+  /** Where the current frame's data sits in the reader's buffer and in the file (payload offsets). */
+  private frameBase = 0;
+  private frameOffset = 0;
+
+  constructor(private readonly opts: CaptureAnalyzerOptions) {
+    this.plugins = opts.plugins ?? [];
+    this.tlsBytes = opts.tlsBytes ?? 64 * 1024;
+    this.idle = opts.idleTimeoutUs ?? 300_000_000;
+    this.perCode = opts.warningsPerCode ?? 20;
+    const sink = {
+      tcp: (s: TcpSegment) => this.onTcp(s),
+      udp: (d: UdpDatagram) => this.onUdp(d),
+      note: (code: string, message: string, offset: number) => this.warn({ code, message, offset }),
+    };
+    this.reader = new CaptureFileReader({
+      onPacket: (p) => {
+        if (p.timestampUs > this.now) this.now = p.timestampUs;
+        this.frameBase = p.data.byteOffset;
+        this.frameOffset = p.fileOffset;
+        decodeFrame(p, sink);
+        if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(false);
+      },
+      onWarning: (w) => this.warn(w),
+      onSecrets: (text) => { this.secrets.push(text); },
+    }, opts.fileName);
+  }
+
+  get bytesConsumed(): number {
+    return this.reader.bytesConsumed;
+  }
+
+  get format(): 'pcap' | 'pcapng' | undefined {
+    return this.reader.format;
+  }
+
+  /** NSS key log text found in pcapng Decryption Secrets Blocks. */
+  get embeddedSecrets(): readonly string[] {
+    return this.secrets;
+  }
+
+  /** Feed the next bytes of the file. Throws CaptureFormatError when the file is not a capture. */
+  push(chunk: Uint8Array): void {
+    this.reader.push(chunk);
+  }
+
+  /** End of input: finishes every open conversation. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.reader.end();
+    this.sweep(true);
+    for (const [code, n] of this.warnCounts) {
+      if (n > this.perCode) {
+        const w: CaptureWarning = { code, message: `${n - this.perCode} more warnings of kind ${code} not shown`, offset: this.reader.bytesConsumed, ...(this.opts.fileName ? { file: this.opts.fileName } : {}) };
+        this.warnings.push(w);
+        this.opts.onWarning?.(w);
+      }
+    }
+  }
+
+  private warn(w: CaptureWarning): void {
+    const n = (this.warnCounts.get(w.code) ?? 0) + 1;
+    this.warnCounts.set(w.code, n);
+    if (n > this.perCode) return;
+    const full: CaptureWarning = { ...w, ...(this.opts.fileName && !w.file ? { file: this.opts.fileName } : {}) };
+    this.warnings.push(full);
+    this.opts.onWarning?.(full);
+  }
+
+  // ---- conversations ----
+
+  private newConversation(transport: 'tcp' | 'udp', ca: string, cp: number, sa: string, sp: number, ts: number): Conversation {
+    const stream = transport === 'tcp' ? this.tcpStreams++ : this.udpStreams++;
+    const record: ConnectionRecord = {
+      stream, transport, protocol: 'other', src: ca, dst: sa, src_port: cp, dst_port: sp,
+      first_seen_us: ts, last_seen_us: ts, packets: 0, bytes: 0, hellos: [], tls_certs: [], http: [], ja4ssh: [], problems: [],
+    };
+    const c: Conversation = { stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
+    if (transport === 'tcp') {
+      let keep = this.tlsBytes;
+      for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(record));
+      c.c2s = new TcpDirectionStream(keep);
+      c.s2c = new TcpDirectionStream(keep);
+      c.ja4plus = new TcpJa4Plus();
+    }
+    return c;
+  }
+
+  private onTcp(s: TcpSegment): void {
+    const fwd = s.src < s.dst || (s.src === s.dst && s.srcPort <= s.dstPort);
+    const key = fwd ? `t${s.src}|${s.srcPort}|${s.dst}|${s.dstPort}` : `t${s.dst}|${s.dstPort}|${s.src}|${s.srcPort}`;
+    const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
+    let c = this.convs.get(key);
+    if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
+      // A new connection reusing the same addresses and ports.
+      if (!c.done) this.finish(c);
+      c = undefined;
+    }
+    if (c?.done) return;
+    if (!c) {
+      // Who is the client: the SYN sender; the receiver of a SYN-ACK; else the side not on a
+      // well-known port (corrected later by the TLS ClientHello direction).
+      let clientIsSrc = true;
+      if (syn) clientIsSrc = !ack;
+      else if (s.srcPort < 1024 && s.dstPort >= 1024) clientIsSrc = false;
+      c = clientIsSrc ? this.newConversation('tcp', s.src, s.srcPort, s.dst, s.dstPort, s.timestampUs) : this.newConversation('tcp', s.dst, s.dstPort, s.src, s.srcPort, s.timestampUs);
+      this.convs.set(key, c);
+    }
+    const fromClient = s.src === c.ca && s.srcPort === c.cp;
+    c.packets++;
+    c.bytes += s.payload.length;
+    if (s.timestampUs > c.last) c.last = s.timestampUs;
+    if (syn) {
+      c.sawSyn = true;
+      if (fromClient && !ack) c.isn ??= s.seq;
+      (fromClient ? c.c2s! : c.s2c!).setStart((s.seq + 1) >>> 0);
+    }
+    c.ja4plus!.push(s, fromClient);
+    if (s.payload.length) (fromClient ? c.c2s! : c.s2c!).push(s.seq, s.payload, s.frame, this.frameOffset + (s.payload.byteOffset - this.frameBase), s.timestampUs);
+    if (s.flags & TCP_RST) { c.rst = true; c.closedAt ||= s.timestampUs || 1; }
+    if (s.flags & TCP_FIN) {
+      if (fromClient) c.finC = true; else c.finS = true;
+      if (c.finC && c.finS) c.closedAt ||= s.timestampUs || 1;
+    }
+  }
+
+  private onUdp(d: UdpDatagram): void {
+    const fwd = d.src < d.dst || (d.src === d.dst && d.srcPort <= d.dstPort);
+    const key = fwd ? `u${d.src}|${d.srcPort}|${d.dst}|${d.dstPort}` : `u${d.dst}|${d.dstPort}|${d.src}|${d.srcPort}`;
+    let c = this.convs.get(key);
+    if (c?.done) return;
+    if (!c) {
+      const clientIsSrc = !(d.srcPort < 1024 && d.dstPort >= 1024);
+      c = clientIsSrc ? this.newConversation('udp', d.src, d.srcPort, d.dst, d.dstPort, d.timestampUs) : this.newConversation('udp', d.dst, d.dstPort, d.src, d.srcPort, d.timestampUs);
+      this.convs.set(key, c);
+    }
+    const fromClient = d.src === c.ca && d.srcPort === c.cp;
+    c.packets++;
+    c.bytes += d.payload.length;
+    if (d.timestampUs > c.last) c.last = d.timestampUs;
+    const p = d.payload;
+    if (c.udpKind === undefined && p.length) {
+      if (looksLikeQuicLongHeader(p)) c.udpKind = 'quic';
+      else if (p.length >= 13 && p[0]! >= 20 && p[0]! <= 23 && p[1] === 0xfe) c.udpKind = 'dtls';
+      else c.udpKind = 'other';
+    }
+    if (c.udpKind === 'quic') {
+      c.quic ??= new QuicConversation();
+      c.quic.push(d, fromClient);
+    } else if (c.udpKind === 'dtls') {
+      c.dtls ??= { c: { parts: [], pieces: [], size: 0 }, s: { parts: [], pieces: [], size: 0 } };
+      const ch = fromClient ? c.dtls.c : c.dtls.s;
+      if (ch.size < UDP_KEEP && p.length) {
+        ch.pieces.push({ at: ch.size, length: p.length, frame: d.frame, fileOffset: this.frameOffset + (p.byteOffset - this.frameBase) });
+        ch.parts.push(p.slice());
+        ch.size += p.length;
+      }
+    }
+  }
+
+  private sweep(all: boolean): void {
+    this.sinceSweep = 0;
+    const now = this.now;
+    const open = this.convs.size;
+    for (const [key, c] of this.convs) {
+      if (c.done) {
+        if (all || now - c.last > TOMBSTONE_US) this.convs.delete(key);
+        continue;
+      }
+      const closed = c.closedAt && now - c.closedAt > LINGER_US;
+      const idle = now - c.last > this.idle;
+      const pressure = open > MAX_OPEN && now - c.last > 10_000_000;
+      if (all || closed || idle || pressure) {
+        this.finish(c);
+        if (all) this.convs.delete(key);
+      }
+    }
+  }
+
+  // ---- finishing a conversation ----
+
+  private finish(c: Conversation): void {
+    if (c.done) return;
+    c.done = true;
+    const r = c.record;
+    r.first_seen_us = c.first;
+    r.last_seen_us = c.last;
+    r.packets = c.packets;
+    r.bytes = c.bytes;
+    try {
+      if (c.transport === 'tcp') this.finishTcp(c);
+      else this.finishUdp(c);
+    } catch (e) {
+      // Analysers are written not to throw; if one does, the record still goes out with the reason.
+      r.problems.push({ severity: 'error', code: 'internal_error', message: `analysis of ${c.transport} stream ${c.stream} failed: ${(e as Error)?.message ?? String(e)}` });
+    }
+    // Release the buffers; the tombstone only needs its flags.
+    c.c2s = c.s2c = undefined;
+    c.quic = undefined;
+    c.dtls = undefined;
+    this.opts.onConnection(r);
+  }
+
+  private finishTcp(c: Conversation): void {
+    const r = c.record;
+    let cb = c.c2s!.captured(), sb = c.s2c!.captured();
+    let ctrunc = c.c2s!.truncated, strunc = c.s2c!.truncated;
+    let ctimes = c.c2s!.times, stimes = c.s2c!.times;
+    // Without a SYN, the side that sent a ClientHello is the client.
+    if (!c.sawSyn && !startsWithClientHello(cb.bytes) && startsWithClientHello(sb.bytes)) {
+      [r.src, r.dst, r.src_port, r.dst_port] = [r.dst, r.src, r.dst_port, r.src_port];
+      [cb, sb] = [sb, cb];
+      [ctrunc, strunc] = [strunc, ctrunc];
+      [ctimes, stimes] = [stimes, ctimes];
+    }
+    const m = c.ja4plus!.result();
+    if (m.ja4t) r.ja4t = m.ja4t;
+    if (m.ja4ts) r.ja4ts = m.ja4ts;
+    if (m.ja4l_c) r.ja4l_c = m.ja4l_c;
+    if (m.ja4l_s) r.ja4l_s = m.ja4l_s;
+    r.ja4ssh = m.ja4ssh;
+    if (c.ja4plus!.isSsh) r.protocol = 'ssh';
+    this.analyzeTls(r, cb, sb);
+    if (r.protocol === 'other' && TLS_METHOD_RE.test(latin1(cb.bytes.subarray(0, 8)))) r.protocol = 'http';
+    for (const p of this.plugins) {
+      try {
+        p.onTcpConversationEnd({ record: r, client: cb, server: sb, clientTruncated: ctrunc, serverTruncated: strunc, clientTimes: ctimes, serverTimes: stimes, embeddedSecrets: this.secrets });
+      } catch (e) {
+        r.problems.push({ severity: 'error', code: 'plugin_error', message: `${p.name} failed on tcp stream ${c.stream}: ${(e as Error)?.message ?? String(e)}` });
+      }
+    }
+  }
+
+  private analyzeTls(r: ConnectionRecord, cb: CapturedBytes, sb: CapturedBytes): void {
+    const client = handshakePrefix(cb.bytes);
+    if (client.end > 0) {
+      const p = parseTls(cb.bytes.subarray(0, client.end), { tree: false, framing: 'tls', source: 'client' });
+      let k = 0;
+      for (const msg of p.messages) {
+        if (msg.kind !== 'client_hello') continue;
+        const hello = msg as ClientHello;
+        const recAt = client.helloRecords[k++] ?? 0;
+        r.hellos.push(this.helloRecord(hello, frameAt(cb, recAt), cb, client.end));
+      }
+      if (r.hellos.length) {
+        r.protocol = 'tls';
+        r.tls_server_name = r.hellos[0]!.tls_server_name;
+      }
+      pushProblems(r.problems, p.problems, 'client');
+    } else if (cb.bytes.length >= 2 && (cb.bytes[0]! & 0x80) && cb.bytes[2] === 1) {
+      // SSLv2-compatible ClientHello.
+      try {
+        const p = parseTls(cb.bytes, { tree: false, framing: 'sslv2', source: 'client' });
+        if (p.clientHello) {
+          r.hellos.push(this.helloRecord(p.clientHello, frameAt(cb, 0), cb, cb.bytes.length));
+          r.protocol = 'tls';
+          r.tls_server_name = null;
+        }
+      } catch { /* not SSLv2 after all */ }
+    }
+    const server = handshakePrefix(sb.bytes);
+    if (server.end > 0) {
+      const p = parseTls(sb.bytes.subarray(0, server.end), { tree: false, framing: 'tls', source: 'server' });
+      if (p.serverHello) {
+        const sh: ServerHelloRecord = { ...fingerprintServerHello(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
+        if (this.opts.keepBytes) sh.captured = copyCaptured(sb, server.end);
+        r.server_hello = sh;
+        if (r.protocol === 'other') r.protocol = 'tls';
+      }
+      for (const msg of p.messages) {
+        if (msg.kind !== 'certificate' || msg.tls13) continue;
+        const x509: X509Record[] = [];
+        for (const cert of msg.certificates) {
+          try {
+            const x = computeJa4x(cert.der);
+            x509.push({ ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...(this.opts.keepBytes ? { der: cert.der.slice() } : {}), ...rustNameKeys(x.certificate) });
+          } catch (e) {
+            r.problems.push({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` });
+          }
+        }
+        if (x509.length) r.tls_certs.push({ x509 });
+      }
+      pushProblems(r.problems, p.problems, 'server');
+    }
+  }
+
+  private helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls'): HelloRecord {
+    const h: HelloRecord = {
+      ...fingerprintClientHello(hello, transport ? { transport } : {}),
+      frame,
+      tls_server_name: hello.serverName ?? null,
+      alpn: (hello.alpn ?? []).map(latin1),
+    };
+    if (this.opts.keepBytes) h.captured = copyCaptured(cb, end);
+    return h;
+  }
+
+  private finishUdp(c: Conversation): void {
+    const r = c.record;
+    if (c.quic) {
+      const q = c.quic.result();
+      r.protocol = 'quic';
+      r.hellos = this.opts.keepBytes ? q.hellos : q.hellos.map(({ captured: _drop, ...h }) => h);
+      if (q.server_hello) r.server_hello = this.opts.keepBytes ? q.server_hello : (({ captured: _drop, ...s }) => s)(q.server_hello);
+      r.tls_server_name = q.tls_server_name;
+      if (q.ja4l_c) r.ja4l_c = q.ja4l_c;
+      if (q.ja4l_s) r.ja4l_s = q.ja4l_s;
+      r.problems.push(...q.problems);
+    } else if (c.dtls) {
+      r.protocol = 'dtls';
+      const cb = joinChunks(c.dtls.c), sb = joinChunks(c.dtls.s);
+      if (cb.bytes.length) {
+        const p = parseTls(cb.bytes, { tree: false, framing: 'dtls', source: 'client' });
+        for (const msg of p.messages) if (msg.kind === 'client_hello') r.hellos.push(this.helloRecord(msg as ClientHello, cb.pieces[0]?.frame ?? 0, cb, cb.bytes.length, 'dtls'));
+        r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
+        pushProblems(r.problems, p.problems, 'client');
+      }
+      if (sb.bytes.length) {
+        const p = parseTls(sb.bytes, { tree: false, framing: 'dtls', source: 'server' });
+        if (p.serverHello) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: sb.pieces[0]?.frame ?? 0 };
+        pushProblems(r.problems, p.problems, 'server');
+      }
+    }
+  }
+}
+
+const latin1 = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+};
+
+function startsWithClientHello(b: Uint8Array): boolean {
+  return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === 1;
+}
+
+/**
+ * The run of cleartext TLS records at the start of a stream (handshake, change_cipher_spec and
+ * alert records) up to the first application_data record, and where each record that starts
+ * a ClientHello/ServerHello begins.
+ */
+function handshakePrefix(b: Uint8Array): { end: number; helloRecords: number[] } {
+  const helloRecords: number[] = [];
+  if (b.length < 6 || b[0] !== 22 || b[1] !== 3) return { end: 0, helloRecords };
+  let off = 0;
+  while (off + 5 <= b.length) {
+    const type = b[off]!;
+    if (type < 20 || type > 22 || b[off + 1] !== 3) break;
+    const len = (b[off + 3]! << 8) | b[off + 4]!;
+    if (type === 22 && off + 5 < b.length && (b[off + 5] === 1 || b[off + 5] === 2)) helloRecords.push(off);
+    off += 5 + len;
+  }
+  return { end: Math.min(off, b.length), helloRecords };
+}
+
+function frameAt(cb: CapturedBytes, at: number): number {
+  for (const p of cb.pieces) if (at < p.at + p.length) return p.frame;
+  return cb.pieces[cb.pieces.length - 1]?.frame ?? 0;
+}
+
+function copyCaptured(cb: CapturedBytes, end: number): CapturedBytes {
+  return { bytes: cb.bytes.slice(0, end), pieces: cb.pieces.filter((p) => p.at < end).map((p) => ({ ...p, length: Math.min(p.length, end - p.at) })) };
+}
+
+function joinChunks(ch: Chunks): CapturedBytes {
+  const bytes = new Uint8Array(ch.size);
+  let at = 0;
+  for (const p of ch.parts) { bytes.set(p, at); at += p.length; }
+  return { bytes, pieces: ch.pieces };
+}
+
+function pushProblems(out: Problem[], ps: readonly Problem[], side: string): void {
+  for (const p of ps) if (p.severity === 'error') out.push({ ...p, message: `${side}: ${p.message}` });
+}
+
+/** The FoxIO `ja4` tool's name keys (issuerCommonName, subjectOrganizationName...). */
+function rustNameKeys(cert: { issuer: { longName: string; value: string }[]; subject: { longName: string; value: string }[] }): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (prefix: string, attrs: { longName: string; value: string }[]): void => {
+    for (const a of attrs) {
+      if (/^\d/.test(a.longName)) continue;
+      const k = prefix + a.longName[0]!.toUpperCase() + a.longName.slice(1);
+      out[k] = out[k] ? `${out[k]}, ${a.value}` : a.value;
+    }
+  };
+  add('issuer', cert.issuer);
+  add('subject', cert.subject);
+  return out;
+}

@@ -1,0 +1,181 @@
+// Link layer, IP and tunnel decoding: from one captured frame to the TCP segments and UDP
+// datagrams inside it (the innermost ones when the frame carries tunnels). Views only, no copies.
+import type { PacketMeta, TcpSegment, UdpDatagram } from './packet.js';
+import type { RawPacket } from './file-reader.js';
+
+export const LINKTYPE = { NULL: 0, ETHERNET: 1, RAW: 101, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276, RAW_BSD: 12, RAW_OLD: 14 } as const;
+
+export interface DecodeSink {
+  tcp(seg: TcpSegment): void;
+  udp(d: UdpDatagram): void;
+  /** Something that could not be decoded, with the byte offset in the file. */
+  note(code: string, message: string, fileOffset: number): void;
+}
+
+const VXLAN_PORT = 4789, GENEVE_PORT = 6081;
+const MAX_DEPTH = 6;
+
+export function decodeFrame(p: RawPacket, sink: DecodeSink): void {
+  const d = p.data;
+  switch (p.linkType) {
+    case LINKTYPE.ETHERNET: return ether(p, d, 0, sink, 0);
+    case LINKTYPE.NULL: case LINKTYPE.LOOP: return d.length >= 4 ? ip(p, d, 4, sink, 0) : undefined;
+    case LINKTYPE.LINUX_SLL: return d.length >= 16 ? byEthertype(p, d, 16, (d[14]! << 8) | d[15]!, sink, 0) : undefined;
+    case LINKTYPE.LINUX_SLL2: return d.length >= 20 ? byEthertype(p, d, 20, (d[0]! << 8) | d[1]!, sink, 0) : undefined;
+    case LINKTYPE.RAW: case LINKTYPE.IPV4: case LINKTYPE.IPV6: case LINKTYPE.RAW_BSD: case LINKTYPE.RAW_OLD: return ip(p, d, 0, sink, 0);
+    default: sink.note('unknown_link_type', `frame ${p.frame}: link type ${p.linkType} is not supported`, p.fileOffset);
+  }
+}
+
+function ether(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: number): void {
+  if (at + 14 > d.length) return;
+  let et = (d[at + 12]! << 8) | d[at + 13]!;
+  let q = at + 14;
+  // 802.1Q, 802.1ad (QinQ) and the old 0x9100 tag.
+  while ((et === 0x8100 || et === 0x88a8 || et === 0x9100) && q + 4 <= d.length) {
+    et = (d[q + 2]! << 8) | d[q + 3]!;
+    q += 4;
+  }
+  byEthertype(p, d, q, et, sink, depth);
+}
+
+function byEthertype(p: RawPacket, d: Uint8Array, at: number, et: number, sink: DecodeSink, depth: number): void {
+  if (et === 0x0800 || et === 0x86dd) ip(p, d, at, sink, depth);
+  else if (et === 0x8100 || et === 0x88a8) {
+    if (at + 4 <= d.length) byEthertype(p, d, at + 4, (d[at + 2]! << 8) | d[at + 3]!, sink, depth);
+  }
+}
+
+function ip(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: number): void {
+  if (depth > MAX_DEPTH || at >= d.length) return;
+  const v = d[at]! >> 4;
+  let proto: number, ttl: number, src: string, dst: string, q: number, end: number;
+  if (v === 4) {
+    if (at + 20 > d.length) return;
+    const ihl = (d[at]! & 15) * 4;
+    const total = (d[at + 2]! << 8) | d[at + 3]!;
+    end = Math.min(d.length, total >= ihl ? at + total : d.length);
+    const fragOff = ((d[at + 6]! & 0x1f) << 8) | d[at + 7]!;
+    const more = (d[at + 6]! & 0x20) !== 0;
+    ttl = d[at + 8]!;
+    proto = d[at + 9]!;
+    src = `${d[at + 12]}.${d[at + 13]}.${d[at + 14]}.${d[at + 15]}`;
+    dst = `${d[at + 16]}.${d[at + 17]}.${d[at + 18]}.${d[at + 19]}`;
+    q = at + ihl;
+    if (fragOff !== 0 || more) {
+      sink.note('ip_fragment', `frame ${p.frame}: IPv4 fragment (${src} > ${dst}, offset ${fragOff * 8}${more ? ', more follow' : ''}) is not reassembled`, p.fileOffset + at);
+      return;
+    }
+  } else if (v === 6) {
+    if (at + 40 > d.length) return;
+    end = Math.min(d.length, at + 40 + ((d[at + 4]! << 8) | d[at + 5]!));
+    proto = d[at + 6]!;
+    ttl = d[at + 7]!;
+    src = ipv6Text(d, at + 8);
+    dst = ipv6Text(d, at + 24);
+    q = at + 40;
+    // Extension headers: hop-by-hop, routing, destination options, fragment, AH.
+    for (let guard = 0; guard < 10; guard++) {
+      if (proto === 0 || proto === 43 || proto === 60) {
+        if (q + 2 > end) return;
+        proto = d[q]!;
+        q += (d[q + 1]! + 1) * 8;
+      } else if (proto === 44) {
+        if (q + 8 > end) return;
+        const off = ((d[q + 2]! << 8) | d[q + 3]!) >> 3;
+        const more = (d[q + 3]! & 1) !== 0;
+        if (off !== 0 || more) {
+          sink.note('ip_fragment', `frame ${p.frame}: IPv6 fragment (${src} > ${dst}, offset ${off * 8}${more ? ', more follow' : ''}) is not reassembled`, p.fileOffset + at);
+          return;
+        }
+        proto = d[q]!;
+        q += 8;
+      } else if (proto === 51) {
+        if (q + 2 > end) return;
+        proto = d[q]!;
+        q += (d[q + 1]! + 2) * 4;
+      } else break;
+    }
+  } else return;
+  if (q > end) return;
+  const meta: PacketMeta = { frame: p.frame, timestampUs: p.timestampUs, ipVersion: v as 4 | 6, ttl, src, dst, fileOffset: p.fileOffset };
+  if (proto === 6) tcp(meta, d, q, end, sink);
+  else if (proto === 17) udp(p, meta, d, q, end, sink, depth);
+  else if (proto === 47) gre(p, d, q, end, sink, depth);
+  else if (proto === 4 || proto === 41) ip(p, d.subarray(0, end), q, sink, depth + 1);
+}
+
+function tcp(meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: DecodeSink): void {
+  if (q + 20 > end) return;
+  const doff = (d[q + 12]! >> 4) * 4;
+  if (doff < 20 || q + doff > end) return;
+  sink.tcp({
+    ...meta,
+    srcPort: (d[q]! << 8) | d[q + 1]!,
+    dstPort: (d[q + 2]! << 8) | d[q + 3]!,
+    seq: ((d[q + 4]! << 24) | (d[q + 5]! << 16) | (d[q + 6]! << 8) | d[q + 7]!) >>> 0,
+    ack: ((d[q + 8]! << 24) | (d[q + 9]! << 16) | (d[q + 10]! << 8) | d[q + 11]!) >>> 0,
+    flags: ((d[q + 12]! & 1) << 8) | d[q + 13]!,
+    window: (d[q + 14]! << 8) | d[q + 15]!,
+    options: d.subarray(q + 20, q + doff),
+    payload: d.subarray(q + doff, end),
+  });
+}
+
+function udp(p: RawPacket, meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: DecodeSink, depth: number): void {
+  if (q + 8 > end) return;
+  const srcPort = (d[q]! << 8) | d[q + 1]!, dstPort = (d[q + 2]! << 8) | d[q + 3]!;
+  const len = (d[q + 4]! << 8) | d[q + 5]!;
+  const stop = len >= 8 ? Math.min(end, q + len) : end;
+  const payload = d.subarray(q + 8, stop);
+  // VXLAN and Geneve carry whole Ethernet frames; decode the inner frame instead.
+  if ((dstPort === VXLAN_PORT || srcPort === VXLAN_PORT) && payload.length >= 8 + 14 && (payload[0]! & 0x08)) {
+    return ether(p, d.subarray(0, stop), q + 16, sink, depth + 1);
+  }
+  if ((dstPort === GENEVE_PORT || srcPort === GENEVE_PORT) && payload.length >= 8) {
+    const optLen = (payload[0]! & 0x3f) * 4;
+    const ptype = (payload[2]! << 8) | payload[3]!;
+    const inner = q + 8 + 8 + optLen;
+    if (ptype === 0x6558) return ether(p, d.subarray(0, stop), inner, sink, depth + 1);
+    if (ptype === 0x0800 || ptype === 0x86dd) return ip(p, d.subarray(0, stop), inner, sink, depth + 1);
+  }
+  sink.udp({ ...meta, srcPort, dstPort, payload });
+}
+
+function gre(p: RawPacket, d: Uint8Array, q: number, end: number, sink: DecodeSink, depth: number): void {
+  if (q + 4 > end) return;
+  const flags = (d[q]! << 8) | d[q + 1]!;
+  const et = (d[q + 2]! << 8) | d[q + 3]!;
+  let r = q + 4 + (flags & 0x8000 ? 4 : 0) + (flags & 0x2000 ? 4 : 0) + (flags & 0x1000 ? 4 : 0);
+  const inner = d.subarray(0, end);
+  if (et === 0x0800 || et === 0x86dd) return ip(p, inner, r, sink, depth + 1);
+  if (et === 0x6558) return ether(p, inner, r, sink, depth + 1);
+  if (et === 0x88be) {
+    // ERSPAN type II (8-byte header) when GRE has a sequence number, else type I (no header).
+    if (flags & 0x1000) r += 8;
+    return ether(p, inner, r, sink, depth + 1);
+  }
+  if (et === 0x22eb) {
+    // ERSPAN type III: 12-byte header, plus 8 bytes of platform-specific subheader when O is set.
+    if (r + 12 > end) return;
+    const o = d[r + 11]! & 1;
+    return ether(p, inner, r + 12 + (o ? 8 : 0), sink, depth + 1);
+  }
+}
+
+/** RFC 5952 text form of an IPv6 address. */
+export function ipv6Text(d: Uint8Array, at: number): string {
+  const g: number[] = [];
+  for (let i = 0; i < 16; i += 2) g.push((d[at + i]! << 8) | d[at + i + 1]!);
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hx = (a: number[]): string => a.map((x) => x.toString(16)).join(':');
+  if (bestLen < 2) return hx(g);
+  return `${hx(g.slice(0, best))}::${hx(g.slice(best + bestLen))}`;
+}

@@ -1,0 +1,304 @@
+// Streaming reader for pcap and pcapng files: feed it the file's bytes in chunks of any size and
+// it calls back once per packet, with a view of the packet data and where it sits in the file.
+// Only an incomplete block is carried between chunks, so memory does not grow with the file.
+import { hex8 } from '../bytes/hex.js';
+
+const spacedHex = (b: Uint8Array): string => Array.from(b, hex8).join(' ');
+
+export interface RawPacket {
+  /** 1-based frame number, counted over every packet block (as Wireshark numbers frames). */
+  frame: number;
+  /** Link-layer type (LINKTYPE_* value). */
+  linkType: number;
+  /** Microseconds since the Unix epoch. */
+  timestampUs: number;
+  /** Captured bytes (a view: copy to keep). */
+  data: Uint8Array;
+  originalLength: number;
+  /** Offset of `data` in the file. */
+  fileOffset: number;
+  /** pcapng interface id (0 for pcap). */
+  interfaceId: number;
+}
+
+export interface CaptureWarning {
+  /** Stable code: `truncated_file`, `bad_length`, `snaplen_cut`, `block_overrun`, `resync`, `unknown_link_type`, `ip_fragment`... */
+  code: string;
+  message: string;
+  file?: string;
+  /** Byte offset in the file. */
+  offset: number;
+  frame?: number;
+}
+
+/** The input is neither pcap nor pcapng. */
+export class CaptureFormatError extends Error {
+  override readonly name = 'CaptureFormatError';
+  readonly offset = 0;
+  constructor(readonly magic: string, readonly file?: string) {
+    super(`${file ? file + ': ' : ''}not a pcap or pcapng capture: the file starts with ${magic || 'nothing (empty file)'} at offset 0, expected a pcap magic (a1 b2 c3 d4 / d4 c3 b2 a1, a1 b2 3c 4d / 4d 3c b2 a1) or a pcapng Section Header Block (0a 0d 0d 0a)`);
+  }
+}
+
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+export interface CaptureReaderEvents {
+  onPacket(p: RawPacket): void;
+  onWarning(w: CaptureWarning): void;
+  /** pcapng Decryption Secrets Block with TLS key log text. */
+  onSecrets?(text: string, offset: number): void;
+}
+
+const PCAPNG_SHB = 0x0a0d0d0a;
+const BOM = 0x1a2b3c4d;
+/** Sanity bound for one packet record: larger lengths are treated as corruption. */
+const MAX_RECORD = 16 * 1024 * 1024;
+
+export class CaptureFileReader {
+  format: CaptureFormat | undefined;
+  private pending: Uint8Array = new Uint8Array(0);
+  /** File offset of pending[0]. */
+  private base = 0;
+  private frame = 0;
+  private le = true;
+  // pcap
+  private nano = false;
+  private linkType = 1;
+  private snaplen = 0;
+  private lastTsSec = -1;
+  // pcapng
+  private ifaces: { linkType: number; tsDiv: number; tsMul: number; snaplen: number }[] = [];
+  private sawShb = false;
+  private resyncing = false;
+  private ended = false;
+
+  constructor(private readonly ev: CaptureReaderEvents, private readonly file?: string) {}
+
+  get bytesConsumed(): number {
+    return this.base;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.pending.length === 0) this.pending = chunk;
+    else {
+      const b = new Uint8Array(this.pending.length + chunk.length);
+      b.set(this.pending);
+      b.set(chunk, this.pending.length);
+      this.pending = b;
+    }
+    const used = this.parse(this.pending, false);
+    this.consume(used);
+  }
+
+  /** Call after the last chunk: reports a file that ends inside a block. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.format === undefined) {
+      if (this.pending.length > 0 || this.base === 0) throw new CaptureFormatError(spacedHex(this.pending.subarray(0, 8)), this.file);
+      return;
+    }
+    const used = this.parse(this.pending, true);
+    this.consume(used);
+    if (this.pending.length > 0) {
+      this.warn('truncated_file', `file ends inside a ${this.format === 'pcap' ? 'packet record' : 'block'}: ${this.pending.length} bytes at offset ${this.base} cannot be read`, this.base);
+      this.base += this.pending.length;
+      this.pending = new Uint8Array(0);
+    }
+  }
+
+  private consume(n: number): void {
+    this.base += n;
+    // Copy the remainder so the caller's chunk can be reused and we do not pin large buffers.
+    this.pending = n >= this.pending.length ? new Uint8Array(0) : this.pending.slice(n);
+  }
+
+  private warn(code: string, message: string, offset: number, frame?: number): void {
+    this.ev.onWarning({ code, message, offset, ...(this.file ? { file: this.file } : {}), ...(frame ? { frame } : {}) });
+  }
+
+  /** Parses whole records in `b`; returns how many bytes were used. */
+  private parse(b: Uint8Array, final: boolean): number {
+    if (this.format === undefined) {
+      if (b.length < 4) return 0;
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      const m = dv.getUint32(0, false);
+      if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) this.format = 'pcap';
+      else if (m === PCAPNG_SHB) this.format = 'pcapng';
+      else throw new CaptureFormatError(spacedHex(b.subarray(0, 8)), this.file);
+    }
+    return this.format === 'pcap' ? this.parsePcap(b, final) : this.parsePcapng(b, final);
+  }
+
+  private parsePcap(b: Uint8Array, final: boolean): number {
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    let off = 0;
+    if (this.base === 0) {
+      if (b.length < 24) return 0;
+      const m = dv.getUint32(0, false);
+      this.le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
+      this.nano = m === 0xa1b23c4d || m === 0x4d3cb2a1;
+      this.snaplen = dv.getUint32(16, this.le);
+      this.linkType = dv.getUint32(20, this.le) & 0x0fffffff;
+      off = 24;
+    }
+    const le = this.le;
+    while (off + 16 <= b.length) {
+      const sec = dv.getUint32(off, le), frac = dv.getUint32(off + 4, le);
+      const cap = dv.getUint32(off + 8, le), orig = dv.getUint32(off + 12, le);
+      const at = this.base + off;
+      if (!this.plausiblePcapHeader(sec, frac, cap, orig)) {
+        if (!this.resyncing) this.warn('bad_length', `packet record at offset ${at} has an impossible header (captured length ${cap}, original length ${orig}); searching for the next packet`, at, this.frame + 1);
+        this.resyncing = true;
+        off++;
+        continue;
+      }
+      if (off + 16 + cap > b.length) {
+        if (final) break;
+        return off;
+      }
+      if (this.resyncing) {
+        this.warn('resync', `reading resumes with a packet record at offset ${at}`, at, this.frame + 1);
+        this.resyncing = false;
+      }
+      this.frame++;
+      this.lastTsSec = sec;
+      if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
+      this.ev.onPacket({
+        frame: this.frame, linkType: this.linkType, timestampUs: sec * 1e6 + (this.nano ? Math.floor(frac / 1000) : frac),
+        data: b.subarray(off + 16, off + 16 + cap), originalLength: orig, fileOffset: at + 16, interfaceId: 0,
+      });
+      off += 16 + cap;
+    }
+    if (this.resyncing && final) {
+      this.warn('truncated_file', `no readable packet record after offset ${this.base + off}`, this.base + off);
+      return b.length;
+    }
+    return off;
+  }
+
+  private plausiblePcapHeader(sec: number, frac: number, cap: number, orig: number): boolean {
+    if (cap > MAX_RECORD || cap > Math.max(this.snaplen, 262144) || orig < cap || orig > MAX_RECORD) return false;
+    if (frac >= (this.nano ? 1e9 : 1e6)) return false;
+    // While searching after damage, also require a timestamp near the last good one.
+    if (this.resyncing && this.lastTsSec >= 0 && Math.abs(sec - this.lastTsSec) > 86400) return false;
+    return true;
+  }
+
+  private parsePcapng(b: Uint8Array, final: boolean): number {
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    let off = 0;
+    while (off + 12 <= b.length) {
+      const at = this.base + off;
+      let type = dv.getUint32(off, this.le);
+      if (dv.getUint32(off, false) === PCAPNG_SHB) {
+        type = PCAPNG_SHB;
+        const bom = dv.getUint32(off + 8, true);
+        if (bom === BOM) this.le = true;
+        else if (bom === 0x4d3c2b1a) this.le = false;
+        else if (!this.resyncing) {
+          this.warn('bad_length', `Section Header Block at offset ${at} has an unknown byte-order magic ${spacedHex(b.subarray(off + 8, off + 12))}`, at);
+          this.resyncing = true;
+        }
+      }
+      const len = dv.getUint32(off + 4, this.le);
+      const knownType = type === PCAPNG_SHB || (type >= 1 && type <= 10) || type === 0x80000001;
+      if (len < 12 || len % 4 !== 0 || len > MAX_RECORD || (this.resyncing && !knownType) || (!this.sawShb && type !== PCAPNG_SHB)) {
+        if (!this.resyncing) this.warn('bad_length', `block at offset ${at} has an impossible length ${len}; searching for the next block`, at, this.frame + 1);
+        this.resyncing = true;
+        off += 4;
+        continue;
+      }
+      if (off + len > b.length) {
+        if (final) break;
+        return off;
+      }
+      if (dv.getUint32(off + len - 4, this.le) !== len) {
+        if (!this.resyncing) this.warn('bad_length', `block at offset ${at} says ${len} bytes but its trailing length differs; searching for the next block`, at, this.frame + 1);
+        this.resyncing = true;
+        off += 4;
+        continue;
+      }
+      if (this.resyncing) {
+        this.warn('resync', `reading resumes with a block at offset ${at}`, at);
+        this.resyncing = false;
+      }
+      this.block(type, b, dv, off, len, at);
+      off += len;
+    }
+    if (this.resyncing && final) {
+      this.warn('truncated_file', `no readable block after offset ${this.base + off}`, this.base + off);
+      return b.length;
+    }
+    return off;
+  }
+
+  private block(type: number, b: Uint8Array, dv: DataView, off: number, len: number, at: number): void {
+    const le = this.le;
+    const end = off + len - 4;
+    if (type === PCAPNG_SHB) {
+      this.sawShb = true;
+      this.ifaces = [];
+    } else if (type === 1) {
+      // Interface Description Block: link type, snaplen, options (if_tsresol = 9).
+      let tsDiv = 1, tsMul = 1;
+      for (let o = off + 16; o + 4 <= end;) {
+        const code = dv.getUint16(o, le), olen = dv.getUint16(o + 2, le);
+        if (code === 0) break;
+        if (code === 9 && olen >= 1) {
+          const r = b[o + 4]!;
+          const units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+          if (units >= 1e6) tsDiv = units / 1e6;
+          else tsMul = 1e6 / units;
+        }
+        o += 4 + ((olen + 3) & ~3);
+      }
+      this.ifaces.push({ linkType: dv.getUint16(off + 8, le), snaplen: dv.getUint32(off + 12, le), tsDiv, tsMul });
+    } else if (type === 6 || type === 2) {
+      // Enhanced Packet Block, or the obsolete Packet Block (16-bit interface id + drops count).
+      const ifId = type === 6 ? dv.getUint32(off + 8, le) : dv.getUint16(off + 8, le);
+      const iface = this.ifaces[ifId];
+      const tsHi = dv.getUint32(off + 12, le), tsLo = dv.getUint32(off + 16, le);
+      let cap = dv.getUint32(off + 20, le);
+      const orig = dv.getUint32(off + 24, le);
+      const dataAt = off + 28;
+      this.frame++;
+      if (!iface) {
+        this.warn('bad_interface', `packet block at offset ${at} names interface ${ifId}, which was not described; frame ${this.frame} skipped`, at, this.frame);
+        return;
+      }
+      if (dataAt + cap > end) {
+        this.warn('block_overrun', `frame ${this.frame} at offset ${at}: captured length ${cap} is longer than its block (${end - dataAt} bytes); kept what the block holds`, at, this.frame);
+        cap = Math.max(0, end - dataAt);
+      }
+      if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
+      const ts = tsHi * 4294967296 + tsLo;
+      this.ev.onPacket({
+        frame: this.frame, linkType: iface.linkType, timestampUs: Math.floor((ts * iface.tsMul) / iface.tsDiv),
+        data: b.subarray(dataAt, dataAt + cap), originalLength: orig, fileOffset: at + 28, interfaceId: ifId,
+      });
+    } else if (type === 3) {
+      // Simple Packet Block: interface 0, no timestamp.
+      const iface = this.ifaces[0];
+      const orig = dv.getUint32(off + 8, le);
+      this.frame++;
+      if (!iface) {
+        this.warn('bad_interface', `simple packet block at offset ${at} without an interface description; frame ${this.frame} skipped`, at, this.frame);
+        return;
+      }
+      const cap = Math.min(orig, end - (off + 12), iface.snaplen || Infinity);
+      if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
+      this.ev.onPacket({ frame: this.frame, linkType: iface.linkType, timestampUs: 0, data: b.subarray(off + 12, off + 12 + cap), originalLength: orig, fileOffset: at + 12, interfaceId: 0 });
+    } else if (type === 10) {
+      // Decryption Secrets Block: TLS key log (0x544c534b "TLSK") kept for the HTTP analyser.
+      const secretsType = dv.getUint32(off + 8, le), slen = dv.getUint32(off + 12, le);
+      if (secretsType === 0x544c534b && off + 16 + slen <= end) {
+        let text = '';
+        for (let i = off + 16; i < off + 16 + slen; i++) text += String.fromCharCode(b[i]!);
+        this.ev.onSecrets?.(text, at);
+      }
+    }
+    // Name Resolution (4), Interface Statistics (5) and custom blocks carry nothing we use.
+  }
+}

@@ -1,0 +1,122 @@
+// Reassembly of one direction of a TCP connection: segments arrive in any order, repeated or
+// overlapping; the stream is rebuilt from its first byte (the byte after the SYN, or the first
+// payload seen when the capture starts mid-connection) up to a byte limit, remembering which
+// frame each run of bytes came from. Overlaps keep the bytes that arrived first (as Wireshark
+// does by default).
+import type { CapturedBytes } from './connection.js';
+
+interface Pending { rel: number; data: Uint8Array; frame: number; fileOffset: number; time: number }
+
+/** Relative offsets beyond this are treated as "before the start" (sequence wrap-around). */
+const HALF = 0x80000000;
+/** Out-of-order segments held while waiting for a gap to fill. */
+const MAX_PENDING = 64;
+
+export class TcpDirectionStream {
+  private isn: number | undefined;
+  private buf: Uint8Array;
+  private len = 0;
+  readonly pieces: CapturedBytes['pieces'] = [];
+  readonly times: number[] = [];
+  private pending: Pending[] = [];
+  /** Bytes beyond `limit` or behind a gap that never filled. */
+  truncated = false;
+  /** Payload bytes seen in this direction (including retransmissions). */
+  bytesSeen = 0;
+
+  constructor(private limit: number) {
+    this.buf = new Uint8Array(Math.min(limit, 2048));
+  }
+
+  /** The first sequence number of the stream's data (SYN's sequence number + 1). */
+  setStart(seq: number): void {
+    if (this.isn === undefined && this.len === 0) this.isn = seq >>> 0;
+  }
+
+  get started(): boolean {
+    return this.isn !== undefined;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  raiseLimit(n: number): void {
+    this.limit = Math.max(this.limit, n);
+  }
+
+  push(seq: number, data: Uint8Array, frame: number, fileOffset: number, time: number): void {
+    if (data.length === 0) return;
+    this.bytesSeen += data.length;
+    this.isn ??= seq >>> 0;
+    const rel = ((seq >>> 0) - this.isn) >>> 0;
+    if (rel >= HALF) {
+      // Starts before the stream start: keep the part after it, if any.
+      const skip = (0x100000000 - rel) >>> 0;
+      if (skip >= data.length) return;
+      return this.place(0, data.subarray(skip), frame, fileOffset + skip, time);
+    }
+    this.place(rel, data, frame, fileOffset, time);
+  }
+
+  private place(rel: number, data: Uint8Array, frame: number, fileOffset: number, time: number): void {
+    if (this.len >= this.limit) {
+      this.truncated = true;
+      return;
+    }
+    const end = rel + data.length;
+    if (end <= this.len) return; // retransmission of what we have
+    if (rel > this.len) {
+      // A gap: hold the segment until the missing bytes arrive.
+      if (rel >= this.limit) { this.truncated = true; return; }
+      if (this.pending.length >= MAX_PENDING) { this.truncated = true; return; }
+      this.pending.push({ rel, data: data.slice(), frame, fileOffset, time });
+      return;
+    }
+    const skip = this.len - rel;
+    this.append(data.subarray(skip), frame, fileOffset + skip, time);
+    this.drainPending();
+  }
+
+  private append(data: Uint8Array, frame: number, fileOffset: number, time: number): void {
+    const room = this.limit - this.len;
+    if (room <= 0) { this.truncated = true; return; }
+    if (data.length > room) {
+      this.truncated = true;
+      data = data.subarray(0, room);
+    }
+    if (this.len + data.length > this.buf.length) {
+      const nb = new Uint8Array(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length)));
+      nb.set(this.buf.subarray(0, this.len));
+      this.buf = nb;
+    }
+    this.buf.set(data, this.len);
+    this.pieces.push({ at: this.len, length: data.length, frame, fileOffset });
+    this.times.push(time);
+    this.len += data.length;
+  }
+
+  private drainPending(): void {
+    if (this.pending.length === 0) return;
+    let progressed = true;
+    while (progressed && this.pending.length) {
+      progressed = false;
+      for (let i = 0; i < this.pending.length; i++) {
+        const p = this.pending[i]!;
+        if (p.rel <= this.len) {
+          this.pending.splice(i, 1);
+          const skip = this.len - p.rel;
+          if (skip < p.data.length) this.append(p.data.subarray(skip), p.frame, p.fileOffset + skip, p.time);
+          progressed = true;
+          break;
+        }
+      }
+    }
+  }
+
+  /** Bytes rebuilt so far (a view). A gap still open at the end marks the stream truncated. */
+  captured(): CapturedBytes {
+    if (this.pending.length) this.truncated = true;
+    return { bytes: this.buf.subarray(0, this.len), pieces: this.pieces };
+  }
+}

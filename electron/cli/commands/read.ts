@@ -1,0 +1,108 @@
+import { stringify as yamlStringify } from 'yaml';
+import { CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import { hasFingerprints, toOutputRecord, type OutputRecord } from '../../../core/capture/output.js';
+import type { ConversationPlugin } from '../../../core/capture/plugin.js';
+import { readCaptureFile } from '../../services/capture-file.js';
+import { oneOf, parseArgs } from '../args.js';
+import { CliError } from '../cli-error.js';
+
+export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|yaml|table] [--raw] [--original] [--all]
+  Reads pcap/pcapng captures and prints one record per TCP or UDP conversation with its
+  fingerprints (JA4, JA4S, JA4T/TS, JA4L, JA4X, JA4SSH, JA3/JA3S, HTTP), using the key names of
+  FoxIO's ja4 tool. ndjson is the default when stdout is not a terminal, table when it is.
+  --raw adds ja4_r, ja4_ro, ja4s_r (and ja4h_r, ja4x_r); --original adds ja4_o, ja4_ro.
+  --all also prints conversations with nothing fingerprinted. Warnings go to stderr.`;
+
+type Format = 'ndjson' | 'json' | 'yaml' | 'table';
+
+/** Hooks other features add to `read` (the HTTP analyser, the knowledge base). */
+export const readExtensions: {
+  plugins: ((flags: Map<string, string | true>) => ConversationPlugin | undefined)[];
+  decorate: ((r: ConnectionRecord) => void)[];
+  valued: string[];
+} = { plugins: [], decorate: [], valued: [] };
+
+const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
+
+export async function readCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['raw', 'original', 'all', 'help'], valued: ['format', ...readExtensions.valued] });
+  if (args.flags.has('help')) { process.stdout.write(READ_USAGE + '\n'); return 0; }
+  if (args.positionals.length === 0) throw new CliError(`read needs at least one capture file\n${READ_USAGE}`, 2);
+  const format: Format = oneOf<Format>('format', args.flags.get('format'), ['ndjson', 'json', 'yaml', 'table']) ?? (process.stdout.isTTY ? 'table' : 'ndjson');
+  const opts = { raw: args.flags.has('raw'), original: args.flags.has('original') };
+  const all = args.flags.has('all');
+  const plugins = readExtensions.plugins.map((f) => f(args.flags)).filter((p): p is ConversationPlugin => !!p);
+  const multi = args.positionals.length > 1;
+  const collected: OutputRecord[] = [];
+  let failures = 0;
+  for (const path of args.positionals) {
+    const tty = process.stderr.isTTY;
+    let lastDraw = 0;
+    const progress = (read: number, total: number): void => {
+      if (!tty || total < PROGRESS_MIN_BYTES) return;
+      const now = Date.now();
+      if (now - lastDraw < 100 && read < total) return;
+      lastDraw = now;
+      const width = 30, done = Math.round((read / total) * width);
+      process.stderr.write(`\r${path} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${((read / total) * 100).toFixed(0)}% ${(read / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MB`);
+      if (read >= total) process.stderr.write('\n');
+    };
+    const emit = (r: ConnectionRecord): void => {
+      if (!all && !hasFingerprints(r)) return;
+      for (const d of readExtensions.decorate) d(r);
+      const rec = toOutputRecord(r, opts);
+      if (multi) rec.file = path;
+      if (format === 'ndjson') process.stdout.write(JSON.stringify(rec) + '\n');
+      else collected.push(rec);
+    };
+    const warn = (w: CaptureWarning): void => {
+      process.stderr.write(`${tty ? '\n' : ''}helloscope: warning: ${w.file ?? path}: offset ${w.offset}${w.frame ? ` (frame ${w.frame})` : ''}: ${w.message}\n`);
+    };
+    try {
+      await readCaptureFile(path, { onConnection: emit, onWarning: warn, onProgress: progress, plugins });
+    } catch (e) {
+      if (e instanceof CaptureFormatError) {
+        if (!multi) throw new CliError(e.message);
+        process.stderr.write(`helloscope: ${e.message}\n`);
+        failures++;
+        continue;
+      }
+      const code = (e as NodeJS.ErrnoException)?.code;
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+        const msg = `${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'permission denied'})`;
+        if (!multi) throw new CliError(msg);
+        process.stderr.write(`helloscope: ${msg}\n`);
+        failures++;
+        continue;
+      }
+      throw e;
+    }
+  }
+  if (format !== 'ndjson') {
+    // Whole-output formats list conversations in stream order (UDP after TCP).
+    collected.sort((a, b) => String(a.file ?? '').localeCompare(String(b.file ?? '')) || (a.transport === b.transport ? (a.stream as number) - (b.stream as number) : a.transport === 'tcp' ? -1 : 1));
+    if (format === 'json') process.stdout.write(JSON.stringify(collected, null, 2) + '\n');
+    else if (format === 'yaml') process.stdout.write(yamlStringify(collected));
+    else process.stdout.write(table(collected));
+  }
+  return failures ? 1 : 0;
+}
+
+function table(rows: OutputRecord[]): string {
+  const cols: [string, (r: OutputRecord) => string][] = [
+    ['stream', (r) => `${r.transport}/${r.stream}`],
+    ['client', (r) => `${r.src}:${r.src_port}`],
+    ['server', (r) => `${r.dst}:${r.dst_port}`],
+    ['sni', (r) => String(r.tls_server_name ?? '')],
+    ['ja4', (r) => String(r.ja4 ?? '')],
+    ['ja4s', (r) => String(r.ja4s ?? '')],
+    ['ja3', (r) => String(r.ja3 ?? '')],
+    ['ja4t', (r) => String(r.ja4t ?? '')],
+    ['ja4h', (r) => ((r.http as { ja4h: string }[] | undefined) ?? []).map((h) => h.ja4h)[0] ?? ''],
+  ];
+  const cells = rows.map((r) => cols.map(([, f]) => f(r)));
+  const widths = cols.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]): string => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(cols.map(([h]) => h)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n' + `${rows.length} conversation${rows.length === 1 ? '' : 's'}\n`;
+}

@@ -1,0 +1,43 @@
+// Reads a capture file from disk in chunks through the core's CaptureAnalyzer. Used by the CLI
+// and by the desktop app's capture worker; memory stays flat whatever the file size.
+import { open } from 'node:fs/promises';
+import { CaptureAnalyzer, type CaptureAnalyzerOptions } from '../../core/capture/analyzer.js';
+
+export interface ReadCaptureOptions extends Omit<CaptureAnalyzerOptions, 'fileName'> {
+  /** Name used in warnings (default: the path). */
+  fileName?: string;
+  chunkSize?: number;
+  onProgress?: (bytesRead: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ReadCaptureSummary {
+  bytes: number;
+  format: 'pcap' | 'pcapng' | undefined;
+  embeddedSecrets: readonly string[];
+  aborted: boolean;
+}
+
+export async function readCaptureFile(path: string, opts: ReadCaptureOptions): Promise<ReadCaptureSummary> {
+  const { chunkSize = 1 << 20, onProgress, signal, ...rest } = opts;
+  const analyzer = new CaptureAnalyzer({ ...rest, fileName: rest.fileName ?? path });
+  const fh = await open(path, 'r');
+  try {
+    const total = (await fh.stat()).size;
+    let read = 0;
+    for (;;) {
+      if (signal?.aborted) return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true };
+      // A fresh buffer per chunk: the analyzer may keep views of the last one.
+      const buf = new Uint8Array(chunkSize);
+      const { bytesRead } = await fh.read(buf, 0, chunkSize, read);
+      if (bytesRead === 0) break;
+      analyzer.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead));
+      read += bytesRead;
+      onProgress?.(read, total);
+    }
+    analyzer.end();
+    return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: false };
+  } finally {
+    await fh.close();
+  }
+}
