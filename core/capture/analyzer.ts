@@ -320,15 +320,16 @@ export class CaptureAnalyzer {
   }
 
   private analyzeTls(r: ConnectionRecord, cb: CapturedBytes, sb: CapturedBytes): void {
-    const client = handshakePrefix(cb.bytes);
+    const client = handshakePrefix(cb.bytes, 1);
     if (client.end > 0) {
-      const p = parseTls(cb.bytes.subarray(0, client.end), { tree: false, framing: 'tls', source: 'client' });
+      if (client.start > 0) r.problems.push({ severity: 'info', code: 'tls_after_preamble', message: `TLS starts ${client.start} bytes into the client stream (after a proxy CONNECT or SOCKS exchange)` });
+      const p = parseTls(cb.bytes.subarray(client.start, client.end), { tree: false, framing: 'tls', source: 'client' });
       let k = 0;
       for (const msg of p.messages) {
         if (msg.kind !== 'client_hello') continue;
         const hello = msg as ClientHello;
         const recAt = client.helloRecords[k++] ?? 0;
-        r.hellos.push(this.helloRecord(hello, frameAt(cb, recAt), cb, client.end));
+        r.hellos.push(this.helloRecord(hello, frameAt(cb, recAt), cb, client.end, undefined, client.start));
       }
       if (r.hellos.length) {
         r.protocol = 'tls';
@@ -346,12 +347,12 @@ export class CaptureAnalyzer {
         }
       } catch { /* not SSLv2 after all */ }
     }
-    const server = handshakePrefix(sb.bytes);
+    const server = handshakePrefix(sb.bytes, 2);
     if (server.end > 0) {
-      const p = parseTls(sb.bytes.subarray(0, server.end), { tree: false, framing: 'tls', source: 'server' });
+      const p = parseTls(sb.bytes.subarray(server.start, server.end), { tree: false, framing: 'tls', source: 'server' });
       if (p.serverHello) {
         const sh: ServerHelloRecord = { ...fingerprintServerHello(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
-        if (this.opts.keepBytes) sh.captured = copyCaptured(sb, server.end);
+        if (this.opts.keepBytes) sh.captured = copyCaptured(sb, server.start, server.end);
         r.server_hello = sh;
         if (r.protocol === 'other') r.protocol = 'tls';
       }
@@ -372,14 +373,14 @@ export class CaptureAnalyzer {
     }
   }
 
-  private helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls'): HelloRecord {
+  private helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls', start = 0): HelloRecord {
     const h: HelloRecord = {
       ...fingerprintClientHello(hello, transport ? { transport } : {}),
       frame,
       tls_server_name: hello.serverName ?? null,
       alpn: (hello.alpn ?? []).map(latin1),
     };
-    if (this.opts.keepBytes) h.captured = copyCaptured(cb, end);
+    if (this.opts.keepBytes) h.captured = copyCaptured(cb, start, end);
     return h;
   }
 
@@ -427,10 +428,11 @@ function startsWithClientHello(b: Uint8Array): boolean {
  * alert records) up to the first application_data record, and where each record that starts
  * a ClientHello/ServerHello begins.
  */
-function handshakePrefix(b: Uint8Array): { end: number; helloRecords: number[] } {
+function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end: number; helloRecords: number[] } {
   const helloRecords: number[] = [];
-  if (b.length < 6 || b[0] !== 22 || b[1] !== 3) return { end: 0, helloRecords };
-  let off = 0;
+  const start = findHelloRecord(b, helloType);
+  if (start < 0) return { start: 0, end: 0, helloRecords };
+  let off = start;
   while (off + 5 <= b.length) {
     const type = b[off]!;
     if (type < 20 || type > 22 || b[off + 1] !== 3) break;
@@ -438,7 +440,20 @@ function handshakePrefix(b: Uint8Array): { end: number; helloRecords: number[] }
     if (type === 22 && off + 5 < b.length && (b[off + 5] === 1 || b[off + 5] === 2)) helloRecords.push(off);
     off += 5 + len;
   }
-  return { end: Math.min(off, b.length), helloRecords };
+  return { start, end: Math.min(off, b.length), helloRecords };
+}
+
+/** How far into a stream TLS may start: after an HTTP CONNECT exchange or a SOCKS handshake. */
+const PREAMBLE_SEARCH = 8192;
+
+/** Offset of the first handshake record starting with a hello of `type`, or -1. */
+function findHelloRecord(b: Uint8Array, type: 1 | 2): number {
+  const isHello = (i: number): boolean => b[i] === 22 && b[i + 1] === 3 && b[i + 2]! <= 4 && b[i + 5] === type;
+  if (b.length < 6) return -1;
+  if (isHello(0)) return 0;
+  const stop = Math.min(b.length - 6, PREAMBLE_SEARCH);
+  for (let i = 1; i <= stop; i++) if (b[i] === 22 && isHello(i)) return i;
+  return -1;
 }
 
 function frameAt(cb: CapturedBytes, at: number): number {
@@ -446,8 +461,14 @@ function frameAt(cb: CapturedBytes, at: number): number {
   return cb.pieces[cb.pieces.length - 1]?.frame ?? 0;
 }
 
-function copyCaptured(cb: CapturedBytes, end: number): CapturedBytes {
-  return { bytes: cb.bytes.slice(0, end), pieces: cb.pieces.filter((p) => p.at < end).map((p) => ({ ...p, length: Math.min(p.length, end - p.at) })) };
+function copyCaptured(cb: CapturedBytes, start: number, end: number): CapturedBytes {
+  return {
+    bytes: cb.bytes.slice(start, end),
+    pieces: cb.pieces.filter((p) => p.at < end && p.at + p.length > start).map((p) => {
+      const s = Math.max(p.at, start), e = Math.min(p.at + p.length, end);
+      return { at: s - start, length: e - s, frame: p.frame, fileOffset: p.fileOffset + (s - p.at) };
+    }),
+  };
 }
 
 function joinChunks(ch: Chunks): CapturedBytes {

@@ -136,6 +136,22 @@ function copyStream(buf: Uint8Array, source: string, pieces: StreamPiece[], from
  * place, one spread over several records is dissected from a reassembled source (like
  * Wireshark's "Reassembled TLS" tab) attached to the record that completes it.
  */
+/**
+ * After a ChangeCipherSpec, handshake records are normally encrypted. TLS 1.3's middlebox
+ * compatibility mode is the exception: a client answers a HelloRetryRequest with CCS and then a
+ * second ClientHello in clear, and a server may send CCS between its HelloRetryRequest and
+ * ServerHello. Such a record starts with a ClientHello/ServerHello header whose length fits and
+ * legacy_version 0x0303, which an encrypted Finished matches only by chance (~2^-40).
+ */
+function cleartextHelloAfterCcs(buf: Uint8Array, rec: RecordRef): boolean {
+  const at = rec.fragmentStart;
+  if (rec.fragmentEnd - at < 6) return false;
+  const type = buf[at]!;
+  if (type !== 1 && type !== 2) return false;
+  const len = (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
+  return len >= 38 && len < 1 << 16 && buf[at + 4] === 3 && buf[at + 5] === 3;
+}
+
 export function readTlsRecordLayer(buf: Uint8Array, source: string, sink: TreeSink, sources: DataSource[], end = buf.length): RecordLayerResult {
   const scan = scanRecords(buf, 0, end, false);
   const pieces: StreamPiece[] = [];
@@ -144,7 +160,7 @@ export function readTlsRecordLayer(buf: Uint8Array, source: string, sink: TreeSi
   let ccs = false;
   for (const rec of scan.records) {
     if (rec.contentType === 20) ccs = true;
-    if (rec.contentType === 22 && !ccs) {
+    if (rec.contentType === 22 && (!ccs || cleartextHelloAfterCcs(buf, rec))) {
       const p = { streamAt: streamLen, bufStart: rec.fragmentStart, length: rec.fragmentEnd - rec.fragmentStart, version: rec.version };
       pieces.push(p);
       pieceOf.set(rec, p);
