@@ -49,8 +49,8 @@ export interface Ja4tResult {
 function ja4tOf(seg: TcpSegment): Ja4tResult {
   const summary = readTcpOptions(seg.options);
   const options = summary.kinds.length ? summary.kinds.join('-') : '00';
-  const mss = summary.mss !== undefined ? String(summary.mss) : '00';
-  const windowScale = summary.windowScale !== undefined ? String(summary.windowScale) : '00';
+  const mss = summary.mss ? String(summary.mss) : '00';
+  const windowScale = summary.windowScale ? String(summary.windowScale) : '00';
   return { ja4t: `${seg.window}_${options}_${mss}_${windowScale}`, parts: { window: seg.window, options, mss, windowScale, summary } };
 }
 

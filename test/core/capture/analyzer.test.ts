@@ -1,0 +1,217 @@
+// The capture engine on real captures: the 24 clients recorded on 127.0.0.1 (tshark's JA3/JA3S
+// and stream numbers recorded with them, JA4 from an independent reference), pcap variants made
+// with editcap or derived by reordering real packets, and damaged files.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CaptureAnalyzer, CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import { CONFORMANCE, clientFixtures, readBytes } from '../../helpers/paths.js';
+import { byteSwapPcap, joinPcap, splitPcap } from '../../helpers/pcap-edit.js';
+
+function analyze(bytes: Uint8Array, chunk = 65536, opts: { keepBytes?: boolean } = {}): { records: ConnectionRecord[]; warnings: CaptureWarning[] } {
+  const records: ConnectionRecord[] = [];
+  const warnings: CaptureWarning[] = [];
+  const a = new CaptureAnalyzer({ fileName: 'test.pcap', onConnection: (r) => records.push(r), onWarning: (w) => warnings.push(w), ...opts });
+  for (let i = 0; i < bytes.length; i += chunk) a.push(bytes.subarray(i, i + chunk));
+  a.end();
+  records.sort((x, y) => (x.transport === y.transport ? x.stream - y.stream : x.transport < y.transport ? -1 : 1));
+  return { records, warnings };
+}
+
+const summary = (rs: ConnectionRecord[]) => rs.map((r) => ({ s: r.stream, t: r.transport, src: `${r.src}:${r.src_port}`, ja4: r.hellos.map((h) => h.ja4), ja3: r.hellos.map((h) => h.ja3), ja4s: r.server_hello?.ja4s, ja4t: r.ja4t, ja4ts: r.ja4ts, ja4l: [r.ja4l_c, r.ja4l_s] }));
+const tmp = mkdtempSync(join(tmpdir(), 'hs-capture-'));
+
+describe('capture engine on recorded real clients', () => {
+  for (const f of clientFixtures().filter((x) => x.hellos.length)) {
+    it(`${f.id}: JA3/JA3S equal tshark's, JA4 equals the reference, streams numbered as tshark does`, () => {
+      const { records } = analyze(readBytes(join(f.dir, 'capture.pcap')));
+      for (const h of f.hellos) {
+        const r = records.find((x) => x.transport === 'tcp' && x.stream === h.stream);
+        expect(r, `tcp stream ${h.stream}`).toBeDefined();
+        const mine = r!.hellos.find((x) => x.frame === h.frame) ?? r!.hellos[0]!;
+        expect(mine.ja3).toBe(h.tshark_ja3);
+        expect(mine.ja3_full).toBe(h.tshark_ja3_full);
+        expect(mine.ja4).toBe(h.ref_ja4);
+        expect(mine.ja4_o).toBe(h.ref_ja4_o);
+        expect(mine.frame).toBe(h.frame);
+        expect(r!.tls_server_name ?? null).toBe(h.tls_server_name);
+      }
+      for (const s of f.server_hellos) {
+        const r = records.find((x) => x.transport === 'tcp' && x.stream === s.stream);
+        expect(r?.server_hello?.ja3s).toBe(s.tshark_ja3s);
+        expect(r?.server_hello?.ja3s_full).toBe(s.tshark_ja3s_full);
+      }
+    });
+  }
+});
+
+describe('capture formats', () => {
+  const chromium = clientFixtures().find((f) => f.id === 'chromium')!;
+  const pcap = join(chromium.dir, 'capture.pcap');
+  const base = summary(analyze(readBytes(pcap)).records);
+
+  it('gives the same result whatever the chunk size', () => {
+    const bytes = readBytes(pcap);
+    for (const chunk of [1, 7, 100, 4096]) expect(summary(analyze(bytes, chunk).records)).toEqual(base);
+  });
+
+  for (const [name, args] of [['pcapng', ['-F', 'pcapng']], ['nanosecond pcap', ['-F', 'nsecpcap']]] as const) {
+    it(`reads the same capture converted by editcap to ${name}`, () => {
+      const out = join(tmp, `${name.replace(/\W+/g, '-')}.cap`);
+      const r = spawnSync('editcap', [...args, pcap, out], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const got = analyze(readBytes(out));
+      expect(summary(got.records)).toEqual(base);
+      expect(got.warnings).toEqual([]);
+    });
+  }
+
+  it('reads a big-endian pcap (every header field byte-swapped)', () => {
+    expect(summary(analyze(byteSwapPcap(readBytes(pcap))).records)).toEqual(base);
+  });
+
+  it('reads raw-IP captures (Ethernet headers stripped by editcap)', () => {
+    const raw = join(tmp, 'raw.pcap');
+    expect(spawnSync('editcap', ['-C', '14', '-T', 'rawip', pcap, raw]).status).toBe(0);
+    expect(summary(analyze(readBytes(raw)).records)).toEqual(base);
+  });
+});
+
+describe('TCP reassembly', () => {
+  const firefox = clientFixtures().find((f) => f.id === 'firefox-esr')!;
+  const bytes = readBytes(join(firefox.dir, 'capture.pcap'));
+  const base = summary(analyze(bytes).records);
+  const { header, records } = splitPcap(bytes);
+
+  it('rebuilds streams from segments in reverse order within each burst, with duplicates', () => {
+    // Reverse each run of 3 packets and repeat every 4th packet (retransmissions).
+    const out: typeof records = [];
+    for (let i = 0; i < records.length; i += 3) out.push(...records.slice(i, i + 3).reverse());
+    const withDups = out.flatMap((r, i) => (i % 4 === 0 ? [r, r] : [r]));
+    const got = analyze(joinPcap(header, withDups)).records;
+    expect(summary(got).map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s }))).toEqual(base.map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s })));
+  });
+
+  it('uses a hello split over two segments (the hello segment cut in two, second half first)', () => {
+    // Find the frame carrying the ClientHello and split its TCP payload into two segments.
+    const hf = firefox.hellos[0]!.frame;
+    const rec = records[hf - 1]!;
+    const d = rec.data;
+    const ipAt = 14, ihl = (d[ipAt]! & 15) * 4, tcpAt = ipAt + ihl, doff = (d[tcpAt + 12]! >> 4) * 4, payAt = tcpAt + doff;
+    const seq = new DataView(d.buffer, d.byteOffset).getUint32(tcpAt + 4);
+    const half = Math.floor((d.length - payAt) / 2);
+    const mk = (from: number, to: number, s: number): { header: Uint8Array; data: Uint8Array } => {
+      const data = new Uint8Array(payAt + (to - from));
+      data.set(d.subarray(0, payAt));
+      data.set(d.subarray(from, to), payAt);
+      new DataView(data.buffer).setUint32(tcpAt + 4, s >>> 0);
+      new DataView(data.buffer).setUint16(ipAt + 2, data.length - ipAt);
+      const h = rec.header.slice();
+      new DataView(h.buffer).setUint32(8, data.length, true);
+      new DataView(h.buffer).setUint32(12, data.length, true);
+      return { header: h, data };
+    };
+    const first = mk(payAt, payAt + half, seq), second = mk(payAt + half, d.length, seq + half);
+    const changed = [...records.slice(0, hf - 1), second, first, ...records.slice(hf)];
+    const got = summary(analyze(joinPcap(header, changed)).records);
+    expect(got[0]!.ja4).toEqual(base[0]!.ja4);
+    expect(got[0]!.ja3).toEqual(base[0]!.ja3);
+  });
+});
+
+describe('damaged input', () => {
+  const curl = clientFixtures().find((f) => f.id === 'curl-h2')!;
+  const bytes = readBytes(join(curl.dir, 'capture.pcap'));
+  const base = summary(analyze(bytes).records);
+  const { header, records } = splitPcap(bytes);
+
+  it('rejects a file that is not a capture with the magic bytes it found', () => {
+    const a = new CaptureAnalyzer({ onConnection: () => {} });
+    let err: unknown;
+    try { a.push(new TextEncoder().encode('GET / HTTP/1.1\r\n')); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(CaptureFormatError);
+    expect((err as CaptureFormatError).magic).toBe('47 45 54 20 2f 20 48 54');
+    expect(() => new CaptureAnalyzer({ onConnection: () => {} }).end()).toThrow(CaptureFormatError);
+  });
+
+  it('warns with the offset when the file is truncated, and keeps what came before', () => {
+    const cut = bytes.subarray(0, bytes.length - 10);
+    const got = analyze(cut);
+    const w = got.warnings.find((x) => x.code === 'truncated_file');
+    expect(w?.offset).toBe(records[records.length - 1]!.offset);
+    expect(w?.file).toBe('test.pcap');
+    expect(got.records.flatMap((r) => r.hellos.map((h) => h.ja4))).toEqual(base.flatMap((r) => r.ja4));
+  });
+
+  it('skips a record with a corrupt length, says where, and reads the packets after it', () => {
+    const bad = bytes.slice();
+    const victim = records[2]!;
+    new DataView(bad.buffer).setUint32(victim.offset + 8, 0x7fffffff, true);
+    const got = analyze(bad);
+    expect(got.warnings.find((x) => x.code === 'bad_length')?.offset).toBe(victim.offset);
+    expect(got.warnings.some((x) => x.code === 'resync')).toBe(true);
+    // The ClientHello comes after the damaged SYN-ACK/ACK, so it is still fingerprinted.
+    expect(got.records.flatMap((r) => r.hellos.map((h) => h.ja4))).toEqual(base.flatMap((r) => r.ja4));
+  });
+
+  it('reports snaplen-cut packets', () => {
+    const cut = records.map((r, i) => {
+      if (i !== 5) return r;
+      const h = r.header.slice();
+      new DataView(h.buffer).setUint32(8, 40, true);
+      return { header: h, data: r.data.subarray(0, 40) };
+    });
+    const got = analyze(joinPcap(header, cut));
+    expect(got.warnings.find((w) => w.code === 'snaplen_cut')?.frame).toBe(6);
+  });
+
+  it('reports a pcapng packet longer than its block', () => {
+    const ng = join(tmp, 'ng.pcapng');
+    expect(spawnSync('editcap', ['-F', 'pcapng', join(curl.dir, 'capture.pcap'), ng]).status).toBe(0);
+    const b = readBytes(ng);
+    // Find the first Enhanced Packet Block and enlarge its captured length.
+    const dv = new DataView(b.buffer);
+    let off = 0;
+    while (dv.getUint32(off, true) !== 6) off += dv.getUint32(off + 4, true);
+    dv.setUint32(off + 20, dv.getUint32(off + 20, true) + 500, true);
+    const got = analyze(b);
+    const w = got.warnings.find((x) => x.code === 'block_overrun');
+    expect(w?.offset).toBe(off);
+    expect(w?.frame).toBe(1);
+  });
+
+  it('never throws (other than for a non-capture), never hangs, on mutated captures', () => {
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 20 }),
+      fc.nat(bytes.length),
+      fc.integer({ min: 1, max: 5000 }),
+      (flips, cutAt, chunk) => {
+        const m = bytes.slice(0, Math.max(cutAt, 24));
+        for (const [at, v] of flips) if (at < m.length) m[at] = v;
+        try {
+          analyze(m, chunk);
+        } catch (e) {
+          if (!(e instanceof CaptureFormatError)) throw e;
+        }
+      },
+    ), { numRuns: 150 });
+  });
+});
+
+describe('tunnels and link layers from the FoxIO captures', () => {
+  const read = (name: string) => analyze(readBytes(join(CONFORMANCE, 'pcap', name))).records;
+  it('decodes GRE, ERSPAN and VXLAN encapsulated TCP', () => {
+    const rs = read('gre-erspan-vxlan.pcap');
+    expect(rs.some((r) => r.transport === 'tcp' && r.dst_port === 80 && r.ja4t)).toBe(true);
+  });
+  it('decodes Geneve', () => {
+    expect(read('tcpdump-geneve.pcap').some((r) => r.transport === 'tcp' && r.dst_port === 22)).toBe(true);
+  });
+  it('decodes BSD loopback (null) link type', () => {
+    expect(read('http1-with-cookies.pcapng').some((r) => r.transport === 'tcp' && r.protocol === 'http')).toBe(true);
+  });
+});

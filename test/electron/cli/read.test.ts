@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { CLI, CONFORMANCE, clientFixtures } from '../../helpers/paths.js';
+
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+describe('helloscope read', () => {
+  const chromium = clientFixtures().find((f) => f.id === 'chromium')!;
+  const pcap = join(chromium.dir, 'capture.pcap');
+
+  it('prints ndjson (not a terminal) with the FoxIO key names, src being the client', () => {
+    const r = run(['read', pcap]);
+    expect(r.status).toBe(0);
+    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const first = recs.find((x) => x.stream === chromium.hellos[0]!.stream)!;
+    expect(first).toMatchObject({ transport: 'tcp', src: '127.0.0.1', dst: '127.0.0.1', dst_port: 18443, tls_server_name: 'localhost', ja4: chromium.hellos[0]!.ref_ja4, ja3: chromium.hellos[0]!.tshark_ja3 });
+    expect(typeof first.src_port).toBe('number');
+    for (const k of ['stream', 'transport', 'src', 'dst', 'src_port', 'dst_port', 'ja4', 'ja4s', 'ja4t', 'ja4ts', 'ja4l_c', 'ja4l_s', 'ja3', 'ja3_full', 'ja3n', 'ja3s', 'ja3s_full']) expect(first).toHaveProperty(k);
+    expect(first).not.toHaveProperty('ja4_r');
+  });
+
+  it('adds the raw and original forms with --raw and --original', () => {
+    const recs = run(['read', pcap, '--raw', '--original']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const first = recs.find((x) => x.stream === chromium.hellos[0]!.stream)!;
+    expect(first.ja4_o).toBe(chromium.hellos[0]!.ref_ja4_o);
+    expect(first.ja4_r).toMatch(/^t13d1517h2_[0-9a-f,]+_[0-9a-f,]+_[0-9a-f,]+$/);
+    expect(first).toHaveProperty('ja4_ro');
+    expect(first).toHaveProperty('ja4s_r');
+  });
+
+  it('prints json, yaml and table on request, in stream order', () => {
+    const j = JSON.parse(run(['read', pcap, '--format', 'json']).stdout);
+    const y = parseYaml(run(['read', pcap, '--format', 'yaml']).stdout);
+    expect(y).toEqual(j);
+    expect(j.map((x: { stream: number }) => x.stream)).toEqual([...j.map((x: { stream: number }) => x.stream)].sort((a, b) => a - b));
+    const t = run(['read', pcap, '--format', 'table']).stdout;
+    expect(t).toContain(chromium.hellos[0]!.ref_ja4);
+    expect(t.split('\n')[0]).toMatch(/^stream\s+client\s+server\s+sni\s+ja4/);
+  });
+
+  it('lists x509 certificates with ja4x and names, as the FoxIO tool does', () => {
+    const recs = run(['read', join(CONFORMANCE, 'pcap/badcurveball.pcap')]).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(recs[0].tls_certs[0].x509[0]).toMatchObject({ ja4x: expect.stringMatching(/^[0-9a-f]{12}_[0-9a-f]{12}_[0-9a-f]{12}$/), issuerCommonName: 'INFIGO' });
+  });
+
+  it('fails with exit 1 and the magic bytes for a file that is not a capture', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-read-'));
+    const f = join(dir, 'notes.txt');
+    writeFileSync(f, 'hello world\n');
+    const r = run(['read', f]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('68 65 6c 6c 6f 20 77 6f');
+    expect(r.stderr).toContain(f);
+  });
+
+  it('warns with the file and byte offset for a truncated capture and still prints what it read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-read-'));
+    const f = join(dir, 'cut.pcap');
+    const b = new Uint8Array(readFileSync(pcap));
+    writeFileSync(f, b.subarray(0, b.length - 7));
+    const r = run(['read', f]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`warning: ${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: offset \\d+`));
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThan(0);
+  });
+});
