@@ -56,6 +56,7 @@ interface Conversation {
   udpKind?: UdpKind;
   quic?: QuicConversation;
   dtls?: { c: Chunks; s: Chunks };
+  /** Dropped once the record is emitted. */
   record: ConnectionRecord;
 }
 
@@ -286,6 +287,8 @@ export class CaptureAnalyzer {
     c.c2s = c.s2c = undefined;
     c.quic = undefined;
     c.dtls = undefined;
+    c.ja4plus = undefined;
+    (c as { record?: ConnectionRecord }).record = undefined;
     this.opts.onConnection(r);
   }
 

@@ -110,7 +110,7 @@ function tcp(meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: Deco
   const doff = (d[q + 12]! >> 4) * 4;
   if (doff < 20 || q + doff > end) return;
   sink.tcp({
-    ...meta,
+    frame: meta.frame, timestampUs: meta.timestampUs, ipVersion: meta.ipVersion, ttl: meta.ttl, src: meta.src, dst: meta.dst, fileOffset: meta.fileOffset,
     srcPort: (d[q]! << 8) | d[q + 1]!,
     dstPort: (d[q + 2]! << 8) | d[q + 3]!,
     seq: ((d[q + 4]! << 24) | (d[q + 5]! << 16) | (d[q + 6]! << 8) | d[q + 7]!) >>> 0,
@@ -139,7 +139,7 @@ function udp(p: RawPacket, meta: PacketMeta, d: Uint8Array, q: number, end: numb
     if (ptype === 0x6558) return ether(p, d.subarray(0, stop), inner, sink, depth + 1);
     if (ptype === 0x0800 || ptype === 0x86dd) return ip(p, d.subarray(0, stop), inner, sink, depth + 1);
   }
-  sink.udp({ ...meta, srcPort, dstPort, payload });
+  sink.udp({ frame: meta.frame, timestampUs: meta.timestampUs, ipVersion: meta.ipVersion, ttl: meta.ttl, src: meta.src, dst: meta.dst, fileOffset: meta.fileOffset, srcPort, dstPort, payload });
 }
 
 function gre(p: RawPacket, d: Uint8Array, q: number, end: number, sink: DecodeSink, depth: number): void {
@@ -163,19 +163,29 @@ function gre(p: RawPacket, d: Uint8Array, q: number, end: number, sink: DecodeSi
   }
 }
 
-/** RFC 5952 text form of an IPv6 address. */
+const HEXW: string[] = [];
+/** RFC 5952 text form of an IPv6 address (hot path: no arrays, no joins). */
 export function ipv6Text(d: Uint8Array, at: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((d[at + i]! << 8) | d[at + i + 1]!);
+  // Longest run of zero groups (length >= 2), first one on ties.
   let best = -1, bestLen = 0;
   for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
+    if (d[at + 2 * i] !== 0 || d[at + 2 * i + 1] !== 0) { i++; continue; }
     let j = i;
-    while (j < 8 && g[j] === 0) j++;
+    while (j < 8 && d[at + 2 * j] === 0 && d[at + 2 * j + 1] === 0) j++;
     if (j - i > bestLen) { best = i; bestLen = j - i; }
     i = j;
   }
-  const hx = (a: number[]): string => a.map((x) => x.toString(16)).join(':');
-  if (bestLen < 2) return hx(g);
-  return `${hx(g.slice(0, best))}::${hx(g.slice(best + bestLen))}`;
+  if (bestLen < 2) best = -1;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      s += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    const g = (d[at + 2 * i]! << 8) | d[at + 2 * i + 1]!;
+    s += (HEXW[g] ??= g.toString(16));
+    if (i < 7) s += ':';
+  }
+  return s;
 }
