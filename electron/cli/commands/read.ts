@@ -3,6 +3,7 @@ import { CaptureFormatError, type CaptureWarning } from '../../../core/capture/a
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { hasFingerprints, toOutputRecord, type OutputRecord } from '../../../core/capture/output.js';
 import type { ConversationPlugin } from '../../../core/capture/plugin.js';
+import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { readCaptureFile } from '../../services/capture-file.js';
 import { oneOf, parseArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -21,7 +22,7 @@ export const readExtensions: {
   plugins: ((flags: Map<string, string | true>) => ConversationPlugin | undefined)[];
   decorate: ((r: ConnectionRecord) => void)[];
   valued: string[];
-} = { plugins: [], decorate: [], valued: [] };
+} = { plugins: [() => createHttpPlugin()], decorate: [], valued: [] };
 
 const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
 
