@@ -66,7 +66,7 @@ const SWEEP_EVERY = 4096;
 /** Closed conversations are finished this long after their FIN/RST, so late ACKs still count. */
 const LINGER_US = 2_000_000;
 /** Finished conversations stay known this long, so stray late packets do not open a new one. */
-const TOMBSTONE_US = 60_000_000;
+const TOMBSTONE_US = 20_000_000;
 const MAX_OPEN = 200_000;
 const UDP_KEEP = 64 * 1024;
 

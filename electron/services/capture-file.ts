@@ -9,6 +9,8 @@ export interface ReadCaptureOptions extends Omit<CaptureAnalyzerOptions, 'fileNa
   chunkSize?: number;
   onProgress?: (bytesRead: number, total: number) => void;
   signal?: AbortSignal;
+  /** Awaited before each chunk: lets a consumer apply backpressure (e.g. a slow stdout pipe). */
+  beforeChunk?: () => Promise<void> | void;
 }
 
 export interface ReadCaptureSummary {
@@ -19,7 +21,7 @@ export interface ReadCaptureSummary {
 }
 
 export async function readCaptureFile(path: string, opts: ReadCaptureOptions): Promise<ReadCaptureSummary> {
-  const { chunkSize = 1 << 20, onProgress, signal, ...rest } = opts;
+  const { chunkSize = 1 << 20, onProgress, signal, beforeChunk, ...rest } = opts;
   const analyzer = new CaptureAnalyzer({ ...rest, fileName: rest.fileName ?? path });
   const fh = await open(path, 'r');
   try {
@@ -27,6 +29,7 @@ export async function readCaptureFile(path: string, opts: ReadCaptureOptions): P
     let read = 0;
     for (;;) {
       if (signal?.aborted) return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true };
+      await beforeChunk?.();
       // A fresh buffer per chunk: the analyzer may keep views of the last one.
       const buf = new Uint8Array(chunkSize);
       const { bytesRead } = await fh.read(buf, 0, chunkSize, read);

@@ -61,7 +61,11 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${tty ? '\n' : ''}helloscope: warning: ${w.file ?? path}: offset ${w.offset}${w.frame ? ` (frame ${w.frame})` : ''}: ${w.message}\n`);
     };
     try {
-      await readCaptureFile(path, { onConnection: emit, onWarning: warn, onProgress: progress, plugins });
+      await readCaptureFile(path, {
+        onConnection: emit, onWarning: warn, onProgress: progress, plugins,
+        // Records are written as they come; wait for a slow reader instead of queueing them in memory.
+        beforeChunk: () => (process.stdout.writableNeedDrain ? new Promise<void>((res) => process.stdout.once('drain', () => res())) : undefined),
+      });
     } catch (e) {
       if (e instanceof CaptureFormatError) {
         if (!multi) throw new CliError(e.message);
