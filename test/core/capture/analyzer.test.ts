@@ -2,14 +2,14 @@
 // and stream numbers recorded with them, JA4 from an independent reference), pcap variants made
 // with editcap or derived by reordering real packets, and damaged files.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer, CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
-import { CONFORMANCE, clientFixtures, readBytes } from '../../helpers/paths.js';
+import { CONFORMANCE, FIXTURES as FIXTURES_DIR, clientFixtures, readBytes } from '../../helpers/paths.js';
 import { byteSwapPcap, joinPcap, splitPcap } from '../../helpers/pcap-edit.js';
 
 function analyze(bytes: Uint8Array, chunk = 65536, opts: { keepBytes?: boolean } = {}): { records: ConnectionRecord[]; warnings: CaptureWarning[] } {
@@ -213,5 +213,29 @@ describe('tunnels and link layers from the FoxIO captures', () => {
   });
   it('decodes BSD loopback (null) link type', () => {
     expect(read('http1-with-cookies.pcapng').some((r) => r.transport === 'tcp' && r.protocol === 'http')).toBe(true);
+  });
+});
+
+describe('a ClientHello over two TCP segments (recorded at MTU 1500, test/fixtures/segmented)', () => {
+  const dir = join(FIXTURES_DIR, 'segmented');
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { hellos: { frame: number; stream: number; segments: number[]; hello_length: number; tshark_ja3: string; tshark_ja3_full: string }[] };
+  it('the capture really splits each hello (tshark lists two segments) and the hellos are post-quantum sized', () => {
+    for (const h of meta.hellos) {
+      expect(h.segments.length).toBe(2);
+      expect(h.hello_length).toBeGreaterThan(1460);
+    }
+  });
+  it('reassembles them: JA3 equals tshark, JA4 counts equal the lists tshark saw', () => {
+    const { records } = analyze(readBytes(join(dir, 'capture.pcap')));
+    for (const h of meta.hellos) {
+      const r = records.find((x) => x.transport === 'tcp' && x.stream === h.stream)!;
+      expect(r.hellos[0]!.ja3).toBe(h.tshark_ja3);
+      expect(r.hellos[0]!.ja3_full).toBe(h.tshark_ja3_full);
+      const [, ciphers, exts] = h.tshark_ja3_full.split(',');
+      const grease = (v: number) => (v & 0x0f0f) === 0x0a0a;
+      const nc = ciphers!.split('-').map(Number).filter((v) => !grease(v)).length;
+      const ne = exts!.split('-').map(Number).filter((v) => !grease(v)).length;
+      expect(r.hellos[0]!.ja4.slice(0, 10)).toBe(`t13d${String(nc).padStart(2, '0')}${String(ne).padStart(2, '0')}h2`);
+    }
   });
 });
