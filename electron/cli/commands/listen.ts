@@ -1,0 +1,48 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { startListener } from '../../services/listener/index.js';
+import { parseArgs } from '../args.js';
+import { CliError } from '../cli-error.js';
+
+export const LISTEN_USAGE = `helloscope listen [--host 127.0.0.1] [--port 8443] [--cert cert.pem --key key.pem] [--data-dir DIR]
+  Runs the TLS echo listener: point any client at https://HOST:PORT/ (or /fps, /stats,
+  POST /v1/tls/fingerprint) and it answers with that client's own fingerprints. A certificate
+  for localhost, 127.0.0.1 and ::1 is generated on first run in the data directory
+  (default ~/.config/helloscope, or $XDG_CONFIG_HOME/helloscope). Ctrl-C stops.`;
+
+export function defaultDataDir(): string {
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'helloscope');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'helloscope');
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'helloscope');
+}
+
+export async function listenCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['help'], valued: ['host', 'port', 'cert', 'key', 'data-dir'] });
+  if (args.flags.has('help')) { process.stdout.write(LISTEN_USAGE + '\n'); return 0; }
+  const port = args.flags.has('port') ? Number(args.flags.get('port')) : 8443;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a number from 0 to 65535', 2);
+  const get = (k: string): string | undefined => { const v = args.flags.get(k); return typeof v === 'string' ? v : undefined; };
+  let h;
+  try {
+    h = await startListener({
+      host: get('host') ?? '127.0.0.1', port, dataDir: get('data-dir') ?? defaultDataDir(),
+      ...(get('cert') ? { cert: get('cert')! } : {}), ...(get('key') ? { key: get('key')! } : {}),
+      warn: (m) => process.stderr.write(`helloscope: warning: ${m}\n`),
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new CliError(`port ${port} is already in use`);
+    if (err.code === 'EACCES') throw new CliError(`not allowed to listen on port ${port}`);
+    throw new CliError(err.message);
+  }
+  const shown = h.host.includes(':') ? `[${h.host}]` : h.host;
+  process.stdout.write(`listening on https://${shown}:${h.port}/  (certificate SHA-256 ${h.certSha256}; observations in ${h.store.path})\n`);
+  h.subscribe(({ stored }) => process.stdout.write(`${new Date(stored.time_ms).toISOString()} ${stored.ip}:${stored.port} ${stored.ja4} ${stored.ja4h} ${stored.user_agent ?? ''}\n`));
+  await new Promise<void>((res) => {
+    const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); res(); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await h.stop();
+  return 0;
+}

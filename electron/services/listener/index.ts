@@ -1,0 +1,248 @@
+// The TLS echo listener: accepts TCP, captures the client's ClientHello bytes before node:tls
+// sees them, completes TLS, reads the HTTP/1 request as sent, and answers with the client's own
+// fingerprints (the APIs of the seed documents, served locally). Plain Node; no electron import.
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import type { ConnectionRecord, HelloRecord } from '../../../core/capture/connection.js';
+import { computeJa4h } from '../../../core/fingerprint/ja4plus/ja4h.js';
+import { fingerprintClientHello } from '../../../core/fingerprint/tls-fingerprints.js';
+import { parseHttp1Request } from '../../../core/http/http1.js';
+import type { ClientHello } from '../../../core/tls/model.js';
+import { parseTls } from '../../../core/tls/parse-tls.js';
+import { botScore } from './bot-score.js';
+import { HelloCollector } from './hello-collector.js';
+import { renderPage } from './page.js';
+import { generateSelfSigned } from './self-signed.js';
+import { ObservationStore, type StoredObservation } from './store.js';
+
+export interface ListenerOptions {
+  host?: string;
+  port?: number;
+  dataDir: string;
+  cert?: string;
+  key?: string;
+  windowBytes?: number;
+  handshakeTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxHelloBytes?: number;
+  maxHeaderBytes?: number;
+  maxHeaders?: number;
+  maxConnections?: number;
+  warn?: (msg: string) => void;
+}
+
+export interface ListenerObservation {
+  record: ConnectionRecord;
+  stored: StoredObservation;
+}
+
+export interface ListenerHandle {
+  host: string;
+  port: number;
+  certSha256: string;
+  store: ObservationStore;
+  subscribe(cb: (obs: ListenerObservation) => void): () => void;
+  stop(): Promise<void>;
+}
+
+const TLS_NAMES: Record<string, string> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1.0' };
+const VERSION_TEXT: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' };
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: string } {
+  if (o.cert || o.key) {
+    if (!o.cert || !o.key) throw new Error('--cert and --key go together');
+    const cert = readFileSync(o.cert, 'utf8'), key = readFileSync(o.key, 'utf8');
+    return { cert, key, sha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase() };
+  }
+  const certPath = join(o.dataDir, 'listener-cert.pem'), keyPath = join(o.dataDir, 'listener-key.pem');
+  if (!existsSync(certPath) || !existsSync(keyPath)) {
+    mkdirSync(o.dataDir, { recursive: true });
+    const g = generateSelfSigned();
+    writeFileSync(keyPath, g.keyPem, { mode: 0o600 });
+    writeFileSync(certPath, g.certPem);
+  }
+  const cert = readFileSync(certPath, 'utf8');
+  return { cert, key: readFileSync(keyPath, 'utf8'), sha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase() };
+}
+
+const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
+
+export async function startListener(o: ListenerOptions): Promise<ListenerHandle> {
+  const host = o.host ?? '127.0.0.1';
+  const { cert, key, sha256 } = loadCert(o);
+  const context = tls.createSecureContext({ cert, key });
+  const store = new ObservationStore({ dataDir: o.dataDir, ...(o.windowBytes ? { windowBytes: o.windowBytes } : {}), ...(o.warn ? { warn: o.warn } : {}) });
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  const hsTimeout = o.handshakeTimeoutMs ?? 10_000, reqTimeout = o.requestTimeoutMs ?? 10_000;
+  const maxHeaderBytes = o.maxHeaderBytes ?? 64 * 1024, maxHeaders = o.maxHeaders ?? 200;
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer({ pauseOnConnect: false }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const timer = setTimeout(() => socket.destroy(), hsTimeout);
+    const collector = new HelloCollector(o.maxHelloBytes ?? 128 * 1024);
+    const onData = (chunk: Buffer): void => {
+      const st = collector.push(chunk);
+      if (st.kind === 'more') return;
+      socket.off('data', onData);
+      if (st.kind === 'plain-http') {
+        clearTimeout(timer);
+        const body = JSON.stringify({ error: 'this port speaks TLS: use https:// (for example curl -k https://' + `${host.includes(':') ? `[${host}]` : host}:${(server.address() as net.AddressInfo).port}/fps)` });
+        socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        return;
+      }
+      if (st.kind !== 'hello') {
+        clearTimeout(timer);
+        o.warn?.(`${socket.remoteAddress}:${socket.remotePort}: ${st.kind === 'too-large' ? `ClientHello of ${st.size} bytes exceeds the limit; closed` : `not TLS (starts with ${st.first}); closed`}`);
+        socket.destroy();
+        return;
+      }
+      const helloAt = performance.now();
+      socket.pause();
+      socket.unshift(collector.buffered);
+      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['http/1.1'] });
+      t.on('error', () => socket.destroy());
+      t.on('secure', () => {
+        clearTimeout(timer);
+        const rtt = performance.now() - helloAt;
+        const reqTimer = setTimeout(() => t.destroy(), reqTimeout);
+        let buf = Buffer.alloc(0);
+        const onReq = (c: Buffer): void => {
+          buf = Buffer.concat([buf, c]);
+          const end = buf.indexOf('\r\n\r\n');
+          if (end < 0 && buf.length <= maxHeaderBytes) return;
+          t.off('data', onReq);
+          clearTimeout(reqTimer);
+          if (end < 0) { respond(t, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
+          handle(t, st.bytes, new Uint8Array(buf), rtt);
+        };
+        t.on('data', onReq);
+      });
+    };
+    socket.on('data', onData);
+  });
+  server.maxConnections = o.maxConnections ?? 2048;
+
+  function respond(t: tls.TLSSocket, status: number, body: unknown, type = 'application/json'): void {
+    const text = type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body);
+    const reason = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 431: 'Request Header Fields Too Large' }[status] ?? '';
+    t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`);
+  }
+
+  function handle(t: tls.TLSSocket, helloBytes: Uint8Array, reqBytes: Uint8Array, rtt: number): void {
+    const ip = t.remoteAddress ?? socketAddr(t);
+    const p = parseTls(helloBytes, { tree: false, framing: 'tls', source: 'client' });
+    const hello = p.clientHello as ClientHello;
+    const fp = fingerprintClientHello(hello);
+    const req = parseHttp1Request(reqBytes);
+    if (!req.request) { respond(t, 400, { error: req.problems[0]?.message ?? 'not an HTTP request' }); return; }
+    if (req.request.headers.length > maxHeaders) { respond(t, 431, { error: `more than ${maxHeaders} headers` }); return; }
+    const h = computeJa4h(req.request);
+    const ua = req.request.headers.find((x) => x.name.toLowerCase() === 'user-agent')?.value ?? null;
+    const cipher = t.getCipher();
+    const now = Date.now();
+    const stored = store.add({
+      ip, port: t.remotePort ?? 0, time_ms: now,
+      tls_server_name: hello.serverName ?? null,
+      ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
+      tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
+      ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, akamai: null,
+      tls_version: TLS_NAMES[t.getProtocol() ?? ''] ?? t.getProtocol(), cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
+      alpn: t.alpnProtocol || null, http_protocol: req.request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
+      user_agent: ua, method: req.request.method, path: req.request.target,
+      hello_hex: Buffer.from(helloBytes).toString('hex'),
+    });
+    const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: helloBytes, pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
+    const record: ConnectionRecord = {
+      stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: t.remotePort ?? 0, dst_port: (server.address() as net.AddressInfo).port,
+      first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length + reqBytes.length,
+      tls_server_name: hello.serverName ?? null, hellos: [helloRecord], tls_certs: [],
+      http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua }],
+      ja4ssh: [], problems: p.problems,
+    };
+    events.emit('observation', { record, stored } satisfies ListenerObservation);
+    route(t, req.request.method, req.request.target, stored, hello, p);
+  }
+
+  function route(t: tls.TLSSocket, method: string, target: string, obs: StoredObservation, hello: ClientHello, parsed: ReturnType<typeof parseTls>): void {
+    const url = new URL(target, 'https://listener');
+    const mine = store.byIp(obs.ip);
+    const fpsView = (x: StoredObservation) => ({
+      num_fingerprints: mine.length, sha3_384: x.sha3_384, tls_fp: x.tls_fp, 'user-agent': x.user_agent,
+      utc_now: new Date(x.time_ms).toISOString().replace('T', ' ').replace('Z', ''), timestamp: x.time_ms / 1000,
+      ja3: x.ja3, ja4: x.ja4, ja4h: x.ja4h, akamai: x.akamai,
+    });
+    if (url.pathname === '/fps' && method === 'GET') {
+      if (url.searchParams.get('all') === '1') return respond(t, 200, mine.map(fpsView));
+      const out: Record<string, unknown> = fpsView(obs);
+      if (url.searchParams.get('detail') === '1') {
+        const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
+        Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
+      }
+      return respond(t, 200, out);
+    }
+    if (url.pathname === '/stats' && method === 'GET') return respond(t, 200, stats(url.searchParams.get('bo') === '1'));
+    if (url.pathname === '/v1/tls/fingerprint') {
+      if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
+      const v = botScore((obs.user_agent as string | null) ?? null, hello);
+      return respond(t, 200, {
+        tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, http_protocol: obs.http_protocol, tcp_rtt_ms: obs.rtt_ms,
+        ja3_hash: obs.ja3, ja4: obs.ja4, ja4h: obs.ja4h, bot_score: v.bot_score, verified_bot: v.verified_bot, bot_reasons: v.reasons,
+      });
+    }
+    if (url.pathname === '/' && method === 'GET') return respond(t, 200, renderPage(obs, hello, parsed), 'text/html');
+    return respond(t, 404, { error: `no such endpoint: ${method} ${url.pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
+  }
+
+  function stats(onlyWithUa: boolean): unknown {
+    const all = store.all().filter((x) => !onlyWithUa || x.user_agent);
+    const by = new Map<string, { count: number; uas: Map<string, number>; ja4: unknown; ja3: unknown }>();
+    for (const x of all) {
+      const k = String(x.sha3_384);
+      const e = by.get(k) ?? { count: 0, uas: new Map(), ja4: x.ja4, ja3: x.ja3 };
+      e.count++;
+      if (x.user_agent) e.uas.set(String(x.user_agent), (e.uas.get(String(x.user_agent)) ?? 0) + 1);
+      by.set(k, e);
+    }
+    const fps = [...by].sort((a, b) => b[1].count - a[1].count).map(([sha3_384, e]) => ({
+      sha3_384, ja4: e.ja4, ja3: e.ja3, count: e.count, share: all.length ? e.count / all.length : 0,
+      // Uniqueness: the share of observed connections that did NOT have this fingerprint.
+      uniqueness: all.length ? 1 - e.count / all.length : 0,
+      user_agents: [...e.uas].map(([ua, n]) => ({ 'user-agent': ua, count: n })),
+    }));
+    return { connections: all.length, distinct_fingerprints: by.size, window_records: store.window.length, fingerprints: fps };
+  }
+
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(o.port ?? 8443, host, () => { server.off('error', rej); res(); });
+  });
+  if (!isLoopback(host)) o.warn?.(`listening on ${host}: other machines${host === '0.0.0.0' || host === '::' ? ' on every network of this computer' : ''} can connect to it (${Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i!.address).join(', ') || 'no external interface'})`);
+  const addr = server.address() as net.AddressInfo;
+  return {
+    host, port: addr.port, certSha256: sha256, store,
+    subscribe(cb) { events.on('observation', cb); return () => events.off('observation', cb); },
+    async stop() {
+      await new Promise<void>((res) => { server.close(() => res()); for (const s of sockets) s.destroy(); });
+      store.close();
+    },
+  };
+}
+
+function socketAddr(t: tls.TLSSocket): string {
+  return (t as unknown as { _parent?: net.Socket })._parent?.remoteAddress ?? 'unknown';
+}
+
+export { VERSION_TEXT, dotted };

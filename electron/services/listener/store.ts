@@ -1,0 +1,111 @@
+// Observations: an append-only NDJSON log in the data directory, written in small batches with
+// fsync (a killed process loses at most the last batch), read back on start (a damaged last line
+// is skipped with a warning), rotated at a size limit; and an in-memory window of the most recent
+// records (by their encoded size, 50 MB by default, like the seed API) for /fps and /stats.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface StoredObservation {
+  id: number;
+  ip: string;
+  port: number;
+  /** Milliseconds since the epoch. */
+  time_ms: number;
+  [key: string]: unknown;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  windowBytes?: number;
+  rotateBytes?: number;
+  flushMs?: number;
+  warn?: (msg: string) => void;
+}
+
+export class ObservationStore {
+  readonly window: { obs: StoredObservation; size: number }[] = [];
+  private windowSize = 0;
+  private pending: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private fd: number;
+  private logSize = 0;
+  private nextId = 1;
+  readonly path: string;
+  /** Observations made and lines written (for the load test: nothing may be lost). */
+  made = 0;
+  written = 0;
+
+  constructor(private readonly o: StoreOptions) {
+    mkdirSync(o.dataDir, { recursive: true });
+    this.path = join(o.dataDir, 'observations.ndjson');
+    this.load();
+    this.fd = openSync(this.path, 'a');
+    this.logSize = existsSync(this.path) ? statSync(this.path).size : 0;
+  }
+
+  private load(): void {
+    if (!existsSync(this.path)) return;
+    const text = readFileSync(this.path, 'utf8');
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const obs = JSON.parse(line) as StoredObservation;
+        this.remember(obs, line.length + 1);
+        this.nextId = Math.max(this.nextId, obs.id + 1);
+      } catch {
+        this.o.warn?.(`${this.path}: line ${i + 1} is damaged and was skipped${i >= lines.length - 2 ? ' (the process probably stopped while writing it)' : ''}`);
+      }
+    });
+  }
+
+  private remember(obs: StoredObservation, size: number): void {
+    this.window.push({ obs, size });
+    this.windowSize += size;
+    const max = this.o.windowBytes ?? 50 * 1024 * 1024;
+    while (this.windowSize > max && this.window.length > 1) this.windowSize -= this.window.shift()!.size;
+  }
+
+  add(partial: Omit<StoredObservation, 'id'>): StoredObservation {
+    const obs = { id: this.nextId++, ...partial } as StoredObservation;
+    const line = JSON.stringify(obs);
+    this.made++;
+    this.remember(obs, line.length + 1);
+    this.pending.push(line);
+    this.timer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 200);
+    return obs;
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending.length) return;
+    const text = this.pending.join('\n') + '\n';
+    const n = this.pending.length;
+    this.pending = [];
+    writeSync(this.fd, text);
+    fsyncSync(this.fd);
+    this.written += n;
+    this.logSize += Buffer.byteLength(text);
+    if (this.logSize > (this.o.rotateBytes ?? 256 * 1024 * 1024)) {
+      closeSync(this.fd);
+      renameSync(this.path, `${this.path}.1`);
+      this.fd = openSync(this.path, 'a');
+      this.logSize = 0;
+    }
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  /** Observations of one address, most recent last. */
+  byIp(ip: string): StoredObservation[] {
+    return this.window.filter((w) => w.obs.ip === ip).map((w) => w.obs);
+  }
+
+  all(): StoredObservation[] {
+    return this.window.map((w) => w.obs);
+  }
+}

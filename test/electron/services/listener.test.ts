@@ -1,0 +1,138 @@
+// The TLS echo listener with real clients on 127.0.0.1: the JA3 each client gets back equals
+// tshark's JA3 of the same handshake captured on loopback, and the JA4 equals the core's JA4 of
+// the captured bytes (the hello tshark saw). Plus storage recovery and limits.
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintClientHello } from '../../../core/fingerprint/tls-fingerprints.js';
+import { parseTls } from '../../../core/tls/parse-tls.js';
+import { startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hs-listener-'));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const run = (cmd: string, args: string[], input = '') => new Promise<{ code: number | null; out: string }>((res) => {
+  const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout.on('data', (d) => (out += d));
+  p.stdin.end(input);
+  const t = setTimeout(() => p.kill('SIGKILL'), 20000);
+  p.on('close', (code) => { clearTimeout(t); res({ code, out }); });
+});
+
+describe('listener with real clients, checked against tshark', () => {
+  let h: ListenerHandle;
+  let dump: ReturnType<typeof spawn>;
+  const pcap = join(tmp, 'lo.pcap');
+  const got: Record<string, { ja3: string; ja4: string }> = {};
+
+  beforeAll(async () => {
+    h = await startListener({ host: '127.0.0.1', port: 0, dataDir: join(tmp, 'data') });
+    dump = spawn('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-w', pcap, `tcp port ${h.port}`], { stdio: 'ignore' });
+    await sleep(1200);
+    const url = `https://127.0.0.1:${h.port}/fps`;
+    const parse = (s: string) => JSON.parse(s) as { ja3: string; ja4: string };
+    got.curl = parse((await run('curl', ['-sk', '--http1.1', url])).out);
+    got.python = parse((await run('python3', ['-c', `import ssl,urllib.request;c=ssl.create_default_context();c.check_hostname=False;c.verify_mode=ssl.CERT_NONE;print(urllib.request.urlopen("${url}",context=c).read().decode())`])).out);
+    got.node = parse(await new Promise<string>((res, rej) => https.get(url, { rejectUnauthorized: false }, (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => res(b)); }).on('error', rej)));
+    const o = await run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-quiet'], 'GET /fps HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    got.openssl = parse(o.out.slice(o.out.indexOf('{')));
+    const c = await run('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(tmp, 'chr')}`, '--ignore-certificate-errors', '--dump-dom', url]);
+    const j = c.out.slice(c.out.indexOf('{'), c.out.lastIndexOf('}') + 1).replace(/&quot;/g, '"');
+    got.chromium = parse(j);
+    await sleep(800);
+    dump.kill('SIGTERM');
+    await sleep(500);
+  }, 90000);
+  afterAll(async () => { await h?.stop(); });
+
+  it('every client got its JA3 as tshark computes it, and its JA4 as the core computes it from the captured hello', () => {
+    const rows = spawnSync('tshark', ['-r', pcap, '-d', `tcp.port==${h.port},tls`, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3', '-e', 'tcp.reassembled.data', '-e', 'tcp.payload'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.split('\t'));
+    const byJa3 = new Map(rows.map(([ja3, reass, payload]) => [ja3!, (reass || payload)!.replace(/:/g, '')]));
+    for (const [client, fp] of Object.entries(got)) {
+      expect(byJa3.has(fp.ja3), `${client} JA3 ${fp.ja3} seen by tshark`).toBe(true);
+      const hello = parseTls(new Uint8Array(Buffer.from(byJa3.get(fp.ja3)!, 'hex')), { tree: false }).clientHello!;
+      expect(fingerprintClientHello(hello).ja4, client).toBe(fp.ja4);
+    }
+    expect(Object.keys(got).sort()).toEqual(['chromium', 'curl', 'node', 'openssl', 'python']);
+  });
+
+  it('stores every observation and answers /fps?all=1 with only the caller\'s', () => {
+    h.store.flush();
+    const lines = readFileSync(h.store.path, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(h.store.made);
+    expect(h.store.byIp('127.0.0.1').length).toBe(h.store.made);
+  });
+});
+
+describe('listener endpoints, storage and limits', () => {
+  let h: ListenerHandle;
+  const dataDir = join(tmp, 'limits');
+  const warnings: string[] = [];
+  beforeAll(async () => { h = await startListener({ port: 0, dataDir, handshakeTimeoutMs: 800, maxHelloBytes: 4096, warn: (m) => warnings.push(m) }); });
+  afterAll(async () => { await h?.stop(); });
+  const get = (path: string, method = 'GET', ua?: string) => new Promise<{ status: number; body: string }>((res, rej) => {
+    const r = https.request({ host: '127.0.0.1', port: h.port, path, method, rejectUnauthorized: false, headers: ua ? { 'user-agent': ua } : {} }, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => res({ status: s.statusCode!, body: b })); });
+    r.on('error', rej);
+    r.end(method === 'POST' ? '{}' : undefined);
+  });
+
+  it('POST /v1/tls/fingerprint: a Chrome User-Agent on a Node handshake scores as a bot, with reasons', async () => {
+    const r = await get('/v1/tls/fingerprint', 'POST', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36');
+    const j = JSON.parse(r.body);
+    expect(Object.keys(j).slice(0, 9)).toEqual(['tls_version', 'cipher_suite', 'http_protocol', 'tcp_rtt_ms', 'ja3_hash', 'ja4', 'ja4h', 'bot_score', 'verified_bot']);
+    expect(j.bot_score).toBeLessThan(30);
+    expect(j.verified_bot).toBe(false);
+    expect(j.bot_reasons.join(' ')).toMatch(/no GREASE/);
+  });
+  it('GET /stats counts fingerprints with shares and user agents; unknown paths 404 as JSON', async () => {
+    await get('/fps', 'GET', 'probe/1');
+    const s = JSON.parse((await get('/stats')).body);
+    expect(s.connections).toBeGreaterThanOrEqual(2);
+    expect(s.fingerprints[0].share).toBeGreaterThan(0);
+    expect(s.fingerprints.flatMap((f: { user_agents: { 'user-agent': string }[] }) => f.user_agents.map((u) => u['user-agent']))).toContain('probe/1');
+    const nf = await get('/nope');
+    expect(nf.status).toBe(404);
+    expect(JSON.parse(nf.body).error).toMatch(/no such endpoint/);
+  });
+  it('GET / is an HTML page explaining the JA4 parts', async () => {
+    const r = await get('/');
+    expect(r.body).toMatch(/<h2>JA4<\/h2>/);
+    expect(r.body).toMatch(/cipher suites offered/);
+  });
+  it('plain HTTP to the TLS port gets a readable 400', async () => {
+    const body = await new Promise<string>((res) => {
+      const s = net.connect(h.port, '127.0.0.1', () => s.write('GET /fps HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let b = '';
+      s.on('data', (d) => (b += d));
+      s.on('close', () => res(b));
+    });
+    expect(body).toMatch(/^HTTP\/1.1 400/);
+    expect(body).toMatch(/use https:\/\//);
+  });
+  it('a silent client (slowloris) is dropped after the handshake timeout, an oversized hello is refused, garbage is closed; the listener keeps serving', async () => {
+    const closedAfter = await new Promise<number>((res) => { const t0 = Date.now(); const s = net.connect(h.port, '127.0.0.1'); s.on('close', () => res(Date.now() - t0)); s.on('error', () => {}); });
+    expect(closedAfter).toBeGreaterThanOrEqual(700);
+    expect(closedAfter).toBeLessThan(5000);
+    // A record header announcing a 9000-byte ClientHello.
+    const big = Buffer.concat([Buffer.from([0x16, 3, 1, 0x23, 0x2c, 1, 0, 0x23, 0x28]), Buffer.alloc(9000)]);
+    await new Promise<void>((res) => { const s = net.connect(h.port, '127.0.0.1', () => s.write(big)); s.on('close', () => res()); s.on('error', () => res()); });
+    expect(warnings.some((w) => /exceeds the limit/.test(w))).toBe(true);
+    await new Promise<void>((res) => { const s = net.connect(h.port, '127.0.0.1', () => s.write(Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8]))); s.on('close', () => res()); s.on('error', () => res()); });
+    expect(warnings.some((w) => /not TLS/.test(w))).toBe(true);
+    expect((await get('/fps')).status).toBe(200);
+  });
+  it('reads its log back on restart and skips a damaged last line with a warning', async () => {
+    h.store.flush();
+    const before = h.store.made + 0;
+    await h.stop();
+    appendFileSync(join(dataDir, 'observations.ndjson'), '{"id": 999, "ip": "127.0.0.1", "trunc');
+    const w2: string[] = [];
+    h = await startListener({ port: 0, dataDir, warn: (m) => w2.push(m) });
+    expect(h.store.all().length).toBe(before);
+    expect(w2.join()).toMatch(/damaged and was skipped/);
+  });
+});
