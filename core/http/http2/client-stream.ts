@@ -1,0 +1,111 @@
+// The client side of an HTTP/2 connection: the connection preface, frames with their byte
+// ranges, HEADERS + CONTINUATION decoded with HPACK (one dynamic table per direction), and what
+// the client sent before its first request (SETTINGS, WINDOW_UPDATE, PRIORITY) for Akamai.
+import type { Problem } from '../../dissect/field.js';
+import type { Http2Preface, HttpRequest } from '../model.js';
+import { HpackDecoder, HpackError } from './hpack.js';
+
+export const H2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
+export const FRAME_NAMES = ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'];
+
+export interface H2Frame { type: number; flags: number; streamId: number; start: number; length: number }
+
+export class Http2ClientStream {
+  readonly requests: HttpRequest[] = [];
+  readonly problems: Problem[] = [];
+  readonly frames: H2Frame[] = [];
+  preface: Http2Preface | null = null;
+  private buf = new Uint8Array(0);
+  /** Bytes of the stream consumed so far (offsets are stream offsets). */
+  private base = 0;
+  private sawPreface = false;
+  private dead = false;
+  private readonly hpack = new HpackDecoder();
+  private pending: { streamId: number; block: Uint8Array[]; start: number } | undefined;
+  private readonly pre: Http2Preface = { settings: [], windowUpdate: 0, priorities: [], pseudoHeaderOrder: [], frames: [] };
+
+  push(bytes: Uint8Array): void {
+    if (this.dead || bytes.length === 0) return;
+    const b = new Uint8Array(this.buf.length + bytes.length);
+    b.set(this.buf);
+    b.set(bytes, this.buf.length);
+    let p = 0;
+    if (!this.sawPreface) {
+      if (b.length < 24) { this.buf = b; return; }
+      for (let i = 0; i < 24; i++) {
+        if (b[i] !== H2_PREFACE.charCodeAt(i)) {
+          this.fail('not_h2', `the client did not send the HTTP/2 connection preface (offset ${this.base + i})`, this.base + i);
+          return;
+        }
+      }
+      this.sawPreface = true;
+      p = 24;
+    }
+    while (p + 9 <= b.length) {
+      const len = (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
+      if (len > 1 << 24) { this.fail('bad_frame', `frame length ${len} at offset ${this.base + p}`, this.base + p); return; }
+      if (p + 9 + len > b.length) break;
+      const f: H2Frame = { type: b[p + 3]!, flags: b[p + 4]!, streamId: ((b[p + 5]! & 0x7f) << 24) | (b[p + 6]! << 16) | (b[p + 7]! << 8) | b[p + 8]!, start: this.base + p, length: 9 + len };
+      this.frames.push(f);
+      this.frame(f, b.subarray(p + 9, p + 9 + len));
+      if (this.dead) return;
+      p += 9 + len;
+    }
+    this.base += p;
+    this.buf = b.slice(p);
+  }
+
+  private fail(code: string, message: string, offset: number): void {
+    this.problems.push({ severity: 'error', code, message, offset });
+    this.dead = true;
+  }
+
+  private frame(f: H2Frame, payload: Uint8Array): void {
+    const beforeFirst = this.preface === null;
+    if (beforeFirst) this.pre.frames.push(FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`);
+    if (f.type === 4 && !(f.flags & 1) && beforeFirst) {
+      for (let i = 0; i + 6 <= payload.length; i += 6) this.pre.settings.push([(payload[i]! << 8) | payload[i + 1]!, ((payload[i + 2]! << 24) >>> 0) + ((payload[i + 3]! << 16) | (payload[i + 4]! << 8) | payload[i + 5]!)]);
+    } else if (f.type === 8 && f.streamId === 0 && beforeFirst && payload.length >= 4) {
+      this.pre.windowUpdate = (((payload[0]! & 0x7f) << 24) | (payload[1]! << 16) | (payload[2]! << 8) | payload[3]!) >>> 0;
+    } else if (f.type === 2 && beforeFirst && payload.length >= 5) {
+      this.pre.priorities.push({ streamId: f.streamId, exclusive: (payload[0]! & 0x80) !== 0, dependsOn: (((payload[0]! & 0x7f) << 24) | (payload[1]! << 16) | (payload[2]! << 8) | payload[3]!) >>> 0, weight: payload[4]! });
+    } else if (f.type === 1) {
+      let q = 0, end = payload.length;
+      if (f.flags & 0x8) { const pad = payload[0] ?? 0; q = 1; end -= pad; }
+      if (f.flags & 0x20) q += 5;
+      if (q > end) { this.fail('bad_frame', `HEADERS padding exceeds the frame at offset ${f.start}`, f.start); return; }
+      this.pending = { streamId: f.streamId, block: [payload.subarray(q, end)], start: f.start };
+      if (f.flags & 0x4) this.endHeaders();
+    } else if (f.type === 9) {
+      if (!this.pending || this.pending.streamId !== f.streamId) { this.fail('bad_frame', `CONTINUATION without HEADERS at offset ${f.start}`, f.start); return; }
+      this.pending.block.push(payload);
+      if (f.flags & 0x4) this.endHeaders();
+    }
+  }
+
+  private endHeaders(): void {
+    const p = this.pending!;
+    this.pending = undefined;
+    const size = p.block.reduce((n, x) => n + x.length, 0);
+    const block = new Uint8Array(size);
+    let at = 0;
+    for (const x of p.block) { block.set(x, at); at += x.length; }
+    let fields;
+    try {
+      fields = this.hpack.decode(block);
+    } catch (e) {
+      if (e instanceof HpackError) { this.fail('hpack', `stream ${p.streamId}: ${e.message}`, p.start); return; }
+      throw e;
+    }
+    const get = (n: string): string => fields.find((x) => x.name === n)?.value ?? '';
+    const req: HttpRequest = {
+      method: get(':method'), target: get(':path'), version: 'HTTP/2', streamId: p.streamId, complete: true, problems: [],
+      headers: fields.map((x) => ({ name: x.name, value: x.value })),
+    };
+    if (this.preface === null) {
+      this.pre.pseudoHeaderOrder = fields.filter((x) => x.name.startsWith(':')).map((x) => x.name);
+      this.preface = this.pre;
+    }
+    this.requests.push(req);
+  }
+}

@@ -1,0 +1,92 @@
+// HPACK against hpack.js (as the oracle) and RFC 7541's examples; the HTTP/2 client stream on the
+// bytes a real client (Node's http2) sends; Akamai from that preface.
+import net from 'node:net';
+import http2 from 'node:http2';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error hpack.js has no types
+import hpackjs from 'hpack.js';
+import { computeAkamai } from '../../../core/fingerprint/akamai.js';
+import { Http2ClientStream } from '../../../core/http/http2/client-stream.js';
+import { HpackDecoder, HpackError, huffmanDecode } from '../../../core/http/http2/hpack.js';
+
+const hex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+
+describe('HPACK decoder', () => {
+  it('RFC 7541 C.4: requests with Huffman coding, dynamic table carried across blocks', () => {
+    const d = new HpackDecoder();
+    const f1 = d.decode(hex('8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff'));
+    expect(f1.map((f) => [f.name, f.value])).toEqual([[':method', 'GET'], [':scheme', 'http'], [':path', '/'], [':authority', 'www.example.com']]);
+    const f2 = d.decode(hex('8286 84be 5886 a8eb 1064 9cbf'));
+    expect(f2.map((f) => [f.name, f.value])).toEqual([[':method', 'GET'], [':scheme', 'http'], [':path', '/'], [':authority', 'www.example.com'], ['cache-control', 'no-cache']]);
+    const f3 = d.decode(hex('8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf'));
+    expect(f3.map((f) => [f.name, f.value])).toEqual([[':method', 'GET'], [':scheme', 'https'], [':path', '/index.html'], [':authority', 'www.example.com'], ['custom-key', 'custom-value']]);
+  });
+
+  it('decodes whatever hpack.js encodes (random header lists, Huffman on and off, shared table)', () => {
+    fc.assert(fc.property(fc.array(fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'x'))), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (blocks, huffman) => {
+      const comp = hpackjs.compressor.create({ table: { size: 4096 } });
+      const d = new HpackDecoder();
+      for (const headers of blocks) {
+        comp.write(headers.map(([name, value]) => ({ name, value, huffman })));
+        const chunks: Buffer[] = [];
+        let c;
+        while ((c = comp.read())) chunks.push(c);
+        const got = d.decode(new Uint8Array(Buffer.concat(chunks)));
+        expect(got.map((f) => [f.name, f.value])).toEqual(headers);
+      }
+    }), { numRuns: 200 });
+  });
+
+  it('malformed blocks raise HpackError with an offset, never anything else', () => {
+    expect(() => huffmanDecode(hex('ff ff ff ff'))).toThrow(HpackError);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+      try { new HpackDecoder().decode(b); } catch (e) { if (!(e instanceof HpackError)) throw e; }
+    }), { numRuns: 1000 });
+  });
+});
+
+describe('HTTP/2 client stream and Akamai, on the bytes Node\'s http2 client sends', () => {
+  it('reads the preface, SETTINGS, WINDOW_UPDATE and the request headers in order', async () => {
+    const got: Buffer[] = [];
+    const server = net.createServer((s) => { s.on('data', (d) => got.push(d)); setTimeout(() => s.destroy(), 300); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    const client = http2.connect(`http://127.0.0.1:${port}`, { settings: { headerTableSize: 65536, enablePush: false, initialWindowSize: 6291456, maxHeaderListSize: 262144 } });
+    client.on('error', () => {});
+    const req = client.request({ ':method': 'GET', ':path': '/x?y=1', 'user-agent': 'node-test', cookie: 'a=1', accept: '*/*' });
+    req.on('error', () => {});
+    req.end();
+    await new Promise((r) => setTimeout(r, 500));
+    client.destroy();
+    server.close();
+    const s = new Http2ClientStream();
+    const all = new Uint8Array(Buffer.concat(got));
+    // Feed in odd pieces: the parser must not depend on read boundaries.
+    for (let i = 0; i < all.length; i += 7) s.push(all.subarray(i, i + 7));
+    expect(s.problems).toEqual([]);
+    expect(s.requests).toHaveLength(1);
+    const r = s.requests[0]!;
+    expect(r.method).toBe('GET');
+    expect(r.target).toBe('/x?y=1');
+    expect(r.headers.filter((h) => !h.name.startsWith(':')).map((h) => [h.name, h.value])).toEqual([['user-agent', 'node-test'], ['cookie', 'a=1'], ['accept', '*/*']]);
+    const p = s.preface!;
+    expect(new Map(p.settings).get(1)).toBe(65536);
+    expect(new Map(p.settings).get(2)).toBe(0);
+    expect(new Map(p.settings).get(4)).toBe(6291456);
+    expect(new Map(p.settings).get(6)).toBe(262144);
+    const a = computeAkamai(p);
+    const pseudo = r.headers.filter((h) => h.name.startsWith(':')).map((h) => h.name[1]).join(',');
+    expect(a.akamai).toBe(`${p.settings.map(([k, v]) => `${k}:${v}`).join(';')}|${p.windowUpdate}|0|${pseudo}`);
+    expect(a.akamai_hash).toMatch(/^[0-9a-f]{32}$/);
+    expect(p.frames[0]).toBe('SETTINGS');
+  });
+
+  it('arbitrary bytes after a valid preface never throw or hang', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
+      const s = new Http2ClientStream();
+      s.push(new TextEncoder().encode('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
+      s.push(b);
+    }), { numRuns: 1000 });
+  });
+});
