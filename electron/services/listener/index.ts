@@ -12,6 +12,10 @@ import type { ConnectionRecord, HelloRecord } from '../../../core/capture/connec
 import { computeJa4h } from '../../../core/fingerprint/ja4plus/ja4h.js';
 import { fingerprintClientHello } from '../../../core/fingerprint/tls-fingerprints.js';
 import { parseHttp1Request } from '../../../core/http/http1.js';
+import { Http2ClientStream } from '../../../core/http/http2/client-stream.js';
+import type { HttpRequest } from '../../../core/http/model.js';
+import { computeAkamai } from '../../../core/fingerprint/akamai.js';
+import { h2Reply } from './h2-reply.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls } from '../../../core/tls/parse-tls.js';
 import { botScore } from './bot-score.js';
@@ -112,12 +116,35 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       const helloAt = performance.now();
       socket.pause();
       socket.unshift(collector.buffered);
-      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['http/1.1'] });
+      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['h2', 'http/1.1'] });
       t.on('error', () => socket.destroy());
       t.on('secure', () => {
         clearTimeout(timer);
         const rtt = performance.now() - helloAt;
         const reqTimer = setTimeout(() => t.destroy(), reqTimeout);
+        if (t.alpnProtocol === 'h2') {
+          // Read the client's own frames: node:http2 would hide their order and settings.
+          const h2 = new Http2ClientStream();
+          let seen = 0;
+          const onH2 = (c: Buffer): void => {
+            seen += c.length;
+            h2.push(new Uint8Array(c));
+            if (h2.problems.length || seen > maxHeaderBytes) {
+              t.off('data', onH2);
+              clearTimeout(reqTimer);
+              t.destroy();
+              return;
+            }
+            const req = h2.requests[0];
+            if (!req) return;
+            t.off('data', onH2);
+            clearTimeout(reqTimer);
+            const akamai = h2.preface ? computeAkamai(h2.preface) : null;
+            handle(t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type));
+          };
+          t.on('data', onH2);
+          return;
+        }
         let buf = Buffer.alloc(0);
         const onReq = (c: Buffer): void => {
           buf = Buffer.concat([buf, c]);
@@ -125,8 +152,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           if (end < 0 && buf.length <= maxHeaderBytes) return;
           t.off('data', onReq);
           clearTimeout(reqTimer);
-          if (end < 0) { respond(t, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
-          handle(t, st.bytes, new Uint8Array(buf), rtt);
+          const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type);
+          if (end < 0) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
+          const parsed = parseHttp1Request(new Uint8Array(buf));
+          if (!parsed.request) { respond(reply, 400, { error: parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
+          handle(t, st.bytes, parsed.request, rtt, null, reply);
         };
         t.on('data', onReq);
       });
@@ -135,20 +165,22 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   });
   server.maxConnections = o.maxConnections ?? 2048;
 
-  function respond(t: tls.TLSSocket, status: number, body: unknown, type = 'application/json'): void {
-    const text = type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body);
+  type Reply = (status: number, body: string, type: string) => void;
+  function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string): void {
     const reason = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 431: 'Request Header Fields Too Large' }[status] ?? '';
     t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`);
   }
+  function respond(reply: Reply, status: number, body: unknown, type = 'application/json'): void {
+    reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type);
+  }
 
-  function handle(t: tls.TLSSocket, helloBytes: Uint8Array, reqBytes: Uint8Array, rtt: number): void {
+  function handle(t: tls.TLSSocket, helloBytes: Uint8Array, request: HttpRequest, rtt: number, akamai: string | null, reply: Reply): void {
     const ip = t.remoteAddress ?? socketAddr(t);
     const p = parseTls(helloBytes, { tree: false, framing: 'tls', source: 'client' });
     const hello = p.clientHello as ClientHello;
     const fp = fingerprintClientHello(hello);
-    const req = parseHttp1Request(reqBytes);
-    if (!req.request) { respond(t, 400, { error: req.problems[0]?.message ?? 'not an HTTP request' }); return; }
-    if (req.request.headers.length > maxHeaders) { respond(t, 431, { error: `more than ${maxHeaders} headers` }); return; }
+    const req = { request };
+    if (req.request.headers.length > maxHeaders) { respond(reply, 431, { error: `more than ${maxHeaders} headers` }); return; }
     const h = computeJa4h(req.request);
     const ua = req.request.headers.find((x) => x.name.toLowerCase() === 'user-agent')?.value ?? null;
     const cipher = t.getCipher();
@@ -158,7 +190,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       tls_server_name: hello.serverName ?? null,
       ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
       tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
-      ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, akamai: null,
+      ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, akamai,
       tls_version: TLS_NAMES[t.getProtocol() ?? ''] ?? t.getProtocol(), cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
       alpn: t.alpnProtocol || null, http_protocol: req.request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
       user_agent: ua, method: req.request.method, path: req.request.target,
@@ -167,16 +199,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: helloBytes, pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
     const record: ConnectionRecord = {
       stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: t.remotePort ?? 0, dst_port: (server.address() as net.AddressInfo).port,
-      first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length + reqBytes.length,
+      first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length,
       tls_server_name: hello.serverName ?? null, hellos: [helloRecord], tls_certs: [],
-      http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua }],
+      http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
       ja4ssh: [], problems: p.problems,
     };
     events.emit('observation', { record, stored } satisfies ListenerObservation);
-    route(t, req.request.method, req.request.target, stored, hello, p);
+    route(reply, req.request.method, req.request.target, stored, hello, p);
   }
 
-  function route(t: tls.TLSSocket, method: string, target: string, obs: StoredObservation, hello: ClientHello, parsed: ReturnType<typeof parseTls>): void {
+  function route(t: Reply, method: string, target: string, obs: StoredObservation, hello: ClientHello, parsed: ReturnType<typeof parseTls>): void {
     const url = new URL(target, 'https://listener');
     const mine = store.byIp(obs.ip);
     const fpsView = (x: StoredObservation) => ({

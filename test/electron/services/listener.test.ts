@@ -3,6 +3,7 @@
 // the captured bytes (the hello tshark saw). Plus storage recovery and limits.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,26 @@ describe('listener endpoints, storage and limits', () => {
     expect(r.body).toMatch(/<h2>JA4<\/h2>/);
     expect(r.body).toMatch(/cipher suites offered/);
   });
+  it('HTTP/2 clients are read frame by frame: JA4H version 20 and the Akamai fingerprint of their own SETTINGS', async () => {
+    const client = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false, settings: { headerTableSize: 65536, initialWindowSize: 6291456, enablePush: false } });
+    client.on('error', () => {});
+    const body = await new Promise<string>((res, rej) => {
+      const r = client.request({ ':path': '/fps', 'user-agent': 'h2-test' });
+      let b = '';
+      r.on('data', (d) => (b += d));
+      r.on('end', () => res(b));
+      r.on('error', rej);
+    });
+    client.close();
+    const j = JSON.parse(body);
+    expect(j.ja4h.slice(0, 4)).toBe('ge20');
+    expect(j.akamai.split('|')[0].split(';')).toEqual(expect.arrayContaining(['1:65536', '2:0', '4:6291456']));
+    expect(j['user-agent']).toBe('h2-test');
+    const curl = JSON.parse((await run('curl', ['-sk', '--http2', `https://127.0.0.1:${h.port}/fps`])).out);
+    expect(curl.ja4h.slice(0, 4)).toBe('ge20');
+    expect(curl.akamai).toMatch(/^[\d:;]+\|\d+\|[\d:,]+\|[msap](,[msap]){3}$/);
+  });
+
   it('plain HTTP to the TLS port gets a readable 400', async () => {
     const body = await new Promise<string>((res) => {
       const s = net.connect(h.port, '127.0.0.1', () => s.write('GET /fps HTTP/1.1\r\nHost: x\r\n\r\n'));
