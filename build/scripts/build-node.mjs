@@ -10,6 +10,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const entries = [
   // [entry, outfile, format, extra options]
   ['electron/cli/main.ts', 'dist/cli/helloscope.mjs', 'esm', { banner: { js: "#!/usr/bin/env node\nimport { createRequire as __hsCreateRequire } from 'node:module'; const require = __hsCreateRequire(import.meta.url);" } }],
+  // The listener as a library, for the load test and the listener benchmark.
+  ['electron/services/listener/index.ts', 'dist/services/listener.mjs', 'esm', {}],
 ];
 const optional = (p) => existsSync(join(root, p));
 

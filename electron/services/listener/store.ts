@@ -2,7 +2,7 @@
 // fsync (a killed process loses at most the last batch), read back on start (a damaged last line
 // is skipped with a warning), rotated at a size limit; and an in-memory window of the most recent
 // records (by their encoded size, 50 MB by default, like the seed API) for /fps and /stats.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, write, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface StoredObservation {
@@ -72,10 +72,43 @@ export class ObservationStore {
     this.made++;
     this.remember(obs, line.length + 1);
     this.pending.push(line);
-    this.timer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 200);
+    this.timer ??= setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
     return obs;
   }
 
+  private writing = false;
+  /** The periodic flush: write and fsync on libuv's thread pool, so requests are not blocked by the disk. */
+  private flushAsync(): void {
+    this.timer = undefined;
+    if (this.writing || !this.pending.length) {
+      if (this.pending.length) this.timer = setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
+      return;
+    }
+    const lines = this.pending;
+    this.pending = [];
+    const text = lines.join('\n') + '\n';
+    this.writing = true;
+    write(this.fd, text, (err) => {
+      if (err) { this.pending.unshift(...lines); this.writing = false; this.o.warn?.(`${this.path}: write failed: ${err.message}`); return; }
+      fsync(this.fd, () => {
+        this.writing = false;
+        this.written += lines.length;
+        this.logSize += Buffer.byteLength(text);
+        this.rotateIfNeeded();
+        if (this.pending.length && !this.timer) this.timer = setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
+      });
+    });
+  }
+
+  private rotateIfNeeded(): void {
+    if (this.logSize <= (this.o.rotateBytes ?? 256 * 1024 * 1024)) return;
+    closeSync(this.fd);
+    renameSync(this.path, `${this.path}.1`);
+    this.fd = openSync(this.path, 'a');
+    this.logSize = 0;
+  }
+
+  /** Writes everything pending now, synchronously (on stop, and for tests). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -87,15 +120,19 @@ export class ObservationStore {
     fsyncSync(this.fd);
     this.written += n;
     this.logSize += Buffer.byteLength(text);
-    if (this.logSize > (this.o.rotateBytes ?? 256 * 1024 * 1024)) {
-      closeSync(this.fd);
-      renameSync(this.path, `${this.path}.1`);
-      this.fd = openSync(this.path, 'a');
-      this.logSize = 0;
-    }
+    this.rotateIfNeeded();
   }
 
-  close(): void {
+  /** Waits for a write in flight, then writes what is pending: afterwards the log holds every observation made. */
+  async settle(): Promise<void> {
+    while (this.writing) await new Promise((r) => setTimeout(r, 5));
+    this.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.writing) await new Promise((r) => setTimeout(r, 5));
     this.flush();
     closeSync(this.fd);
   }

@@ -61,8 +61,8 @@ describe('listener with real clients, checked against tshark', () => {
     expect(Object.keys(got).sort()).toEqual(['chromium', 'curl', 'node', 'openssl', 'python']);
   });
 
-  it('stores every observation and answers /fps?all=1 with only the caller\'s', () => {
-    h.store.flush();
+  it('stores every observation and answers /fps?all=1 with only the caller\'s', async () => {
+    await h.store.settle();
     const lines = readFileSync(h.store.path, 'utf8').trim().split('\n');
     expect(lines.length).toBe(h.store.made);
     expect(h.store.byIp('127.0.0.1').length).toBe(h.store.made);
@@ -147,7 +147,7 @@ describe('listener endpoints, storage and limits', () => {
     expect((await get('/fps')).status).toBe(200);
   });
   it('reads its log back on restart and skips a damaged last line with a warning', async () => {
-    h.store.flush();
+    await h.store.settle();
     const before = h.store.made + 0;
     await h.stop();
     appendFileSync(join(dataDir, 'observations.ndjson'), '{"id": 999, "ip": "127.0.0.1", "trunc');
