@@ -3,17 +3,21 @@ import { CaptureFormatError, type CaptureWarning } from '../../../core/capture/a
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { hasFingerprints, toOutputRecord, type OutputRecord } from '../../../core/capture/output.js';
 import type { ConversationPlugin } from '../../../core/capture/plugin.js';
+import { readFileSync } from 'node:fs';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
+import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { readCaptureFile } from '../../services/capture-file.js';
 import { oneOf, parseArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
 
-export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|yaml|table] [--raw] [--original] [--all]
+export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|yaml|table] [--raw] [--original] [--all] [--keylog FILE]
   Reads pcap/pcapng captures and prints one record per TCP or UDP conversation with its
   fingerprints (JA4, JA4S, JA4T/TS, JA4L, JA4X, JA4SSH, JA3/JA3S, HTTP), using the key names of
   FoxIO's ja4 tool. ndjson is the default when stdout is not a terminal, table when it is.
   --raw adds ja4_r, ja4_ro, ja4s_r (and ja4h_r, ja4x_r); --original adds ja4_o, ja4_ro.
-  --all also prints conversations with nothing fingerprinted. Warnings go to stderr.`;
+  --all also prints conversations with nothing fingerprinted. --keylog FILE (NSS key log, as
+  SSLKEYLOGFILE writes it; pcapng decryption secrets are used too) decrypts TLS 1.2/1.3 AEAD
+  connections for JA4H/Akamai of the HTTP inside and JA4X of TLS 1.3 certificates. Warnings go to stderr.`;
 
 type Format = 'ndjson' | 'json' | 'yaml' | 'table';
 
@@ -22,7 +26,19 @@ export const readExtensions: {
   plugins: ((flags: Map<string, string | true>) => ConversationPlugin | undefined)[];
   decorate: ((r: ConnectionRecord) => void)[];
   valued: string[];
-} = { plugins: [() => createHttpPlugin()], decorate: [], valued: [] };
+} = {
+  plugins: [(flags) => {
+    const file = flags.get('keylog');
+    if (typeof file !== 'string') return createHttpPlugin();
+    let text: string;
+    try { text = readFileSync(file, 'utf8'); } catch { throw new CliError(`cannot read the key log ${file}`); }
+    const keylog = parseKeyLog(text, file);
+    for (const p of keylog.problems.slice(0, 20)) process.stderr.write(`helloscope: warning: ${p.message}\n`);
+    return createHttpPlugin({ keylog });
+  }],
+  decorate: [],
+  valued: ['keylog'],
+};
 
 const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
 
