@@ -43,6 +43,8 @@ export interface HttpRequestRecord {
   ja4h_ro?: string;
   /** HTTP/2 connections: the Akamai fingerprint of the client's connection preface. */
   akamai?: string;
+  /** HTTP/2: the frames the client sent before this (first) request, by type. */
+  h2_frames?: string[];
   user_agent?: string | null;
   captured?: CapturedBytes;
 }

@@ -65,6 +65,7 @@ export function toOutputRecord(r: ConnectionRecord, o: OutputOptions = {}): Outp
       if ((o.raw || o.original) && h.ja4h_ro) x.ja4h_ro = h.ja4h_ro;
       if (h.user_agent !== undefined && h.user_agent !== null) x.user_agent = h.user_agent;
       if (h.akamai) x.akamai = h.akamai;
+      if (h.h2_frames) x.h2_frames = h.h2_frames;
       return x;
     });
   }

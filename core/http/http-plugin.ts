@@ -28,17 +28,17 @@ const frameAt = (c: CapturedBytes, at: number): number => {
 
 const startsWith = (b: Uint8Array, s: string): boolean => b.length >= s.length && [...s].every((c, i) => b[i] === c.charCodeAt(0));
 
-function toRecord(req: HttpRequest, frame: number, akamai?: string): HttpRequestRecord {
+function toRecord(req: HttpRequest, frame: number, akamai?: string, frames?: string[]): HttpRequestRecord {
   const fp = computeJa4h(req);
   const ua = req.headers.find((h) => h.name.toLowerCase() === 'user-agent');
-  return { frame, method: req.method, path: req.target, version: req.version, ja4h: fp.ja4h, ja4h_r: fp.ja4h_r, ja4h_ro: fp.ja4h_ro, user_agent: ua ? ua.value : null, ...(akamai ? { akamai } : {}) };
+  return { frame, method: req.method, path: req.target, version: req.version, ja4h: fp.ja4h, ja4h_r: fp.ja4h_r, ja4h_ro: fp.ja4h_ro, user_agent: ua ? ua.value : null, ...(akamai ? { akamai } : {}), ...(frames ? { h2_frames: frames } : {}) };
 }
 
 function h2Requests(r: ConnectionRecord, bytes: Uint8Array, frame: number): void {
   const s = new Http2ClientStream();
   s.push(bytes);
-  const akamai = s.preface ? computeAkamai(s.preface).akamai : undefined;
-  s.requests.forEach((req, i) => r.http.push(toRecord(req, frame, i === 0 ? akamai : undefined)));
+  const ak = s.preface ? computeAkamai(s.preface) : undefined;
+  s.requests.forEach((req, i) => r.http.push(toRecord(req, frame, i === 0 ? ak?.akamai : undefined, i === 0 ? ak?.frames : undefined)));
   for (const p of s.problems) r.problems.push(p);
 }
 
