@@ -17,7 +17,8 @@ import { ja4FromTshark } from './ja4-from-tshark.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const outRoot = join(root, 'test/fixtures/clients');
+// HS_RECORD_OUT: another output folder (the knowledge base records its own runs, build/kb/recordings).
+const outRoot = process.env.HS_RECORD_OUT ? resolve(process.env.HS_RECORD_OUT) : join(root, 'test/fixtures/clients');
 const only = process.argv.slice(2);
 const tmp = mkdtempSync(join(tmpdir(), 'hs-record-'));
 const HTTPS = 18443, HTTP = 18080;

@@ -20,6 +20,7 @@ import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls } from '../../../core/tls/parse-tls.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { botScore } from './bot-score.js';
+import { assessUserAgent, knownClient } from '../../../core/knowledge/index.js';
 import { HelloCollector } from './hello-collector.js';
 import { renderPage } from './page.js';
 import { generateSelfSigned } from './self-signed.js';
@@ -222,6 +223,9 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (url.pathname === '/fps' && method === 'GET') {
       if (url.searchParams.get('all') === '1') return respond(t, 200, mine.map(fpsView));
       const out: Record<string, unknown> = fpsView(obs);
+      const m = knownClient({ ja4: String(obs.ja4), ja4_r: String(obs.ja4_r), ja3: String(obs.ja3) });
+      out.client = m ? { label: m.label, confidence: m.confidence, exact: m.exact } : null;
+      out.user_agent_check = assessUserAgent((obs.user_agent as string | null) ?? null, m);
       if (url.searchParams.get('detail') === '1') {
         const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
         Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, FIXTURES, clientFixtures } from '../../helpers/paths.js';
 
 const run = (args: string[], input?: string | Uint8Array) => spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
-const CLIENT_KEYS = ['type', 'tls_server_name', 'ja3', 'ja3_full', 'ja3n', 'ja3n_full', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro', 'tls_fp', 'sha3_384', 'problems'];
+const CLIENT_KEYS = ['type', 'tls_server_name', 'ja3', 'ja3_full', 'ja3n', 'ja3n_full', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro', 'tls_fp', 'sha3_384', 'client', 'problems'];
 
 describe('helloscope hello', () => {
   const chromium = clientFixtures().find((f) => f.id === 'chromium')!;
