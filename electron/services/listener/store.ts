@@ -25,6 +25,8 @@ export interface StoreOptions {
 export class ObservationStore {
   readonly window: { obs: StoredObservation; size: number }[] = [];
   private windowSize = 0;
+  /** Window records by client address, for /fps?all=1 without scanning the window. */
+  private readonly ipIndex = new Map<string, StoredObservation[]>();
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private fd: number;
@@ -62,8 +64,15 @@ export class ObservationStore {
   private remember(obs: StoredObservation, size: number): void {
     this.window.push({ obs, size });
     this.windowSize += size;
+    const list = this.ipIndex.get(obs.ip);
+    if (list) list.push(obs); else this.ipIndex.set(obs.ip, [obs]);
     const max = this.o.windowBytes ?? 50 * 1024 * 1024;
-    while (this.windowSize > max && this.window.length > 1) this.windowSize -= this.window.shift()!.size;
+    while (this.windowSize > max && this.window.length > 1) {
+      const old = this.window.shift()!;
+      this.windowSize -= old.size;
+      const l = this.ipIndex.get(old.obs.ip);
+      if (l) { l.shift(); if (!l.length) this.ipIndex.delete(old.obs.ip); }
+    }
   }
 
   add(partial: Omit<StoredObservation, 'id'>): StoredObservation {
@@ -138,8 +147,8 @@ export class ObservationStore {
   }
 
   /** Observations of one address, most recent last. */
-  byIp(ip: string): StoredObservation[] {
-    return this.window.filter((w) => w.obs.ip === ip).map((w) => w.obs);
+  byIp(ip: string): readonly StoredObservation[] {
+    return this.ipIndex.get(ip) ?? [];
   }
 
   all(): StoredObservation[] {
