@@ -45,7 +45,11 @@ export function decodeDirectoryString(b: Uint8Array, n: DerNode): string {
     }
     case TAG.UNIVERSAL: {
       let s = '';
-      for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0);
+      for (let i = 0; i + 3 < c.length; i += 4) {
+        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+        // Values that are not Unicode scalar values (beyond U+10FFFF, surrogates) show as U+FFFD.
+        s += cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? '\ufffd' : String.fromCodePoint(cp);
+      }
       return s;
     }
     default:
