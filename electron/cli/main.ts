@@ -3,6 +3,7 @@ import { installNodeHashes } from '../node/native-hashes.js';
 import { CliError } from './cli-error.js';
 import { HELLO_USAGE, helloCommand } from './commands/hello.js';
 import { HTTP_USAGE, httpCommand } from './commands/http.js';
+import { LABELS_USAGE, labelsCommand } from './commands/labels.js';
 import { LISTEN_USAGE, listenCommand } from './commands/listen.js';
 import { READ_USAGE, readCommand } from './commands/read.js';
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   read: { run: readCommand, usage: READ_USAGE },
   http: { run: httpCommand, usage: HTTP_USAGE },
   listen: { run: listenCommand, usage: LISTEN_USAGE },
+  labels: { run: labelsCommand, usage: LABELS_USAGE },
 };
 
 const USAGE = `usage: helloscope <command> [options]

@@ -1,5 +1,6 @@
 import { fingerprintClientHello, fingerprintServerHello } from '../../../core/fingerprint/tls-fingerprints.js';
 import { knownClient } from '../../../core/knowledge/index.js';
+import { userLabels } from '../../services/user-labels.js';
 import type { Ja4Transport } from '../../../core/fingerprint/ja4.js';
 import { NotTlsError, parseTls } from '../../../core/tls/parse-tls.js';
 import { oneOf, parseArgs } from '../args.js';
@@ -44,7 +45,7 @@ export async function helloCommand(argv: readonly string[]): Promise<number> {
       ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
       tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
     };
-    const m = knownClient(fp);
+    const m = knownClient(fp, userLabels());
     // The known client this hello matches (knowledge base), or null.
     out.client = m ? { label: m.label, confidence: m.confidence, exact: m.exact, ...(m.differences.length ? { differences: m.differences } : {}) } : null;
   } else {

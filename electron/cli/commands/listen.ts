@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { defaultDataDir } from '../../services/data-dir.js';
 import { startListener } from '../../services/listener/index.js';
 import { parseArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -9,12 +8,6 @@ export const LISTEN_USAGE = `helloscope listen [--host 127.0.0.1] [--port 8443] 
   POST /v1/tls/fingerprint) and it answers with that client's own fingerprints. A certificate
   for localhost, 127.0.0.1 and ::1 is generated on first run in the data directory
   (default ~/.config/helloscope, or $XDG_CONFIG_HOME/helloscope). Ctrl-C stops.`;
-
-export function defaultDataDir(): string {
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'helloscope');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'helloscope');
-  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'helloscope');
-}
 
 export async function listenCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { boolean: ['help'], valued: ['host', 'port', 'cert', 'key', 'data-dir'] });

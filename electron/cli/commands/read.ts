@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
+import { userLabels } from '../../services/user-labels.js';
 import { readCaptureFile } from '../../services/capture-file.js';
 import { oneOf, parseArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -37,7 +38,7 @@ export const readExtensions: {
     for (const p of keylog.problems.slice(0, 20)) process.stderr.write(`helloscope: warning: ${p.message}\n`);
     return createHttpPlugin({ keylog });
   }],
-  decorate: [(r) => { for (const h of r.hellos) { const c = clientSummary(knownClient(h)); if (c) h.client = c; } }],
+  decorate: [(r) => { for (const h of r.hellos) { const c = clientSummary(knownClient(h, userLabels())); if (c) h.client = c; } }],
   valued: ['keylog'],
 };
 
