@@ -2,6 +2,7 @@
 import { installNodeHashes } from '../node/native-hashes.js';
 import { CliError } from './cli-error.js';
 import { HELLO_USAGE, helloCommand } from './commands/hello.js';
+import { DIFF_USAGE, diffCommand } from './commands/diff.js';
 import { HTTP_USAGE, httpCommand } from './commands/http.js';
 import { LABELS_USAGE, labelsCommand } from './commands/labels.js';
 import { LISTEN_USAGE, listenCommand } from './commands/listen.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   http: { run: httpCommand, usage: HTTP_USAGE },
   listen: { run: listenCommand, usage: LISTEN_USAGE },
   labels: { run: labelsCommand, usage: LABELS_USAGE },
+  diff: { run: diffCommand, usage: DIFF_USAGE },
 };
 
 const USAGE = `usage: helloscope <command> [options]

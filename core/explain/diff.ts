@@ -1,0 +1,119 @@
+// Why two TLS fingerprints differ, in words: component by component (version, SNI flag, ALPN,
+// cipher suites, extensions, signature algorithms; added, removed or only reordered; GREASE-only
+// changes; padding, pre_shared_key and ECH presence), and the conclusion an expert would draw.
+// Each side is whatever is known of a ClientHello: at least a JA4, better its raw forms.
+
+export interface FingerprintSide {
+  /** What the user gave, for the report. */
+  name: string;
+  ja4?: string;
+  /** Raw, sorted (`_r`). */
+  ja4_r?: string;
+  /** Raw, original order (`_ro`). */
+  ja4_ro?: string;
+  ja3?: string;
+  /** JA3 string (`771,4865-...,0-23-...,29-23,0`). */
+  ja3_full?: string;
+}
+
+export interface FingerprintDiff {
+  equal: { ja4: boolean | null; ja3: boolean | null };
+  findings: string[];
+  conclusion: string;
+}
+
+interface Raw { a: string; ciphers: string[]; exts: string[]; sigs: string[] }
+function raw(s: string | undefined): Raw | undefined {
+  if (!s) return undefined;
+  const p = s.split('_');
+  if (p.length < 3) return undefined;
+  const l = (x: string | undefined): string[] => (x ? x.split(',').filter(Boolean) : []);
+  return { a: p[0]!, ciphers: l(p[1]), exts: l(p[2]), sigs: l(p[3]) };
+}
+
+const EXT_NAMES: Record<string, string> = { '0015': 'padding', '0029': 'pre_shared_key', fe0d: 'encrypted_client_hello', '0000': 'server_name', '0010': 'ALPN', '002a': 'early_data', '44cd': 'application_settings (new)', '4469': 'application_settings', '11ec': 'X25519MLKEM768' };
+const nameOf = (e: string): string => (EXT_NAMES[e] ? `${e} (${EXT_NAMES[e]})` : e);
+
+function setDiff(what: string, a: string[], b: string[], out: string[], named = false): 'same' | 'order' | 'set' {
+  const A = new Set(a), B = new Set(b);
+  const added = b.filter((x) => !A.has(x)), removed = a.filter((x) => !B.has(x));
+  if (!added.length && !removed.length) {
+    if (a.join() === b.join()) return 'same';
+    out.push(`same ${what}, in a different order`);
+    return 'order';
+  }
+  const fmt = (l: string[]): string => l.map((x) => (named ? nameOf(x) : x)).join(', ');
+  if (added.length) out.push(`${what} only in B: ${fmt(added)}`);
+  if (removed.length) out.push(`${what} only in A: ${fmt(removed)}`);
+  return 'set';
+}
+
+const GREASE = /^([0-9a-f])a\1a$/;
+function ja3Lists(s: string | undefined): { version: string; ciphers: string[]; exts: string[]; groups: string[]; formats: string[] } | undefined {
+  if (!s) return undefined;
+  const p = s.split(',');
+  if (p.length !== 5) return undefined;
+  const l = (x: string): string[] => (x ? x.split('-') : []);
+  return { version: p[0]!, ciphers: l(p[1]!), exts: l(p[2]!), groups: l(p[3]!), formats: l(p[4]!) };
+}
+
+/** True when every finding follows from one change (its own line, its extension, the counts). */
+function onlyAbout(findings: string[], prefix: string, ext: string): boolean {
+  if (!findings.some((f) => f.startsWith(prefix))) return false;
+  return findings.every((f) => f.startsWith(prefix) || f.endsWith(`: ${ext}`) || /^\d+ vs \d+ extensions$/.test(f) || f.startsWith('JA3: same extensions'));
+}
+
+export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): FingerprintDiff {
+  const findings: string[] = [];
+  const ja4Equal = A.ja4 && B.ja4 ? A.ja4 === B.ja4 : null;
+  const ja3Equal = A.ja3 && B.ja3 ? A.ja3 === B.ja3 : A.ja3_full && B.ja3_full ? A.ja3_full === B.ja3_full : null;
+  const ra = raw(A.ja4_ro ?? A.ja4_r), rb = raw(B.ja4_ro ?? B.ja4_r);
+  const aa = ra?.a ?? A.ja4?.split('_')[0], ab = rb?.a ?? B.ja4?.split('_')[0];
+  let cipher: 'same' | 'order' | 'set' | undefined, ext: 'same' | 'order' | 'set' | undefined;
+  if (aa && ab) {
+    if (aa[0] !== ab[0]) findings.push(`transport ${aa[0]} vs ${ab[0]} (t = TCP, q = QUIC, d = DTLS)`);
+    if (aa.slice(1, 3) !== ab.slice(1, 3)) findings.push(`highest TLS version offered ${aa.slice(1, 3)} vs ${ab.slice(1, 3)}`);
+    if (aa[3] !== ab[3]) findings.push(`SNI ${aa[3] === 'd' ? 'sent' : 'absent'} in A, ${ab[3] === 'd' ? 'sent' : 'absent'} in B`);
+    if (aa.slice(8, 10) !== ab.slice(8, 10)) findings.push(`ALPN ${aa.slice(8, 10)} vs ${ab.slice(8, 10)} (first and last characters of the first ALPN value; 00 = none)`);
+    if (aa.slice(4, 6) !== ab.slice(4, 6)) findings.push(`${Number(aa.slice(4, 6))} vs ${Number(ab.slice(4, 6))} cipher suites`);
+    if (aa.slice(6, 8) !== ab.slice(6, 8)) findings.push(`${Number(aa.slice(6, 8))} vs ${Number(ab.slice(6, 8))} extensions`);
+  }
+  if (ra && rb) {
+    cipher = setDiff('cipher suites', ra.ciphers, rb.ciphers, findings);
+    // In _r forms the extension list is sorted; only _ro tells the order.
+    ext = setDiff('extensions', ra.exts, rb.exts, findings, true);
+    if (ext === 'order' && !(A.ja4_ro && B.ja4_ro)) ext = 'same';
+    const s = setDiff('signature algorithms', ra.sigs, rb.sigs, findings);
+    void s;
+    for (const [e, n] of [['0015', 'padding'], ['0029', 'pre_shared_key (session resumption)'], ['fe0d', 'ECH']]) {
+      const ia = ra.exts.includes(e!), ib = rb.exts.includes(e!);
+      if (ia !== ib) findings.push(`${n} ${ia ? 'present in A only' : 'present in B only'}`);
+    }
+  } else if (A.ja4 && B.ja4 && !ja4Equal) {
+    const [, hb1, hc1] = A.ja4.split('_'), [, hb2, hc2] = B.ja4.split('_');
+    if (hb1 !== hb2) findings.push('the cipher-suite hash differs (give the _r forms to see which suites)');
+    if (hc1 !== hc2) findings.push('the extension/signature-algorithm hash differs (give the _r forms to see which)');
+  }
+  const ja = ja3Lists(A.ja3_full), jb = ja3Lists(B.ja3_full);
+  let greaseOnly = false;
+  if (ja && jb && A.ja3_full !== B.ja3_full) {
+    const strip = (l: string[]): string[] => l.filter((x) => !GREASE.test(Number(x).toString(16).padStart(4, '0')));
+    const same = (x: string[], y: string[]): boolean => strip(x).join() === strip(y).join();
+    greaseOnly = same(ja.ciphers, jb.ciphers) && same(ja.exts, jb.exts) && same(ja.groups, jb.groups) && ja.formats.join() === jb.formats.join() && ja.version === jb.version;
+    if (greaseOnly) findings.push('JA3 strings differ only in GREASE values');
+    else if (ja.exts.join() !== jb.exts.join() && [...ja.exts].sort().join() === [...jb.exts].sort().join()) findings.push('JA3: same extensions in a different order');
+    if (ja.groups.join() !== jb.groups.join()) findings.push(`supported groups ${ja.groups.join('-')} vs ${jb.groups.join('-')}`);
+  }
+  let conclusion: string;
+  if (ja4Equal && ja3Equal) conclusion = 'identical fingerprints: same client configuration.';
+  else if (ja4Equal && ja3Equal === false) conclusion = greaseOnly
+    ? 'same ciphers and extensions; JA3 differs only through GREASE values: the same client.'
+    : 'same ciphers and extensions, only their order differs: JA4 equal, JA3 differs, typical of Chrome\'s extension shuffling (Chromium 110+), so the same client.';
+  else if (ja4Equal) conclusion = 'JA4 equal: same cipher suites, extensions, signature algorithms, version, SNI and ALPN behaviour.';
+  else if (onlyAbout(findings, 'ALPN', '0010 (ALPN)')) conclusion = 'only ALPN differs: the same TLS stack asked for a different application protocol (for example curl with and without --http2 or --no-alpn).';
+  else if (onlyAbout(findings, 'SNI', '0000 (server_name)')) conclusion = 'only the SNI differs: the same client connecting to an IP address instead of a name.';
+  else if (cipher === 'set' && ext === 'set') conclusion = 'different cipher suites and extensions: most likely different TLS libraries or very different versions or settings.';
+  else if (cipher === 'same' && ext === 'set') conclusion = 'same cipher suites, different extensions: the same library family with other options or versions.';
+  else conclusion = 'the fingerprints differ; see the findings.';
+  return { equal: { ja4: ja4Equal, ja3: ja3Equal }, findings, conclusion };
+}
