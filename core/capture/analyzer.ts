@@ -10,6 +10,7 @@ import { parseTls } from '../tls/parse-tls.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
+import { findHandshakeRecord, frameAt } from './captured-bytes.js';
 import { decodeFrame } from './decode.js';
 import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
@@ -176,8 +177,7 @@ export class CaptureAnalyzer {
   }
 
   private onTcp(s: TcpSegment): void {
-    const fwd = s.src < s.dst || (s.src === s.dst && s.srcPort <= s.dstPort);
-    const key = fwd ? `t${s.src}|${s.srcPort}|${s.dst}|${s.dstPort}` : `t${s.dst}|${s.dstPort}|${s.src}|${s.srcPort}`;
+    const key = conversationKey('t', s);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
     let c = this.convs.get(key);
     if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
@@ -214,8 +214,7 @@ export class CaptureAnalyzer {
   }
 
   private onUdp(d: UdpDatagram): void {
-    const fwd = d.src < d.dst || (d.src === d.dst && d.srcPort <= d.dstPort);
-    const key = fwd ? `u${d.src}|${d.srcPort}|${d.dst}|${d.dstPort}` : `u${d.dst}|${d.dstPort}|${d.src}|${d.srcPort}`;
+    const key = conversationKey('u', d);
     let c = this.convs.get(key);
     if (c?.done) return;
     if (!c) {
@@ -416,6 +415,12 @@ export class CaptureAnalyzer {
   }
 }
 
+/** The same key for both directions of a 4-tuple. */
+function conversationKey(kind: 't' | 'u', p: { src: string; dst: string; srcPort: number; dstPort: number }): string {
+  const fwd = p.src < p.dst || (p.src === p.dst && p.srcPort <= p.dstPort);
+  return fwd ? `${kind}${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}` : `${kind}${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
+}
+
 const latin1 = (b: Uint8Array): string => {
   let s = '';
   for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
@@ -433,7 +438,7 @@ function startsWithClientHello(b: Uint8Array): boolean {
  */
 function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end: number; helloRecords: number[] } {
   const helloRecords: number[] = [];
-  const start = findHelloRecord(b, helloType);
+  const start = findHandshakeRecord(b, helloType);
   if (start < 0) return { start: 0, end: 0, helloRecords };
   let off = start;
   while (off + 5 <= b.length) {
@@ -444,24 +449,6 @@ function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end:
     off += 5 + len;
   }
   return { start, end: Math.min(off, b.length), helloRecords };
-}
-
-/** How far into a stream TLS may start: after an HTTP CONNECT exchange or a SOCKS handshake. */
-const PREAMBLE_SEARCH = 8192;
-
-/** Offset of the first handshake record starting with a hello of `type`, or -1. */
-function findHelloRecord(b: Uint8Array, type: 1 | 2): number {
-  const isHello = (i: number): boolean => b[i] === 22 && b[i + 1] === 3 && b[i + 2]! <= 4 && b[i + 5] === type;
-  if (b.length < 6) return -1;
-  if (isHello(0)) return 0;
-  const stop = Math.min(b.length - 6, PREAMBLE_SEARCH);
-  for (let i = 1; i <= stop; i++) if (b[i] === 22 && isHello(i)) return i;
-  return -1;
-}
-
-function frameAt(cb: CapturedBytes, at: number): number {
-  for (const p of cb.pieces) if (at < p.at + p.length) return p.frame;
-  return cb.pieces[cb.pieces.length - 1]?.frame ?? 0;
 }
 
 function copyCaptured(cb: CapturedBytes, start: number, end: number): CapturedBytes {

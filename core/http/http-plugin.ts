@@ -2,7 +2,8 @@
 // TCP conversation (keep-alive and pipelined requests included), HTTP/2 with prior knowledge
 // (h2c), and, when a key log is available (--keylog, or pcapng Decryption Secrets Blocks), HTTP/1
 // and HTTP/2 inside TLS, with the Akamai fingerprint for HTTP/2 and JA4X of TLS 1.3 certificates.
-import type { CapturedBytes, ConnectionRecord, HttpRequestRecord } from '../capture/connection.js';
+import { findHandshakeRecord, frameAt } from '../capture/captured-bytes.js';
+import type { ConnectionRecord, HttpRequestRecord } from '../capture/connection.js';
 import type { ConversationPlugin, TcpConversationView } from '../capture/plugin.js';
 import { computeAkamai } from '../fingerprint/akamai.js';
 import { computeJa4h } from '../fingerprint/ja4plus/ja4h.js';
@@ -21,10 +22,6 @@ export interface HttpPluginOptions {
   keylog?: KeyLog;
 }
 
-const frameAt = (c: CapturedBytes, at: number): number => {
-  for (const p of c.pieces) if (at < p.at + p.length) return p.frame;
-  return c.pieces[c.pieces.length - 1]?.frame ?? 0;
-};
 
 const startsWith = (b: Uint8Array, s: string): boolean => b.length >= s.length && [...s].every((c, i) => b[i] === c.charCodeAt(0));
 
@@ -42,10 +39,6 @@ function h2Requests(r: ConnectionRecord, bytes: Uint8Array, frame: number): void
   for (const p of s.problems) r.problems.push(p);
 }
 
-function firstHandshake(b: Uint8Array): number {
-  for (let i = 0; i + 5 < b.length && i < 8192; i++) if (b[i] === 22 && b[i + 1] === 3 && b[i + 2]! <= 4) return i;
-  return -1;
-}
 
 export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlugin {
   const keep = opts.streamBytes ?? (opts.keylog ? 4 << 20 : 64 * 1024);
@@ -94,7 +87,7 @@ export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlug
 
 function decrypted(view: TcpConversationView, kl: KeyLog): void {
   const r = view.record;
-  const c0 = firstHandshake(view.client.bytes), s0 = firstHandshake(view.server.bytes);
+  const c0 = findHandshakeRecord(view.client.bytes), s0 = findHandshakeRecord(view.server.bytes);
   if (c0 < 0 || s0 < 0) return;
   const ch = parseTls(view.client.bytes.subarray(c0), { tree: false, framing: 'tls' }).clientHello as ClientHello | undefined;
   const sh = parseTls(view.server.bytes.subarray(s0), { tree: false, framing: 'tls' }).serverHello as ServerHello | undefined;

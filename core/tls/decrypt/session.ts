@@ -1,6 +1,6 @@
 // Decrypting one TLS connection from a key log: TLS 1.3 (AES-128-GCM, AES-256-GCM,
 // ChaCha20-Poly1305) and TLS 1.2 AEAD suites (AES-GCM, ChaCha20-Poly1305), with @noble/ciphers
-// so core/ stays free of Node. Input: each direction's reassembled TCP payload. Output: each
+// so core/ stays free of Node. Input: each direction's reassembled TCP payload from its first TLS record. Output: each
 // direction's application data, the server's TLS 1.3 handshake messages (Certificate...), and
 // problems (a missing or wrong key is a problem, never an exception).
 import { gcm } from '@noble/ciphers/aes.js';
@@ -105,12 +105,6 @@ function records(b: Uint8Array): Rec[] {
   return out;
 }
 
-/** Records of a stream from its first TLS handshake record (skipping a proxy preamble). */
-function tlsRecords(b: Uint8Array): Rec[] {
-  for (let i = 0; i + 5 < b.length && i < 8192; i++) if (b[i] === 22 && b[i + 1] === 3 && b[i + 2]! <= 4) return records(b.subarray(i));
-  return [];
-}
-
 export function decryptTlsConnection(clientStream: Uint8Array, serverStream: Uint8Array, ch: ClientHello, sh: ServerHello, keylog: KeyLog): DecryptedConnection | { problems: Problem[] } {
   const problem = (code: string, message: string): { problems: Problem[] } => ({ problems: [{ severity: 'warning', code, message }] });
   const suite = SUITES[sh.cipherSuite];
@@ -131,7 +125,7 @@ export function decryptTlsConnection(clientStream: Uint8Array, serverStream: Uin
     [[clientStream, 'CLIENT'], [serverStream, 'SERVER']].forEach(([stream, side], dir) => {
       let keys = mk(`${side}_HANDSHAKE_TRAFFIC_SECRET`);
       let phase: 'handshake' | 'app' = 'handshake';
-      for (const r of tlsRecords(stream as Uint8Array)) {
+      for (const r of records(stream as Uint8Array)) {
         if (r.type !== 23) continue;
         const pt = open(suite, keys.key, nonceXor(keys.iv, keys.seq), r.header, r.body);
         if (!pt) {
@@ -179,7 +173,7 @@ export function decryptTlsConnection(clientStream: Uint8Array, serverStream: Uin
     [clientStream, serverStream].forEach((stream, dir) => {
       const k = dirs[dir]!;
       let encrypted = false;
-      for (const r of tlsRecords(stream)) {
+      for (const r of records(stream)) {
         if (r.type === 20) { encrypted = true; continue; }
         if (!encrypted) continue;
         let nonce: Uint8Array, ct: Uint8Array;

@@ -1,0 +1,22 @@
+// Helpers over CapturedBytes (reassembled bytes with the frames they came from).
+import type { CapturedBytes } from './connection.js';
+
+/** The capture frame that carried byte `at` of a reassembled stream. */
+export function frameAt(c: CapturedBytes, at: number): number {
+  for (const p of c.pieces) if (at < p.at + p.length) return p.frame;
+  return c.pieces[c.pieces.length - 1]?.frame ?? 0;
+}
+
+/** How far into a stream TLS may start: after an HTTP CONNECT exchange or a SOCKS handshake. */
+const PREAMBLE_SEARCH = 8192;
+
+/**
+ * Offset of the first TLS handshake record of a stream (optionally one starting a message of
+ * handshake type `type`: 1 ClientHello, 2 ServerHello), searching past a proxy preamble; -1 if none.
+ */
+export function findHandshakeRecord(b: Uint8Array, type?: number): number {
+  const ok = (i: number): boolean => b[i] === 22 && b[i + 1] === 3 && b[i + 2]! <= 4 && (type === undefined || b[i + 5] === type);
+  const stop = Math.min(b.length - 6, PREAMBLE_SEARCH);
+  for (let i = 0; i <= stop; i++) if (ok(i)) return i;
+  return -1;
+}
