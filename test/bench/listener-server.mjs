@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// A server process for bench-listener.mjs: `plain` (node:tls answering a fixed body) or
+// `listener` (the Helloscope listener). Prints its port; on "stats" (stdin) prints its own CPU
+// time since "reset" and exits.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { startListener } from '../../dist/services/listener.mjs';
+
+const mode = process.argv[2];
+const dataDir = process.argv[3] ?? mkdtempSync(join(tmpdir(), 'hs-bench-srv-'));
+let port;
+let stop = async () => {};
+if (mode === 'listener') {
+  const h = await startListener({ host: '127.0.0.1', port: 0, dataDir });
+  port = h.port;
+  stop = () => h.stop();
+} else {
+  const cert = readFileSync(join(dataDir, 'listener-cert.pem')), key = readFileSync(join(dataDir, 'listener-key.pem'));
+  const body = JSON.stringify({ ja4: 't13d1516h2_8daaf6152771_02713d6af862', note: 'same-size answer' }).padEnd(1000);
+  const s = tls.createServer({ cert, key, ALPNProtocols: ['h2', 'http/1.1'] }, (c) => {
+    let b = '';
+    c.on('data', (d) => { b += d; if (b.includes('\r\n\r\n')) c.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`); });
+    c.on('error', () => {});
+  });
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  port = s.address().port;
+  stop = async () => s.close();
+}
+let base = process.cpuUsage();
+process.stdout.write(`${port}\n`);
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', async (cmd) => {
+  if (cmd.includes('reset')) { base = process.cpuUsage(); process.stdout.write('ok\n'); }
+  if (cmd.includes('stats')) {
+    const u = process.cpuUsage(base);
+    process.stdout.write(`${(u.user + u.system) / 1e6}\n`);
+    await stop();
+    process.exit(0);
+  }
+});
