@@ -214,14 +214,14 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
 
   function route(t: Reply, method: string, target: string, obs: StoredObservation, hello: ClientHello, parsed: ReturnType<typeof parseTls>): void {
     const url = new URL(target, 'https://listener');
-    const mine = store.byIp(obs.ip);
+    const count = store.countByIp(obs.ip);
     const fpsView = (x: StoredObservation) => ({
-      num_fingerprints: mine.length, sha3_384: x.sha3_384, tls_fp: x.tls_fp, 'user-agent': x.user_agent,
+      num_fingerprints: count, sha3_384: x.sha3_384, tls_fp: x.tls_fp, 'user-agent': x.user_agent,
       utc_now: new Date(x.time_ms).toISOString().replace('T', ' ').replace('Z', ''), timestamp: x.time_ms / 1000,
       ja3: x.ja3, ja4: x.ja4, ja4h: x.ja4h, akamai: x.akamai,
     });
     if (url.pathname === '/fps' && method === 'GET') {
-      if (url.searchParams.get('all') === '1') return respond(t, 200, mine.map(fpsView));
+      if (url.searchParams.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
       const out: Record<string, unknown> = fpsView(obs);
       const m = knownClient({ ja4: String(obs.ja4), ja4_r: String(obs.ja4_r), ja3: String(obs.ja3) });
       out.client = m ? { label: m.label, confidence: m.confidence, exact: m.exact } : null;

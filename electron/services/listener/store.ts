@@ -14,6 +14,19 @@ export interface StoredObservation {
   [key: string]: unknown;
 }
 
+/** What /stats needs of an observation; the window keeps only this and the log line (fewer objects for the GC to walk). */
+export interface ObservationSummary {
+  id: number;
+  ip: string;
+  time_ms: number;
+  sha3_384: unknown;
+  ja4: unknown;
+  ja3: unknown;
+  user_agent: unknown;
+}
+
+const summarize = (o: StoredObservation): ObservationSummary => ({ id: o.id, ip: o.ip, time_ms: o.time_ms, sha3_384: o.sha3_384, ja4: o.ja4, ja3: o.ja3, user_agent: o.user_agent ?? null });
+
 export interface StoreOptions {
   dataDir: string;
   windowBytes?: number;
@@ -23,10 +36,10 @@ export interface StoreOptions {
 }
 
 export class ObservationStore {
-  readonly window: { obs: StoredObservation; size: number }[] = [];
+  readonly window: { obs: ObservationSummary; line: string }[] = [];
   private windowSize = 0;
   /** Window records by client address, for /fps?all=1 without scanning the window. */
-  private readonly ipIndex = new Map<string, StoredObservation[]>();
+  private readonly ipIndex = new Map<string, { obs: ObservationSummary; line: string }[]>();
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private fd: number;
@@ -53,7 +66,7 @@ export class ObservationStore {
       if (!line.trim()) return;
       try {
         const obs = JSON.parse(line) as StoredObservation;
-        this.remember(obs, line.length + 1);
+        this.remember(obs, line);
         this.nextId = Math.max(this.nextId, obs.id + 1);
       } catch {
         this.o.warn?.(`${this.path}: line ${i + 1} is damaged and was skipped${i >= lines.length - 2 ? ' (the process probably stopped while writing it)' : ''}`);
@@ -61,15 +74,16 @@ export class ObservationStore {
     });
   }
 
-  private remember(obs: StoredObservation, size: number): void {
-    this.window.push({ obs, size });
-    this.windowSize += size;
-    const list = this.ipIndex.get(obs.ip);
-    if (list) list.push(obs); else this.ipIndex.set(obs.ip, [obs]);
+  private remember(full: StoredObservation, line: string): void {
+    const w = { obs: summarize(full), line };
+    this.window.push(w);
+    this.windowSize += line.length + 1;
+    const list = this.ipIndex.get(full.ip);
+    if (list) list.push(w); else this.ipIndex.set(full.ip, [w]);
     const max = this.o.windowBytes ?? 50 * 1024 * 1024;
     while (this.windowSize > max && this.window.length > 1) {
       const old = this.window.shift()!;
-      this.windowSize -= old.size;
+      this.windowSize -= old.line.length + 1;
       const l = this.ipIndex.get(old.obs.ip);
       if (l) { l.shift(); if (!l.length) this.ipIndex.delete(old.obs.ip); }
     }
@@ -79,7 +93,7 @@ export class ObservationStore {
     const obs = { id: this.nextId++, ...partial } as StoredObservation;
     const line = JSON.stringify(obs);
     this.made++;
-    this.remember(obs, line.length + 1);
+    this.remember(obs, line);
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
     return obs;
@@ -146,12 +160,16 @@ export class ObservationStore {
     closeSync(this.fd);
   }
 
-  /** Observations of one address, most recent last. */
-  byIp(ip: string): readonly StoredObservation[] {
-    return this.ipIndex.get(ip) ?? [];
+  /** Observations of one address in the window, most recent last (read back from their log lines). */
+  byIp(ip: string): StoredObservation[] {
+    return (this.ipIndex.get(ip) ?? []).map((w) => JSON.parse(w.line) as StoredObservation);
   }
 
-  all(): StoredObservation[] {
+  countByIp(ip: string): number {
+    return this.ipIndex.get(ip)?.length ?? 0;
+  }
+
+  all(): ObservationSummary[] {
     return this.window.map((w) => w.obs);
   }
 }
