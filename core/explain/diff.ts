@@ -117,3 +117,59 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
   else conclusion = 'the fingerprints differ; see the findings.';
   return { equal: { ja4: ja4Equal, ja3: ja3Equal }, findings, conclusion };
 }
+
+/** Why two JA4H fingerprints differ: header order versus header set, cookie names versus values. */
+export interface Ja4hSide {
+  name: string;
+  ja4h: string;
+  ja4h_ro?: string;
+  /** The lists themselves, when the request is at hand (raw forms are ambiguous when names contain `_`). */
+  parts?: { headers: string[]; names: string[]; pairs: string[] };
+}
+
+export function diffJa4h(A: Ja4hSide, B: Ja4hSide): FingerprintDiff {
+  const findings: string[] = [];
+  const [a1, ...ra] = A.ja4h.split('_'), [b1, ...rb] = B.ja4h.split('_');
+  const equal = A.ja4h === B.ja4h;
+  if (a1 && b1) {
+    if (a1.slice(0, 2) !== b1.slice(0, 2)) findings.push(`method ${a1.slice(0, 2)} vs ${b1.slice(0, 2)}`);
+    if (a1.slice(2, 4) !== b1.slice(2, 4)) findings.push(`HTTP version ${a1.slice(2, 4)} vs ${b1.slice(2, 4)}`);
+    if (a1[4] !== b1[4]) findings.push(`Cookie header ${a1[4] === 'c' ? 'in A only' : 'in B only'}`);
+    if (a1[5] !== b1[5]) findings.push(`Referer header ${a1[5] === 'r' ? 'in A only' : 'in B only'}`);
+    if (a1.slice(6, 8) !== b1.slice(6, 8)) findings.push(`${Number(a1.slice(6, 8))} vs ${Number(b1.slice(6, 8))} headers`);
+    if (a1.slice(8, 12) !== b1.slice(8, 12)) findings.push(`Accept-Language ${a1.slice(8, 12)} vs ${b1.slice(8, 12)}`);
+  }
+  // The raw original-order form: a_<headers>_<cookie names>_<name=value pairs>; names may contain '_',
+  // so split on the a-part and then on the sections' known structure from the hashed form.
+  const rawParts = (ro: string | undefined): { headers: string[]; names: string[]; pairs: string[] } | undefined => {
+    if (!ro) return undefined;
+    const rest = ro.slice(ro.indexOf('_') + 1);
+    const [headers = '', ...more] = rest.split('_');
+    const tail = more.join('_');
+    // Cookie names never contain '=' while pairs do: the pairs section starts at the first name=value.
+    const eq = tail.indexOf('=');
+    const cut = eq < 0 ? tail.lastIndexOf('_') : tail.lastIndexOf('_', eq);
+    const names = cut < 0 ? tail : tail.slice(0, cut), pairs = cut < 0 ? '' : tail.slice(cut + 1);
+    const l = (x: string): string[] => (x ? x.split(',') : []);
+    return { headers: l(headers), names: l(names), pairs: l(pairs) };
+  };
+  const pa = A.parts ?? rawParts(A.ja4h_ro), pb = B.parts ?? rawParts(B.ja4h_ro);
+  let headerVerdict: 'same' | 'order' | 'set' | undefined;
+  if (pa && pb) {
+    headerVerdict = setDiff('headers', pa.headers, pb.headers, findings);
+    const namesSame = [...pa.names].sort().join() === [...pb.names].sort().join();
+    if (!namesSame) setDiff('cookie names', pa.names, pb.names, findings);
+    else if ([...pa.pairs].sort().join() !== [...pb.pairs].sort().join()) findings.push('same cookie names, different cookie values');
+  } else if (ra.length === 3 && rb.length === 3) {
+    if (ra[0] !== rb[0]) findings.push('the header-name hash differs (give the ja4h_ro forms to see which headers)');
+    if (ra[1] !== rb[1]) findings.push('the cookie-name hash differs');
+    else if (ra[2] !== rb[2]) findings.push('same cookie names, different cookie values');
+  }
+  let conclusion: string;
+  if (equal) conclusion = 'identical JA4H: same method, version, headers and cookies.';
+  else if (findings.length === 1 && findings[0] === 'same cookie names, different cookie values') conclusion = 'only cookie values differ: the same client, another session or user (JA4H\'s last part tracks the cookie values).';
+  else if (headerVerdict === 'order' && findings.every((f) => f.startsWith('same headers'))) conclusion = 'same headers in another order: a different client or library that sends the same header set.';
+  else if (headerVerdict === 'set') conclusion = 'different header sets: different clients, or the same client doing something else (another method, an XHR, a form post).';
+  else conclusion = 'the requests differ; see the findings.';
+  return { equal: { ja4: null, ja3: null }, findings, conclusion };
+}

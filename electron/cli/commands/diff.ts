@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { diffFingerprints, type FingerprintSide } from '../../../core/explain/diff.js';
+import { diffFingerprints, diffJa4h, type FingerprintSide, type Ja4hSide } from '../../../core/explain/diff.js';
+import { computeJa4h, ja4hParts } from '../../../core/fingerprint/ja4plus/ja4h.js';
+import { looksLikeHttp1Request, parseHttp1Request } from '../../../core/http/http1.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { fingerprintClientHello } from '../../../core/fingerprint/tls-fingerprints.js';
 import { NotTlsError, parseTls } from '../../../core/tls/parse-tls.js';
@@ -9,9 +11,24 @@ import { CliError } from '../cli-error.js';
 import { bytesFromRawOrHex, readInput } from '../input.js';
 
 export const DIFF_USAGE = `helloscope diff <a> <b> [--json]
-  Says why two TLS client fingerprints differ. Each side is a JA4 (t13d1516h2_..._...), a raw
-  JA4 (_r or _ro form), a JA3 string (771,4865-...,...), a ClientHello file (raw or hex, as for
-  hello), or capture.pcap#<stream> (the first ClientHello of that TCP or UDP conversation).`;
+  Says why two TLS client fingerprints, or two HTTP requests, differ. A TLS side is a JA4
+  (t13d1516h2_..._...), a raw JA4 (_r or _ro form), a JA3 string (771,4865-...,...), a
+  ClientHello file (raw or hex, as for hello), or capture.pcap#<stream> (the first ClientHello of
+  that TCP or UDP conversation). An HTTP side is a raw HTTP/1 request file or a JA4H.`;
+
+const JA4H_RE = /^[a-z0-9-]{2}\d{2}[cn][rn]\d{2}[a-z0-9]{4}_[0-9a-f]{12}_[0-9a-f]{12}_[0-9a-f]{12}$/;
+
+/** An HTTP side: a request file or a JA4H string; undefined when the argument is about TLS. */
+async function httpSide(arg: string): Promise<Ja4hSide | undefined> {
+  if (JA4H_RE.test(arg)) return { name: arg, ja4h: arg };
+  if (!existsSync(arg)) return undefined;
+  const bytes = await readInput(arg);
+  if (!looksLikeHttp1Request(bytes.subarray(0, 32))) return undefined;
+  const r = parseHttp1Request(bytes).request;
+  if (!r) return undefined;
+  const fp = computeJa4h(r), p = ja4hParts(r);
+  return { name: arg, ja4h: fp.ja4h, ja4h_ro: fp.ja4h_ro, parts: { headers: p.headerNames, names: p.cookieNames, pairs: p.cookiePairs } };
+}
 
 async function side(arg: string): Promise<FingerprintSide> {
   const hash = arg.lastIndexOf('#');
@@ -48,6 +65,14 @@ export async function diffCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { boolean: ['json', 'help'], valued: [] });
   if (args.flags.has('help')) { process.stdout.write(DIFF_USAGE + '\n'); return 0; }
   if (args.positionals.length !== 2) throw new CliError(`diff takes two fingerprints\n${DIFF_USAGE}`, 2);
+  const [ha, hb] = await Promise.all(args.positionals.map(httpSide));
+  if (ha || hb) {
+    if (!ha || !hb) throw new CliError('diff compares two HTTP requests (files or JA4H strings) or two TLS fingerprints, not one of each', 2);
+    const d = diffJa4h(ha, hb);
+    if (args.flags.has('json')) { process.stdout.write(JSON.stringify({ a: ha, b: hb, ...d }, null, 2) + '\n'); return 0; }
+    process.stdout.write([`A: ${ha.ja4h} (${ha.name})`, `B: ${hb.ja4h} (${hb.name})`, `JA4H ${ha.ja4h === hb.ja4h ? 'equal' : 'differs'}`, ...d.findings.map((f) => `- ${f}`), `Conclusion: ${d.conclusion}`].join('\n') + '\n');
+    return 0;
+  }
   const [a, b] = await Promise.all(args.positionals.map(side));
   const d = diffFingerprints(a!, b!);
   if (args.flags.has('json')) {

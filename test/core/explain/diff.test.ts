@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffFingerprints } from '../../../core/explain/diff.js';
+import { diffFingerprints, diffJa4h } from '../../../core/explain/diff.js';
 import { CLI, clientFixtures } from '../../helpers/paths.js';
 
 const fx = (id: string) => clientFixtures().find((f) => f.id === id)!;
@@ -45,5 +45,25 @@ describe('diff verdicts on real pairs', () => {
     const a = hello('wget');
     expect(diffFingerprints(a, a).conclusion).toMatch(/^identical/);
     expect(diffFingerprints({ name: 'x', ja4: a.ja4 }, { name: 'y', ja4: a.ja4 }).equal.ja4).toBe(true);
+  });
+});
+
+describe('JA4H diff verdicts on real requests', () => {
+  const dir = join(clientFixtures()[0]!.dir, '../../http');
+  it('two curl requests that differ only in cookie values', () => {
+    const a = join(dir, 'curl-cookies-1.txt'), b = join(dir, 'curl-cookies-2.txt');
+    const out = JSON.parse(spawnSync(process.execPath, [CLI, 'diff', a, b, '--json'], { encoding: 'utf8' }).stdout);
+    // Independently: the first three JA4H parts are equal, the last differs.
+    expect(out.a.ja4h.split('_').slice(0, 3)).toEqual(out.b.ja4h.split('_').slice(0, 3));
+    expect(out.a.ja4h.split('_')[3]).not.toBe(out.b.ja4h.split('_')[3]);
+    expect(out.findings).toEqual(['same cookie names, different cookie values']);
+    expect(out.conclusion).toMatch(/^only cookie values differ/);
+  });
+  it('header order versus header set', () => {
+    const d = diffJa4h(
+      { name: 'a', ja4h: 'ge11nn020000_aaaaaaaaaaaa_000000000000_000000000000', parts: { headers: ['Host', 'Accept'], names: [], pairs: [] } },
+      { name: 'b', ja4h: 'ge11nn020000_bbbbbbbbbbbb_000000000000_000000000000', parts: { headers: ['Accept', 'Host'], names: [], pairs: [] } });
+    expect(d.findings).toEqual(['same headers, in a different order']);
+    expect(d.conclusion).toMatch(/same headers in another order/);
   });
 });
