@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assessUserAgent, clientFamily, knownClient, KB_ENTRIES, lookupClient } from '../../../core/knowledge/index.js';
-import { CLI, clientFixtures } from '../../helpers/paths.js';
+import { CLI, CONFORMANCE, clientFixtures } from '../../helpers/paths.js';
 
 const helloOf = (dir: string) => JSON.parse(spawnSync(process.execPath, [CLI, 'hello', join(dir, 'hello.bin')], { encoding: 'utf8' }).stdout);
 
@@ -12,8 +12,9 @@ describe('knowledge base', () => {
   const fixtures = clientFixtures().filter((f) => f.hellos.length);
 
   it('was built from its own recordings, not from the test fixtures', () => {
-    expect(KB_ENTRIES.length).toBeGreaterThanOrEqual(15);
-    for (const e of KB_ENTRIES) expect(e.source).toMatch(/^recorded on /);
+    const ours = KB_ENTRIES.filter((e) => e.source.startsWith('recorded on '));
+    expect(ours.length).toBeGreaterThanOrEqual(15);
+    for (const e of KB_ENTRIES) expect(e.source).toMatch(/^(recorded on |curl-impersonate signature )/);
   });
 
   for (const f of fixtures) {
@@ -61,5 +62,16 @@ describe('knowledge base', () => {
     const curl = helloOf(fixtures.find((f) => f.id === 'curl-h2')!.dir);
     const m = lookupClient(curl, KB_ENTRIES, [{ label: 'our scraper', client: 'scraper', ja4: curl.ja4, source: 'user' }]);
     expect(m?.label).toBe('our scraper');
+  });
+});
+
+describe('browser builds from curl-impersonate signatures', () => {
+  it('recognise the Chrome and Firefox hellos in the FoxIO captures as Chrome and Firefox', () => {
+    // tls-sni.pcapng is Chrome (FoxIO's expected JA4 t13d1516h2_8daaf6152771_e5627efa2ab1).
+    const recs = spawnSync(process.execPath, [CLI, 'read', join(CONFORMANCE, 'pcap/tls-sni.pcapng')], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const chrome = recs.find((r) => r.ja4 === 't13d1516h2_8daaf6152771_e5627efa2ab1');
+    expect(chrome.client.label).toMatch(/^Chrome /);
+    expect(chrome.client.exact).toBe(true);
+    expect(KB_ENTRIES.some((e) => e.client === 'Firefox' && e.source.startsWith('curl-impersonate'))).toBe(true);
   });
 });
