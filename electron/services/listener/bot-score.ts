@@ -5,9 +5,12 @@
 //  - the User-Agent claims a browser but the TLS hello does not look like one (no GREASE for a
 //    Chromium-family claim; no ALPN h2/http/1.1; fewer than 10 cipher suites): -35;
 //  - the User-Agent claims a browser and the hello has the traits of that family: +35;
-//  - TLS 1.3 not offered: -10.
+//  - TLS 1.3 not offered: -10;
+//  - the knowledge base matches the fingerprint to a client family other than the User-Agent's: -20;
+//    to the same family (and no automation tool named): +10.
 // Clamped to 1..99 (1 = most likely a bot). verified_bot is always false: verifying a crawler
 // needs reverse-DNS checks of its address, which a local listener does not do.
+import type { UserAgentVerdict } from '../../../core/knowledge/index.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { isGrease } from '../../../core/tls/grease.js';
 
@@ -15,7 +18,7 @@ const AUTOMATION = /\b(curl|wget|python-requests|python-urllib|python\/|aiohttp|
 
 export interface BotVerdict { bot_score: number; verified_bot: boolean; reasons: string[] }
 
-export function botScore(userAgent: string | null, hello: ClientHello): BotVerdict {
+export function botScore(userAgent: string | null, hello: ClientHello, kb?: UserAgentVerdict): BotVerdict {
   let score = 50;
   const reasons: string[] = [];
   const ua = userAgent ?? '';
@@ -34,5 +37,8 @@ export function botScore(userAgent: string | null, hello: ClientHello): BotVerdi
     else { score -= 35; reasons.push(`the User-Agent claims a browser but the TLS hello does not look like one${claimsChromium && !grease ? ' (no GREASE values, which Chromium always sends)' : ''}`); }
   }
   if (!offers13) { score -= 10; reasons.push('TLS 1.3 not offered'); }
+  // The knowledge base: the client the fingerprint matches versus the one the User-Agent names.
+  if (kb?.consistent === false) { score -= 20; reasons.push(...kb.reasons.filter((r) => r.startsWith('the User-Agent claims'))); }
+  else if (kb?.consistent === true && !auto) { score += 10; reasons.push(...kb.reasons.filter((r) => r.startsWith('the TLS fingerprint matches'))); }
   return { bot_score: Math.max(1, Math.min(99, score)), verified_bot: false, reasons };
 }

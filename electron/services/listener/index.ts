@@ -235,7 +235,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (url.pathname === '/stats' && method === 'GET') return respond(t, 200, stats(url.searchParams.get('bo') === '1'));
     if (url.pathname === '/v1/tls/fingerprint') {
       if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
-      const v = botScore((obs.user_agent as string | null) ?? null, hello);
+      const ua = (obs.user_agent as string | null) ?? null;
+      const v = botScore(ua, hello, assessUserAgent(ua, knownClient({ ja4: String(obs.ja4), ja4_r: String(obs.ja4_r), ja3: String(obs.ja3) })));
       return respond(t, 200, {
         tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, http_protocol: obs.http_protocol, tcp_rtt_ms: obs.rtt_ms,
         ja3_hash: obs.ja3, ja4: obs.ja4, ja4h: obs.ja4h, bot_score: v.bot_score, verified_bot: v.verified_bot, bot_reasons: v.reasons,
@@ -256,7 +257,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       by.set(k, e);
     }
     const fps = [...by].sort((a, b) => b[1].count - a[1].count).map(([sha3_384, e]) => ({
-      sha3_384, ja4: e.ja4, ja3: e.ja3, count: e.count, share: all.length ? e.count / all.length : 0,
+      sha3_384, ja4: e.ja4, ja3: e.ja3, client: knownClient({ ja4: String(e.ja4) })?.label ?? null, count: e.count, share: all.length ? e.count / all.length : 0,
       // Uniqueness: the share of observed connections that did NOT have this fingerprint.
       uniqueness: all.length ? 1 - e.count / all.length : 0,
       user_agents: [...e.uas].map(([ua, n]) => ({ 'user-agent': ua, count: n })),
