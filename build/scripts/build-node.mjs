@@ -12,6 +12,11 @@ const entries = [
   ['electron/cli/main.ts', 'dist/cli/helloscope.mjs', 'esm', { banner: { js: "#!/usr/bin/env node\nimport { createRequire as __hsCreateRequire } from 'node:module'; const require = __hsCreateRequire(import.meta.url);" } }],
   // The listener as a library, for the load test and the listener benchmark.
   ['electron/services/listener/index.ts', 'dist/services/listener.mjs', 'esm', {}],
+  // The desktop app: main process, preload (sandboxed: one CommonJS file that requires only
+  // electron), and the capture worker thread.
+  ['electron/main.ts', 'dist/electron/main.cjs', 'cjs', {}],
+  ['electron/preload.ts', 'dist/electron/preload.cjs', 'cjs', {}],
+  ['electron/services/capture-loader/worker.ts', 'dist/electron/capture-worker.cjs', 'cjs', {}],
 ];
 const optional = (p) => existsSync(join(root, p));
 

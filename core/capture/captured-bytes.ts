@@ -20,3 +20,14 @@ export function findHandshakeRecord(b: Uint8Array, type?: number): number {
   for (let i = 0; i <= stop; i++) if (ok(i)) return i;
   return -1;
 }
+
+/** Bytes `start..end` of a stream with the pieces that carried them, as a stand-alone copy. */
+export function sliceCaptured(cb: CapturedBytes, start: number, end: number): CapturedBytes {
+  return {
+    bytes: cb.bytes.slice(start, end),
+    pieces: cb.pieces.filter((p) => p.at < end && p.at + p.length > start).map((p) => {
+      const s = Math.max(p.at, start), e = Math.min(p.at + p.length, end);
+      return { at: s - start, length: e - s, frame: p.frame, fileOffset: p.fileOffset + (s - p.at) };
+    }),
+  };
+}

@@ -2,7 +2,7 @@
 // TCP conversation (keep-alive and pipelined requests included), HTTP/2 with prior knowledge
 // (h2c), and, when a key log is available (--keylog, or pcapng Decryption Secrets Blocks), HTTP/1
 // and HTTP/2 inside TLS, with the Akamai fingerprint for HTTP/2 and JA4X of TLS 1.3 certificates.
-import { findHandshakeRecord, frameAt } from '../capture/captured-bytes.js';
+import { findHandshakeRecord, frameAt, sliceCaptured } from '../capture/captured-bytes.js';
 import type { ConnectionRecord, HttpRequestRecord } from '../capture/connection.js';
 import type { ConversationPlugin, TcpConversationView } from '../capture/plugin.js';
 import { computeAkamai } from '../fingerprint/akamai.js';
@@ -20,6 +20,8 @@ export interface HttpPluginOptions {
   /** Payload bytes kept per direction for HTTP (default 64 KiB, 4 MiB with keys). */
   streamBytes?: number;
   keylog?: KeyLog;
+  /** Keep each plain HTTP/1 request's bytes on its record (CapturedBytes), for byte-level views. */
+  keepBytes?: boolean;
 }
 
 
@@ -79,7 +81,11 @@ export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlug
       if (!looksLikeHttp1Request(bytes.subarray(0, 32))) return;
       const { requests, offsets, problems } = parseHttp1Requests(bytes);
       for (const p of problems) if (p.severity === 'error') r.problems.push(p);
-      requests.forEach((req, i) => r.http.push(toRecord(req, frameAt(view.client, offsets[i]!))));
+      requests.forEach((req, i) => {
+        const rec = toRecord(req, frameAt(view.client, offsets[i]!));
+        if (opts.keepBytes) rec.captured = sliceCaptured(view.client, offsets[i]!, offsets[i + 1] ?? bytes.length);
+        r.http.push(rec);
+      });
       if (requests.length) r.protocol = 'http';
     },
   };

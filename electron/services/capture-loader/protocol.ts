@@ -1,0 +1,31 @@
+// Messages between the capture worker (worker.ts) and its owner in the main process
+// (capture-session.ts). Structured-clone values only.
+import type { CaptureProgress, ConnectionRow, ExportFormat } from '../../../core/api.js';
+import type { FingerprintSide } from '../../../core/explain/diff.js';
+import type { ConnectionDetail } from '../../../core/api.js';
+
+export interface WorkerStart {
+  path: string;
+  fileName: string;
+  /** NSS key log text to decrypt with, if any. */
+  keylog?: string;
+  chunkSize?: number;
+}
+
+export type ToWorker =
+  | { type: 'cancel' }
+  | { type: 'detail'; reqId: number; id: number }
+  | { type: 'export'; reqId: number; ids: number[]; format: ExportFormat }
+  | { type: 'side'; reqId: number; id: number };
+
+export type Reply =
+  | { type: 'detail'; detail: Omit<ConnectionDetail, 'sourceId'> }
+  | { type: 'export'; text: string; count: number }
+  | { type: 'side'; side: FingerprintSide };
+
+export type FromWorker =
+  | { type: 'rows'; rows: ConnectionRow[] }
+  | { type: 'progress'; progress: Omit<CaptureProgress, 'sourceId'> }
+  | { type: 'warning'; message: string; offset?: number }
+  | { type: 'reply'; reqId: number; ok: true; value: Reply }
+  | { type: 'reply'; reqId: number; ok: false; code: 'not_found' | 'failed'; message: string };

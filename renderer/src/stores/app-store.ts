@@ -1,0 +1,157 @@
+// The app's state, created once: sources and their rows, progress and warnings, the listener,
+// and the current selection. Events from the main process are buffered and applied once per
+// animation frame, so a capture that yields thousands of rows per second costs one render per
+// frame. Components read it through useSyncExternalStore (see use-store.ts).
+import type { CaptureProgress, ConnectionRow, HelloscopeBridge, ListenerStatus, SourceInfo } from '../../../core/api.js';
+
+export const LISTENER_ID = 'listener';
+
+export interface SourceState {
+  info: SourceInfo;
+  /** Rows by id (ids are dense, in arrival order). Mutated in place; `version` says when. */
+  rows: ConnectionRow[];
+  version: number;
+  progress: CaptureProgress | null;
+  warnings: string[];
+  error: string | null;
+  /** Selected row ids, and the one the keyboard moves (shown in the dissection pane). */
+  selected: Set<number>;
+  focused: number | null;
+  anchor: number | null;
+}
+
+export interface Notice { id: number; kind: 'error' | 'info'; text: string }
+
+export interface AppState {
+  sources: SourceState[];
+  activeId: string;
+  listener: ListenerStatus;
+  notices: Notice[];
+}
+
+const NO_LISTENER: ListenerStatus = { running: false, host: null, port: null, url: null, certSha256: null, count: 0 };
+const MAX_WARNINGS = 500;
+
+export class AppStore {
+  private state: AppState;
+  private readonly listeners = new Set<() => void>();
+  private pendingRows = new Map<string, ConnectionRow[]>();
+  private frame = 0;
+  private noticeId = 1;
+
+  constructor(private readonly api: HelloscopeBridge) {
+    const live: SourceState = this.newSource({ id: LISTENER_ID, kind: 'listener', name: 'Live listener' });
+    this.state = { sources: [live], activeId: LISTENER_ID, listener: NO_LISTENER, notices: [] };
+    api.on('rows', ({ sourceId, rows }) => {
+      const list = this.pendingRows.get(sourceId);
+      if (list) list.push(...rows); else this.pendingRows.set(sourceId, rows.slice());
+      this.schedule();
+    });
+    api.on('progress', (p) => this.updateSource(p.sourceId, (s) => ({ ...s, progress: p, error: p.error ?? s.error })));
+    api.on('warning', (w) => this.updateSource(w.sourceId, (s) => (s.warnings.length >= MAX_WARNINGS ? s : { ...s, warnings: [...s.warnings, w.message] })));
+    api.on('listener', (l) => this.set({ ...this.state, listener: l }));
+    api.on('sourceOpened', (info) => this.addSource(info));
+    void api.listenerStatus({}).then((l) => this.set({ ...this.state, listener: l }), () => {});
+  }
+
+  private newSource(info: SourceInfo): SourceState {
+    return { info, rows: [], version: 0, progress: null, warnings: [], error: null, selected: new Set(), focused: null, anchor: null };
+  }
+
+  getState = (): AppState => this.state;
+
+  subscribe = (cb: () => void): (() => void) => {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  };
+
+  private set(next: AppState): void {
+    this.state = next;
+    for (const l of this.listeners) l();
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    const run = (): void => { this.frame = 0; this.flushRows(); };
+    // requestAnimationFrame does not run in a hidden window; a timer keeps a background load moving.
+    this.frame = document.hidden ? (setTimeout(run, 50) as unknown as number) : requestAnimationFrame(run);
+  }
+
+  private flushRows(): void {
+    if (this.pendingRows.size === 0) return;
+    const pending = this.pendingRows;
+    this.pendingRows = new Map();
+    const sources = this.state.sources.map((s) => {
+      const add = pending.get(s.info.id);
+      if (!add) return s;
+      for (const r of add) s.rows[r.id] = r;
+      return { ...s, version: s.version + 1 };
+    });
+    this.set({ ...this.state, sources });
+  }
+
+  private updateSource(id: string, f: (s: SourceState) => SourceState): void {
+    if (!this.state.sources.some((s) => s.info.id === id)) return;
+    this.set({ ...this.state, sources: this.state.sources.map((s) => (s.info.id === id ? f(s) : s)) });
+  }
+
+  source(id: string): SourceState | undefined {
+    return this.state.sources.find((s) => s.info.id === id);
+  }
+
+  addSource(info: SourceInfo): void {
+    if (this.source(info.id)) { this.activate(info.id); return; }
+    this.set({ ...this.state, sources: [...this.state.sources, this.newSource(info)], activeId: info.id });
+  }
+
+  activate(id: string): void {
+    if (this.source(id)) this.set({ ...this.state, activeId: id });
+  }
+
+  async openPath(path: string): Promise<void> {
+    try {
+      this.addSource(await this.api.openCapture({ path }));
+    } catch (e) {
+      this.notify('error', (e as Error).message);
+    }
+  }
+
+  async chooseCapture(): Promise<void> {
+    try {
+      const info = await this.api.chooseCapture({});
+      if (info) this.addSource(info);
+    } catch (e) {
+      this.notify('error', (e as Error).message);
+    }
+  }
+
+  async closeSource(id: string): Promise<void> {
+    if (id === LISTENER_ID) return;
+    await this.api.closeSource({ sourceId: id }).catch(() => false);
+    const sources = this.state.sources.filter((s) => s.info.id !== id);
+    this.set({ ...this.state, sources, activeId: this.state.activeId === id ? sources[sources.length - 1]!.info.id : this.state.activeId });
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    this.set({ ...this.state, notices: [...this.state.notices.slice(-4), { id: this.noticeId++, kind, text }] });
+  }
+
+  dismiss(id: number): void {
+    this.set({ ...this.state, notices: this.state.notices.filter((n) => n.id !== id) });
+  }
+
+  /** Selection: plain click selects one, toggle adds/removes one, range extends from the anchor over `order`. */
+  select(sourceId: string, id: number, mode: 'one' | 'toggle' | 'range', order?: readonly number[]): void {
+    this.updateSource(sourceId, (s) => {
+      let selected: Set<number>;
+      if (mode === 'toggle') {
+        selected = new Set(s.selected);
+        if (selected.has(id)) selected.delete(id); else selected.add(id);
+      } else if (mode === 'range' && order && s.anchor !== null) {
+        const a = order.indexOf(s.anchor), b = order.indexOf(id);
+        selected = new Set(a < 0 || b < 0 ? [id] : order.slice(Math.min(a, b), Math.max(a, b) + 1));
+      } else selected = new Set([id]);
+      return { ...s, selected, focused: id, anchor: mode === 'range' ? s.anchor : id };
+    });
+  }
+}
