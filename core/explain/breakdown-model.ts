@@ -1,7 +1,7 @@
 // The "explain a fingerprint" model: a fingerprint string cut into parts, each part's inputs as
 // items, and every part and item pointing at the bytes it came from (for the hex view). Plain
-// JSON (no Uint8Array, no classes): breakdowns cross IPC and workers unchanged. Types only,
-// plus two tiny constructors.
+// JSON (no Uint8Array, no classes): breakdowns cross IPC and workers unchanged. Types, plus
+// a few tiny constructors.
 
 /** A byte range in a data source (the `source` ids of core/dissect/field.ts). */
 export interface ByteRef {
@@ -60,3 +60,7 @@ export const byteRef = (source: string, start: number, length: number, key?: str
 
 /** `span` of `value` when the part starts at `start` in the fingerprint (undefined for hashed parts). */
 export const spanAt = (start: number, value: string): { start: number; length: number } => ({ start, length: value.length });
+
+/** Drops `span: undefined` and the like, so breakdowns compare and serialise cleanly. */
+export const compactParts = (parts: BreakdownPart[]): BreakdownPart[] =>
+  parts.map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as BreakdownPart);
