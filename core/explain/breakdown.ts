@@ -77,7 +77,7 @@ export function breakdownJa4(hello: ClientHello, form: Ja4Form = 'ja4', opts: Ja
   parts.push({
     id: 'c', label: 'Extensions and signature algorithms', value: cValue, span: hashed ? undefined : spanAt(cStart, cValue),
     explanation: extTexts.length === 0
-      ? `No extensions left after removing GREASE${sorted ? ', SNI and ALPN' : ''}: the hash part is 000000000000${sigTexts.length ? ' (the signature algorithms are not hashed then)' : ''}.`
+      ? `No extensions left after removing GREASE${sorted ? ', SNI and ALPN' : ''}: the hash part is 000000000000.`
       : `Extensions (GREASE removed${sorted ? ', SNI and ALPN removed, sorted' : ', wire order'})${sigTexts.length ? ', then "_" and the signature algorithms of signature_algorithms (0x000d) in wire order' : '; no signature algorithms, so no "_"'}; ${hashed ? 'the first 12 hex digits of its SHA-256' : 'written out (raw form)'}.`,
     refs: [...exts.used, ...sigs.used].flatMap((i) => i.refs), hashInput: cInput, hash: cHash,
   });
