@@ -3,6 +3,7 @@
 // the independent compute functions, from node:crypto, and from the bytes the refs point at:
 // never from the breakdown code itself.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { breakdownJa3, breakdownJa4, type FingerprintBreakdown, type Ja3Form, type Ja4Form } from '../../../core/explain/breakdown.js';
@@ -14,6 +15,7 @@ import { fingerprintClientHello, fingerprintServerHello } from '../../../core/fi
 import { parseHttp1Request, parseHttp1Requests } from '../../../core/http/http1.js';
 import type { HttpRequest } from '../../../core/http/model.js';
 import { parseTls } from '../../../core/tls/parse-tls.js';
+import { looksLikeQuicLongHeader, QuicInitialTracker } from '../../../core/transport/quic/index.js';
 import type { CertificateMessage } from '../../../core/tls/model.js';
 import { bytes, clientHelloMessage, ext, tlsRecord, u16 } from '../../helpers/build-hello.js';
 import { foxioPcap, foxioPcaps, wiresharkExpected } from '../../helpers/foxio-expected.js';
@@ -157,6 +159,31 @@ describe('JA4 and JA3 breakdowns of recorded ClientHellos', () => {
     expect(part(b, 'a.version').items!.some((i) => isGreaseHex(i.text) && i.removed)).toBe(true);
     // Counted without GREASE: the count is the number of used items.
     expect(Number(part(b, 'a.cipher_count').value)).toBe(part(b, 'b').items!.filter((i) => !i.removed).length);
+  });
+});
+
+describe('JA4 breakdown of a recorded QUIC ClientHello (Chromium, reassembled from several Initials)', () => {
+  it('q from quic_transport_parameters, values equal the tshark-derived reference', () => {
+    const dir = join(FIXTURES, 'quic/chromium');
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { hellos: { ref_ja4: string; ref_ja4_o: string }[] };
+    const t = new QuicInitialTracker();
+    for (const p of readPackets(join(dir, 'capture.pcap'))) if (p.kind === 'udp' && looksLikeQuicLongHeader(p.payload)) t.push(p.payload, p, true);
+    const parsed = parseTls(t.clientHellos()[0]!.bytes);
+    const src = sourcesOf(parsed);
+    for (const opts of [{}, { transport: 'quic' as const }]) {
+      for (const form of JA4_FORMS) {
+        const b = breakdownJa4(parsed.clientHello!, form, opts);
+        expect(b.value).toBe(fingerprintClientHello(parsed.clientHello!, opts)[form]);
+        checkBreakdown(b, src);
+        checkJa4Bytes(b, src);
+      }
+    }
+    const auto = breakdownJa4(parsed.clientHello!, 'ja4');
+    expect(auto.value).toBe(meta.hellos[0]!.ref_ja4);
+    expect(breakdownJa4(parsed.clientHello!, 'ja4_o').value).toBe(meta.hellos[0]!.ref_ja4_o);
+    const proto = part(auto, 'a.protocol');
+    expect(proto.value).toBe('q');
+    expect(be(at(src, proto.refs[0]!).subarray(0, 2))).toBe(0x0039);
   });
 });
 
