@@ -396,6 +396,21 @@ describe('JA4H breakdowns of real HTTP requests', () => {
     expect(part(b, 'c').items!.every((i) => i.refs[0]!.start > cookieAt)).toBe(true);
   });
 
+  it('an HTTP/2 request (no byte ranges): values still equal, pseudo-headers removed with their reason, no refs', () => {
+    const req: HttpRequest = {
+      method: 'GET', target: '/', version: 'HTTP/2', complete: true, problems: [],
+      headers: [[':method', 'GET'], [':path', '/'], ['user-agent', 'x'], ['cookie', 'b=2'], ['cookie', 'a=1'], ['accept-language', 'de-DE']].map(([name, value]) => ({ name: name!, value: value! })),
+    };
+    for (const form of JA4H_FORMS) {
+      const b = breakdownJa4h(req, form);
+      expect(b.value).toBe(computeJa4h(req)[form]);
+      expect(b.parts.flatMap((p) => [...p.refs, ...(p.items ?? []).flatMap((i) => i.refs)])).toEqual([]);
+      expect(part(b, 'b').items!.filter((i) => i.removed?.reason.startsWith('HTTP/2 pseudo-header')).map((i) => i.text)).toEqual([':method', ':path']);
+    }
+    expect(part(breakdownJa4h(req, 'ja4h_r'), 'c').value).toBe('a,b');
+    expect(part(breakdownJa4h(req, 'ja4h_ro'), 'c').value).toBe('b,a');
+  });
+
   it('the plain-HTTP curl request with a Referer: referer flag, header excluded with its reason', () => {
     const cc = cases.find((x) => x.name === 'curl-plain-http')!;
     const b = breakdownJa4h(cc.requests[0]!, 'ja4h');
