@@ -141,16 +141,20 @@ export function ja4Parts(hello: ClientHello, opts: Ja4Options = {}): Ja4Parts {
 /** `a` of JA4: protocol, version, SNI flag, counts and ALPN (10 characters). */
 export const ja4A = (p: Ja4Parts): string => `${p.protocol}${p.version}${p.sni}${two(p.cipherCount)}${two(p.extensionCount)}${p.alpn}`;
 
-/** The `c` input: extensions, then `_` and signature algorithms when there are any. */
-const cInput = (exts: readonly string[], sigalgs: readonly string[]): string =>
+/** The `c` hash input: extensions, then `_` and signature algorithms when there are any; empty (hashes to 000000000000) without extensions. */
+export const ja4CInput = (exts: readonly string[], sigalgs: readonly string[]): string =>
   exts.length === 0 ? '' : sigalgs.length ? `${exts.join(',')}_${sigalgs.join(',')}` : exts.join(',');
+
+/** The `c` part of the raw forms: the same lists, kept even when the extension list is empty. */
+export const ja4CRaw = (exts: readonly string[], sigalgs: readonly string[]): string =>
+  sigalgs.length ? `${exts.join(',')}_${sigalgs.join(',')}` : exts.join(',');
 
 export function computeJa4(hello: ClientHello, opts: Ja4Options = {}): Ja4Result {
   const p = ja4Parts(hello, opts);
   const a = ja4A(p);
-  const sortedC = cInput(p.sortedExtensions, p.signatureAlgorithms);
-  const origC = cInput(p.extensions, p.signatureAlgorithms);
-  const rawC = (exts: readonly string[]): string => p.signatureAlgorithms.length ? `${exts.join(',')}_${p.signatureAlgorithms.join(',')}` : exts.join(',');
+  const sortedC = ja4CInput(p.sortedExtensions, p.signatureAlgorithms);
+  const origC = ja4CInput(p.extensions, p.signatureAlgorithms);
+  const rawC = (exts: readonly string[]): string => ja4CRaw(exts, p.signatureAlgorithms);
   return {
     ja4: `${a}_${hash12(p.sortedCiphers.join(','))}_${hash12(sortedC)}`,
     ja4_r: `${a}_${p.sortedCiphers.join(',')}_${rawC(p.sortedExtensions)}`,

@@ -87,6 +87,7 @@ export function parseHttp1Request(bytes: Uint8Array, opts: { tree?: boolean; sou
       const h = headers[headers.length - 1]!;
       h.value = `${h.value} ${latin1(bytes, l.s, l.e).trim()}`;
       h.length = l.next - h.start!;
+      delete h.valueStart; // the value now spans lines: offsets into it no longer map to bytes
       problem('warning', 'obs_fold', `header ${h.name} continues on a folded line at offset ${l.s}`, l.s);
       continue;
     }
@@ -96,9 +97,10 @@ export function parseHttp1Request(bytes: Uint8Array, opts: { tree?: boolean; sou
       continue;
     }
     const name = latin1(bytes, l.s, colon);
-    const value = latin1(bytes, colon + 1, l.e).trim();
+    const raw = latin1(bytes, colon + 1, l.e);
+    const value = raw.trim();
     if (!TOKEN.test(name)) problem('warning', 'bad_header_name', `header name ${JSON.stringify(name)} at offset ${l.s} is not a token`, l.s);
-    headers.push({ name, value, start: l.s, length: l.next - l.s });
+    headers.push({ name, value, start: l.s, length: l.next - l.s, valueStart: colon + 1 + (value ? raw.indexOf(value) : 0) });
     if (tree) {
       fields.push({
         key: 'http.header', label: name, source, start: l.s, length: l.next - l.s, display: `${name}: ${value}`,
@@ -120,7 +122,7 @@ export function parseHttp1Request(bytes: Uint8Array, opts: { tree?: boolean; sou
     if (te && /chunked/i.test(te.value)) consumed = chunkedEnd(bytes, headerEnd) - base;
     else if (cl && /^\d+$/.test(cl.value)) consumed += Math.min(Number(cl.value), bytes.length - headerEnd);
   }
-  return { request: { method, target, version, headers, complete, problems, ...(tree ? { fields } : {}) }, consumed, complete, problems };
+  return { request: { method, target, version, headers, complete, problems, source, start: rl.s, ...(tree ? { fields } : {}) }, consumed, complete, problems };
 }
 
 /** Where a chunked body starting at `at` ends (or the end of the input). */

@@ -9,6 +9,8 @@ export interface HttpHeader {
   /** Byte range of the whole header line (HTTP/1) or of its HPACK representation (HTTP/2), when known. */
   start?: number;
   length?: number;
+  /** Offset of the value's first byte after the colon and optional whitespace (HTTP/1, single-line fields). */
+  valueStart?: number;
 }
 
 export interface HttpRequest {
@@ -21,6 +23,9 @@ export interface HttpRequest {
   headers: HttpHeader[];
   /** False when the input ended before the end of the header section. */
   complete: boolean;
+  /** Data source id the byte ranges refer to, and the offset of the request line (HTTP/1). */
+  source?: string;
+  start?: number;
   /** HTTP/2 stream id. */
   streamId?: number;
   problems: Problem[];

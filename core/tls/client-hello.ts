@@ -72,8 +72,13 @@ export function readSslv2ClientHello(r: FieldReader, hello: ClientHello): void {
   hello.cipherSuitesOffset = specs.pos;
   specs.open('ssl.handshake.cipherspecs', 'Cipher Specs');
   while (specs.left >= 3) {
+    const at = specs.pos;
     const v = specs.uint(3, 'ssl.handshake.cipherspec', 'Cipher Spec', (x) => x >> 16 === 0 ? cipherSuiteName(x & 0xffff) : `SSLv2 ${hexLabel(x, 6)}`);
-    if (v >> 16 === 0) hello.cipherSuites.push(v & 0xffff);
+    if (v >> 16 === 0) {
+      hello.cipherSuites.push(v & 0xffff);
+      // The suite is the spec's last two bytes (00 xx yy).
+      (hello.cipherSuiteOffsets ??= []).push(at + 1);
+    }
   }
   specs.close();
   body.finish(specs, 'cipher specs');

@@ -60,6 +60,8 @@ export interface ClientHello extends MessageBase, DecodedExtensions {
   cipherSuites: number[];
   /** Offset of the first cipher suite (each is 2 bytes, SSLv2 specs 3). */
   cipherSuitesOffset: number;
+  /** Offset of each suite when they are not contiguous 2-byte values (SSLv2: the last 2 bytes of each kept 3-byte spec). */
+  cipherSuiteOffsets?: number[];
   compressionMethods: number[];
   /** Present (possibly empty) when the hello has an extensions block. */
   extensions: ExtensionRef[];

@@ -54,6 +54,37 @@ export function ja4hLanguage(value: string | undefined): string {
   return primary.slice(0, 4).padEnd(4, '0');
 }
 
+/** What a header is to JA4H: an HTTP/2 pseudo-header (skipped), Cookie or Referer (flags, not counted), or a counted header. */
+export type Ja4hHeaderRole = 'pseudo' | 'cookie' | 'referer' | 'header';
+
+export function ja4hHeaderRole(name: string): Ja4hHeaderRole {
+  if (name.startsWith(':')) return 'pseudo';
+  const lower = name.toLowerCase();
+  return lower === 'cookie' ? 'cookie' : lower === 'referer' ? 'referer' : 'header';
+}
+
+/** One cookie of a Cookie value: its name, the trimmed `name=value` text and where that text starts in the value. */
+export interface Ja4hCookie { name: string; pair: string; offset: number }
+
+/** Splits a Cookie value on `;`, trimming each piece and skipping empty ones; a piece without `=` is a name only. */
+export function ja4hCookies(value: string): Ja4hCookie[] {
+  const out: Ja4hCookie[] = [];
+  let at = 0;
+  for (const part of value.split(';')) {
+    const t = part.trim();
+    if (t) {
+      const eq = t.indexOf('=');
+      out.push({ name: eq < 0 ? t : t.slice(0, eq), pair: t, offset: at + part.indexOf(t) });
+    }
+    at += part.length + 1;
+  }
+  return out;
+}
+
+/** Indices of `names` sorted by name; equal names keep their order (docs/ja4h.md). */
+export const ja4hCookieOrder = (names: readonly string[]): number[] =>
+  names.map((_, i) => i).sort((x, y) => (names[x]! < names[y]! ? -1 : names[x]! > names[y]! ? 1 : x - y));
+
 export function ja4hParts(req: HttpRequest): Ja4hParts {
   const headerNames: string[] = [];
   const cookieNames: string[] = [];
@@ -61,25 +92,22 @@ export function ja4hParts(req: HttpRequest): Ja4hParts {
   let cookie = false, referer = false;
   let language: string | undefined;
   for (const h of req.headers) {
-    if (h.name.startsWith(':')) continue; // HTTP/2 pseudo-headers are not headers for JA4H
-    const lower = h.name.toLowerCase();
-    if (lower === 'cookie') {
+    const role = ja4hHeaderRole(h.name);
+    if (role === 'pseudo') continue; // HTTP/2 pseudo-headers are not headers for JA4H
+    if (role === 'cookie') {
       cookie = true;
       // Several cookie fields (RFC 9113 8.2.3) form one cookie list.
-      for (const part of h.value.split(';')) {
-        const t = part.trim();
-        if (!t) continue;
-        const eq = t.indexOf('=');
-        cookieNames.push(eq < 0 ? t : t.slice(0, eq));
-        cookiePairs.push(t);
+      for (const c of ja4hCookies(h.value)) {
+        cookieNames.push(c.name);
+        cookiePairs.push(c.pair);
       }
       continue;
     }
-    if (lower === 'referer') { referer = true; continue; }
-    if (lower === 'accept-language' && language === undefined) language = h.value;
+    if (role === 'referer') { referer = true; continue; }
+    if (h.name.toLowerCase() === 'accept-language' && language === undefined) language = h.value;
     headerNames.push(h.name);
   }
-  const order = cookieNames.map((n, i) => i).sort((x, y) => (cookieNames[x]! < cookieNames[y]! ? -1 : cookieNames[x]! > cookieNames[y]! ? 1 : x - y));
+  const order = ja4hCookieOrder(cookieNames);
   const version = req.version === 'HTTP/2' ? '20' : req.version === 'HTTP/3' ? '30' : ja4hVersion(req.version);
   const method = ja4hMethod(req.method);
   const count = String(Math.min(headerNames.length, 99)).padStart(2, '0');
