@@ -25,7 +25,7 @@ const list = (item: Check, max: number): Check => (v, at) => {
 const obj = (shape: Record<string, Check>): Check => (v, at) => {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) bad(at, 'must be a plain object');
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!(k in shape)) bad(`${at}.${k}`, 'is not expected');
+  for (const k of Object.keys(o)) if (!Object.hasOwn(shape, k)) bad(`${at}.${k}`, 'is not expected');
   for (const [k, check] of Object.entries(shape)) check(o[k], `${at}.${k}`);
 };
 

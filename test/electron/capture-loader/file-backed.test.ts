@@ -1,0 +1,47 @@
+// The capture worker drops bytes that are copies of the file and reads them back by their
+// pieces' file offsets: what comes back must be exactly what the engine kept, for every
+// recorded client and every FoxIO reference capture.
+import { readdirSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CaptureAnalyzer } from '../../../core/capture/analyzer.js';
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import { createHttpPlugin } from '../../../core/http/http-plugin.js';
+import { dropFileBytes, withFileBytes } from '../../../electron/services/capture-loader/file-backed.js';
+import { CONFORMANCE, clientFixtures, has } from '../../helpers/paths.js';
+
+const captures = [
+  ...clientFixtures().map((f) => join(f.dir, 'capture.pcap')),
+  ...(has(join(CONFORMANCE, 'pcap')) ? readdirSync(join(CONFORMANCE, 'pcap')).filter((f) => /\.(pcap|pcapng)$/.test(f)).map((f) => join(CONFORMANCE, 'pcap', f)) : []),
+];
+
+const hexOf = (r: ConnectionRecord): string[] => [
+  ...r.hellos.map((h) => Buffer.from(h.captured?.bytes ?? []).toString('hex')),
+  Buffer.from(r.server_hello?.captured?.bytes ?? []).toString('hex'),
+  ...r.http.map((q) => Buffer.from(q.captured?.bytes ?? []).toString('hex')),
+];
+
+describe('file-backed bytes of the capture worker', () => {
+  it('covers the recorded clients and the FoxIO captures', () => expect(captures.length).toBeGreaterThan(40));
+  for (const path of captures) {
+    it(path.split('/').slice(-2).join('/'), async () => {
+      const records: ConnectionRecord[] = [];
+      const a = new CaptureAnalyzer({ keepBytes: true, plugins: [createHttpPlugin({ keepBytes: true })], onConnection: (r) => records.push(r), onWarning: () => {} });
+      a.push(new Uint8Array(readFileSync(path)));
+      a.end();
+      const fh = await open(path, 'r');
+      try {
+        for (const r of records) {
+          const before = hexOf(r);
+          dropFileBytes(r);
+          if (r.protocol !== 'quic') expect(r.hellos.every((h) => !h.captured || h.captured.bytes.length === 0)).toBe(true);
+          const back = await withFileBytes(r, fh);
+          expect(hexOf(back)).toEqual(before);
+        }
+      } finally {
+        await fh.close();
+      }
+    });
+  }
+});
