@@ -1,14 +1,13 @@
 // The Electron main process: one window, its menu, the app:// protocol, and IPC registration.
 // Everything the app does is in the handler table (services/app), which never imports electron.
 import { join, sep } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, type MenuItemConstructorOptions } from 'electron';
 import { IPC_EVENT_PREFIX, type EventName, type HelloscopeEvents } from '../core/api.js';
 import { createDispatch } from './services/app/dispatch.js';
 import { createAppHandlers, type AppHandlers } from './services/app/handlers.js';
 import { defaultDataDir } from './services/data-dir.js';
 import { serveAppFile } from './shell/app-protocol.js';
 import { APP_ORIGIN, isAppUrl, registerIpc } from './shell/ipc.js';
-import { mainWindowOptions } from './shell/window-options.js';
 
 // dist/electron/ holds main.cjs, preload.cjs and capture-worker.cjs; the renderer is dist/renderer/.
 const HERE = __dirname;
@@ -52,16 +51,34 @@ function buildMenu(recent: string[]): void {
 }
 
 function createWindow(): void {
-  win = new BrowserWindow(mainWindowOptions(join(HERE, 'preload.cjs'), nativeTheme.shouldUseDarkColors));
+  // Written out here rather than built by a helper, so a static audit (electronegativity) sees them.
+  win = new BrowserWindow({
+    width: 1440, height: 900, minWidth: 900, minHeight: 560, show: false, title: 'Helloscope',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1b1d22' : '#ffffff',
+    webPreferences: {
+      preload: join(HERE, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      // Middle-click would otherwise open links in a new window.
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
   const contents = win.webContents;
-  // No navigation away from the app, no new windows, no webviews: links open in the system browser.
+  // No navigation away from the app, no new windows, no webviews.
   contents.on('will-navigate', (e, url) => { if (!isAppUrl(url)) e.preventDefault(); });
   contents.on('will-redirect', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => { win = null; });
   void win.loadURL(`${APP_ORIGIN}/index.html`);

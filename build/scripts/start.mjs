@@ -1,33 +1,51 @@
 #!/usr/bin/env node
-// `npm start`: builds and launches the desktop app. Where it cannot (no Electron binary, as on
-// machines without internet access, or no desktop shell in this checkout yet) it says so in one
-// line and names the headless commands, without a stack trace.
+// `npm start`: builds and launches the desktop app. Electron's npm package fetches its binary on
+// first use; where that cannot happen (no internet access, as on the build machines) this says
+// so in one line and names the headless commands, without a stack trace.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const HEADLESS = 'use the headless commands instead: npx helloscope read <capture.pcap>, npx helloscope hello <hello.bin>, npx helloscope http <request.txt>';
+const HEADLESS = 'use the headless commands instead: npx helloscope read <capture.pcap>, npx helloscope hello <hello.bin>, npx helloscope http <request.txt>, npx helloscope listen';
 
 function stop(msg) {
   process.stderr.write(`helloscope: ${msg}; ${HEADLESS}\n`);
   process.exit(1);
 }
 
-if (!existsSync(join(ROOT, 'electron/main.ts'))) stop('the desktop app is not part of this build yet (electron/main.ts is missing)');
-
-let electronPath;
+const require = createRequire(import.meta.url);
+let electronDir;
 try {
-  // The electron package exports the path of its binary; it throws when the download never happened.
-  electronPath = createRequire(import.meta.url)('electron');
+  electronDir = dirname(require.resolve('electron/package.json'));
 } catch {
-  electronPath = undefined;
+  stop('the electron package is not installed (run npm install)');
 }
-if (typeof electronPath !== 'string' || !existsSync(electronPath)) stop('the Electron binary is not installed (npm install could not download it)');
 
-const build = spawnSync(process.execPath, [join(ROOT, 'build/scripts/build-node.mjs')], { stdio: 'inherit' });
+/** The binary electron's package would run, or undefined when it is not on disk. */
+function electronBinary() {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return require('electron');
+  const pathFile = join(electronDir, 'path.txt');
+  if (!existsSync(pathFile)) return undefined;
+  const exe = join(electronDir, 'dist', readFileSync(pathFile, 'utf8'));
+  return existsSync(exe) ? exe : undefined;
+}
+
+let exe = electronBinary();
+if (!exe) {
+  const tty = process.stderr.isTTY;
+  if (tty) process.stderr.write('helloscope: fetching the Electron binary (first start)...');
+  // electron's own installer, quietly: its failure is reported below in one line.
+  spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'ignore', env: process.env });
+  if (tty) process.stderr.write('\r\x1b[K');
+  exe = electronBinary();
+}
+if (!exe) stop('the Electron binary is not installed and could not be downloaded (no internet access?)');
+
+// Main, preload and worker (esbuild), then the renderer (Vite).
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const app = spawnSync(electronPath, [ROOT], { stdio: 'inherit' });
+const app = spawnSync(exe, [ROOT, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(app.status ?? 0);
