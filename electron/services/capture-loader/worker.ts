@@ -33,7 +33,7 @@ let fh: FileHandle | undefined;
 
 function flush(force: boolean): void {
   const now = Date.now();
-  if (!force && now - lastFlush < 100 && pending.length < 5000) return;
+  if (!force && now - lastFlush < 100 && pending.length < 2000) return;
   lastFlush = now;
   if (pending.length) { post({ type: 'rows', rows: pending }); pending = []; }
   post({ type: 'progress', progress: { bytesRead, total, connections: records.length, warnings, done: false } });
@@ -94,6 +94,7 @@ async function run(): Promise<void> {
         dropFileBytes(r);
         pending.push(connectionRow(r, records.length));
         records.push(r);
+        flush(false);
       },
       onWarning: (w) => { warnings++; post({ type: 'warning', message: `${w.file ?? start.fileName}: offset ${w.offset}${w.frame ? ` (frame ${w.frame})` : ''}: ${w.message}`, offset: w.offset }); },
       onProgress: (read, size) => { bytesRead = read; total = size; flush(false); },
