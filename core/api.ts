@@ -4,7 +4,7 @@
 // same names with the same handlers. Everything here is JSON: no typed arrays, no classes, so a
 // value crosses Electron IPC and the test bridge unchanged.
 import type { Field, Problem } from './dissect/field.js';
-import type { FingerprintDiff } from './explain/diff.js';
+import type { FingerprintDiff, FingerprintSide, Ja4hSide } from './explain/diff.js';
 
 /** Every IPC channel is `helloscope:<method>`; the main side refuses any other. */
 export const IPC_PREFIX = 'helloscope:';
@@ -92,6 +92,8 @@ export interface DissectionView {
   id: string;
   kind: 'client_hello' | 'server_hello' | 'certificate' | 'http_request';
   title: string;
+  /** The connection's transport as JA4's first character sees it. */
+  transport: 'tcp' | 'quic' | 'dtls';
   sources: HexSource[];
   fields: Field[];
   problems: Problem[];
@@ -122,6 +124,21 @@ export interface ListenerStatus {
 
 export type ExportFormat = 'ndjson' | 'json';
 
+/** What a diff knows of one connection: its TLS fingerprints and its first HTTP request's JA4H. */
+export interface DiffSide {
+  name: string;
+  tls: FingerprintSide | null;
+  http: Ja4hSide | null;
+}
+
+/** Why two connections' fingerprints differ: the TLS verdict, and the HTTP one when both have a request. */
+export interface ConnectionDiff {
+  a: DiffSide;
+  b: DiffSide;
+  tls: FingerprintDiff | null;
+  http: FingerprintDiff | null;
+}
+
 /** What the renderer may ask of the main process. Each takes one JSON payload object. */
 export interface HelloscopeApi {
   /** Opens a capture by path (drag-and-drop, recent files); rows and progress follow as events. */
@@ -137,15 +154,17 @@ export interface HelloscopeApi {
   startListener(req: { host: string; port: number }): Promise<ListenerStatus>;
   stopListener(req: Record<string, never>): Promise<ListenerStatus>;
   listenerStatus(req: Record<string, never>): Promise<ListenerStatus>;
+  /** What a diff knows of one connection (its fingerprints), for a diff against pasted text. */
+  connectionSide(req: { sourceId: string; id: number }): Promise<DiffSide>;
   /** Diffs two connections (any sources). */
-  diffConnections(req: { a: { sourceId: string; id: number }; b: { sourceId: string; id: number } }): Promise<FingerprintDiff>;
+  diffConnections(req: { a: { sourceId: string; id: number }; b: { sourceId: string; id: number } }): Promise<ConnectionDiff>;
 }
 
 export type ApiMethod = keyof HelloscopeApi;
 
 export const API_METHODS: readonly ApiMethod[] = [
   'openCapture', 'chooseCapture', 'cancelCapture', 'closeSource', 'connectionDetail', 'exportConnections',
-  'recentFiles', 'startListener', 'stopListener', 'listenerStatus', 'diffConnections',
+  'recentFiles', 'startListener', 'stopListener', 'listenerStatus', 'connectionSide', 'diffConnections',
 ];
 
 /** Events the main process pushes; the renderer subscribes with `on(name, cb)` and gets an unsubscribe. */

@@ -2,7 +2,7 @@
 // handshake messages and requests (field tree + hex sources with TCP segment and TLS record
 // boundaries), rebuilt from the bytes the capture engine kept. Pure: runs in the capture worker,
 // the main process (live listener) and tests alike.
-import type { ByteBoundary, ConnectionRow, DissectionView, HexSource } from '../api.js';
+import type { ByteBoundary, ConnectionRow, DiffSide, DissectionView, HexSource } from '../api.js';
 import { toHex } from '../bytes/hex.js';
 import type { DataSource } from '../dissect/field.js';
 import type { Ja4Transport } from '../fingerprint/ja4.js';
@@ -56,29 +56,48 @@ function hexSources(parse: TlsParse, mainId: string, extra: ByteBoundary[]): Hex
   });
 }
 
-function tlsView(r: ConnectionRecord, c: CapturedBytes, id: string, title: string): { view: DissectionView; parse: TlsParse } | string {
+/**
+ * The dissection view of TLS bytes (records, or a bare handshake message as QUIC CRYPTO data
+ * holds it): field tree, hex source with record boundaries and `extra` ones, the fingerprints of
+ * the ClientHello or ServerHello found. A string says why the bytes are not TLS.
+ */
+export function tlsBytesView(bytes: Uint8Array, id: string, title: string, transport: Ja4Transport = 'tcp', extra: ByteBoundary[] = []): { view: DissectionView; parse: TlsParse } | string {
   let parse: TlsParse;
   try {
-    parse = parseTls(c.bytes, { tree: true, source: id, label: title });
+    parse = parseTls(bytes, { tree: true, source: id, label: title });
   } catch (e) {
     if (e instanceof NotTlsError) return `${title}: ${e.message}`;
     throw e;
   }
   const fingerprints: Record<string, string> = {};
-  const transport = transportOf(r);
-  if (parse.clientHello && id.startsWith('hello')) {
+  const server = !parse.clientHello && !!parse.serverHello;
+  if (parse.clientHello) {
     const fp = fingerprintClientHello(parse.clientHello, { transport });
     Object.assign(fingerprints, { ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro, ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n });
   }
-  if (parse.serverHello && id === 'server-hello') {
+  if (parse.serverHello && server) {
     const fp = fingerprintServerHello(parse.serverHello, { transport });
     Object.assign(fingerprints, { ja4s: fp.ja4s, ja4s_r: fp.ja4s_r, ja3s: fp.ja3s, ja3s_full: fp.ja3s_full });
   }
-  const kind = id === 'server-hello' ? 'server_hello' : 'client_hello';
-  return { view: { id, kind, title, sources: hexSources(parse, id, segmentBoundaries(c, r)), fields: parse.fields, problems: parse.problems, fingerprints }, parse };
+  const kind = server ? 'server_hello' : 'client_hello';
+  return { view: { id, kind, title, transport, sources: hexSources(parse, id, extra), fields: parse.fields, problems: parse.problems, fingerprints }, parse };
 }
 
-function certificateView(der: Uint8Array, id: string, title: string): DissectionView {
+const tlsView = (r: ConnectionRecord, c: CapturedBytes, id: string, title: string): ReturnType<typeof tlsBytesView> => tlsBytesView(c.bytes, id, title, transportOf(r), segmentBoundaries(c, r));
+
+/** The dissection view of one HTTP/1 request's bytes, with its JA4H forms. A string says why it could not be parsed. */
+export function httpBytesView(bytes: Uint8Array, id: string, title: string, transport: Ja4Transport = 'tcp', extra: ByteBoundary[] = []): DissectionView | string {
+  const p = parseHttp1Request(bytes, { tree: true, source: id });
+  if (!p.request) return `${title}: ${p.problems[0]?.message ?? 'not an HTTP request'}`;
+  const fp = computeJa4h(p.request);
+  return {
+    id, kind: 'http_request', title, transport, fields: p.request.fields ?? [], problems: p.problems,
+    fingerprints: { ja4h: fp.ja4h, ja4h_r: fp.ja4h_r, ja4h_o: fp.ja4h_o, ja4h_ro: fp.ja4h_ro },
+    sources: [{ id, label: 'HTTP request', hex: toHex(bytes), boundaries: extra }],
+  };
+}
+
+function certificateView(der: Uint8Array, id: string, title: string, transport: Ja4Transport): DissectionView {
   const d = dissectCertificate(der, id);
   const fingerprints: Record<string, string> = {};
   try {
@@ -87,7 +106,7 @@ function certificateView(der: Uint8Array, id: string, title: string): Dissection
     if (x.ja4x_r) fingerprints.ja4x_r = x.ja4x_r;
   } catch { /* the dissection carries the problem */ }
   return {
-    id, kind: 'certificate', title, fields: d.fields, problems: d.problems, fingerprints,
+    id, kind: 'certificate', title, transport, fields: d.fields, problems: d.problems, fingerprints,
     sources: d.sources.map((s) => ({ id: s.id, label: s.label, hex: toHex(s.bytes), boundaries: [] })),
   };
 }
@@ -113,7 +132,7 @@ export function connectionViews(r: ConnectionRecord): { views: DissectionView[];
       // Certificates sent in clear (TLS <= 1.2) inside the server's flight.
       for (const m of res.parse.messages) {
         if (m.kind !== 'certificate') continue;
-        m.certificates.forEach((c, j) => { views.push(certificateView(c.der, `cert-${certsFromFlight}-${j}`, `Certificate ${j + 1}${j === 0 ? ' (server)' : ''}`)); });
+        m.certificates.forEach((c, j) => { views.push(certificateView(c.der, `cert-${certsFromFlight}-${j}`, `Certificate ${j + 1}${j === 0 ? ' (server)' : ''}`, transportOf(r))); });
         certsFromFlight++;
       }
     }
@@ -121,20 +140,23 @@ export function connectionViews(r: ConnectionRecord): { views: DissectionView[];
   if (!certsFromFlight) {
     // Certificates known only from decryption (TLS 1.3 with a key log) keep their DER on the record.
     r.tls_certs.forEach((chain, i) => chain.x509.forEach((x, j) => {
-      if (x.der) views.push(certificateView(x.der, `cert-${i}-${j}`, `Certificate ${j + 1}${j === 0 ? ' (server)' : ''}`));
+      if (x.der) views.push(certificateView(x.der, `cert-${i}-${j}`, `Certificate ${j + 1}${j === 0 ? ' (server)' : ''}`, transportOf(r)));
     }));
   }
   r.http.forEach((q, i) => {
     if (!q.captured) return;
-    const id = `http-${i}`;
-    const p = parseHttp1Request(q.captured.bytes, { tree: true, source: id });
-    if (!p.request) { notes.push(`HTTP request ${i + 1}: ${p.problems[0]?.message ?? 'not parsed'}`); return; }
-    const fp = computeJa4h(p.request);
-    const fingerprints: Record<string, string> = { ja4h: fp.ja4h, ja4h_r: fp.ja4h_r, ja4h_o: fp.ja4h_o, ja4h_ro: fp.ja4h_ro };
-    views.push({
-      id, kind: 'http_request', title: `${q.method} ${q.path} (frame ${q.frame})`, fields: p.request.fields ?? [], problems: p.problems, fingerprints,
-      sources: [{ id, label: 'HTTP request', hex: toHex(q.captured.bytes), boundaries: segmentBoundaries(q.captured, r) }],
-    });
+    const v = httpBytesView(q.captured.bytes, `http-${i}`, `${q.method} ${q.path} (frame ${q.frame})`, transportOf(r), segmentBoundaries(q.captured, r));
+    if (typeof v === 'string') notes.push(v); else views.push(v);
   });
   return { views, notes };
+}
+
+/** What a diff needs of a conversation: its first hello's fingerprints and its first request's JA4H. */
+export function diffSideOf(r: ConnectionRecord, name: string): DiffSide {
+  const h = r.hellos[0], q = r.http[0];
+  return {
+    name,
+    tls: h ? { name, ja4: h.ja4, ja4_r: h.ja4_r, ja4_ro: h.ja4_ro, ja3: h.ja3, ja3_full: h.ja3_full } : null,
+    http: q ? { name, ja4h: q.ja4h, ...(q.ja4h_ro ? { ja4h_ro: q.ja4h_ro } : {}) } : null,
+  };
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { diffFingerprints, diffJa4h, type FingerprintSide, type Ja4hSide } from '../../../core/explain/diff.js';
+import { JA4H_RE, tlsSideFromText } from '../../../core/explain/side-from-text.js';
 import { computeJa4h, ja4hParts } from '../../../core/fingerprint/ja4plus/ja4h.js';
 import { looksLikeHttp1Request, parseHttp1Request } from '../../../core/http/http1.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
@@ -15,8 +16,6 @@ export const DIFF_USAGE = `helloscope diff <a> <b> [--json]
   (t13d1516h2_..._...), a raw JA4 (_r or _ro form), a JA3 string (771,4865-...,...), a
   ClientHello file (raw or hex, as for hello), or capture.pcap#<stream> (the first ClientHello of
   that TCP or UDP conversation). An HTTP side is a raw HTTP/1 request file or a JA4H.`;
-
-const JA4H_RE = /^[a-z0-9-]{2}\d{2}[cn][rn]\d{2}[a-z0-9]{4}_[0-9a-f]{12}_[0-9a-f]{12}_[0-9a-f]{12}$/;
 
 /** An HTTP side: a request file or a JA4H string; undefined when the argument is about TLS. */
 async function httpSide(arg: string): Promise<Ja4hSide | undefined> {
@@ -55,9 +54,8 @@ async function side(arg: string): Promise<FingerprintSide> {
     const fp = fingerprintClientHello(hello);
     return { name: arg, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_ro: fp.ja4_ro, ja3: fp.ja3, ja3_full: fp.ja3_full };
   }
-  if (/^[tqd][0-9a-z]{2}[di]\d{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/.test(arg)) return { name: arg, ja4: arg };
-  if (/^[tqd][0-9a-z]{2}[di]\d{4}[0-9a-z]{2}_[0-9a-f,]*_[0-9a-f,]*(_[0-9a-f,]*)?$/.test(arg)) return { name: arg, ja4_r: arg };
-  if (/^\d+,[\d-]*,[\d-]*,[\d-]*,[\d-]*$/.test(arg)) return { name: arg, ja3_full: arg };
+  const typed = tlsSideFromText(arg);
+  if (typed) return typed;
   throw new CliError(`${arg}: not a file, a capture#stream, a JA4, a raw JA4 or a JA3 string`, 2);
 }
 

@@ -3,11 +3,11 @@
 // from a real Chromium page. Dialogs and event delivery are injected by whoever hosts them.
 import { open as openFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ConnectionDetail, ConnectionRow, EventName, HelloscopeApi, HelloscopeEvents, SourceInfo } from '../../../core/api.js';
+import type { ConnectionDetail, ConnectionRow, DiffSide, EventName, HelloscopeApi, HelloscopeEvents, SourceInfo } from '../../../core/api.js';
 import { CaptureAnalyzer, CaptureFormatError } from '../../../core/capture/analyzer.js';
-import { connectionViews } from '../../../core/capture/connection-view.js';
+import { connectionViews, diffSideOf } from '../../../core/capture/connection-view.js';
 import { toOutputRecord } from '../../../core/capture/output.js';
-import { diffFingerprints, type FingerprintSide } from '../../../core/explain/diff.js';
+import { diffSides } from '../../../core/explain/diff-sides.js';
 import { ApiCallError } from './api-error.js';
 import { CaptureSession } from '../capture-loader/capture-session.js';
 import { ListenerSource } from './listener-source.js';
@@ -94,12 +94,11 @@ export function createAppHandlers(deps: AppDeps): AppHandlers {
     return info;
   }
 
-  async function side(ref: { sourceId: string; id: number }): Promise<FingerprintSide> {
+  async function side(ref: { sourceId: string; id: number }): Promise<DiffSide> {
     if (ref.sourceId !== LISTENER_SOURCE) return sessionOf(ref.sourceId).side(ref.id);
     const r = listener.record(ref.id);
     if (!r) throw new ApiCallError('not_found', `no live connection ${ref.id}`);
-    const h = r.hellos[0];
-    return h ? { name: `live#${ref.id}`, ja4: h.ja4, ja4_r: h.ja4_r, ja4_ro: h.ja4_ro, ja3: h.ja3, ja3_full: h.ja3_full } : { name: `live#${ref.id}` };
+    return diffSideOf(r, `live#${ref.id}`);
   }
 
   return {
@@ -151,8 +150,9 @@ export function createAppHandlers(deps: AppDeps): AppHandlers {
     async listenerStatus() {
       return listener.status();
     },
+    connectionSide: side,
     async diffConnections({ a, b }) {
-      return diffFingerprints(await side(a), await side(b));
+      return diffSides(await side(a), await side(b));
     },
     async dispose() {
       if (liveTimer) clearTimeout(liveTimer);

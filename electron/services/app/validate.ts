@@ -54,6 +54,7 @@ export const PAYLOADS: Record<ApiMethod, Check> = {
   startListener: obj({ host, port: int(0, 65535) }),
   stopListener: obj({}),
   listenerStatus: obj({}),
+  connectionSide: ref,
   diffConnections: obj({ a: ref, b: ref }),
 };
 

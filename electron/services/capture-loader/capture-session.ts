@@ -2,8 +2,7 @@
 // warnings as app events, and forwards detail/export/diff requests to the worker that holds the
 // records.
 import { Worker } from 'node:worker_threads';
-import type { CaptureProgress, ConnectionDetail, ConnectionRow, ExportFormat } from '../../../core/api.js';
-import type { FingerprintSide } from '../../../core/explain/diff.js';
+import type { CaptureProgress, ConnectionDetail, ConnectionRow, DiffSide, ExportFormat } from '../../../core/api.js';
 import { ApiCallError } from '../app/api-error.js';
 import type { FromWorker, Reply, ToWorker, WorkerStart } from './protocol.js';
 
@@ -71,7 +70,7 @@ export class CaptureSession {
     return r;
   }
 
-  async side(id: number): Promise<FingerprintSide> {
+  async side(id: number): Promise<DiffSide> {
     const r = await this.ask({ type: 'side', reqId: this.nextReq++, id });
     if (r.type !== 'side') throw new ApiCallError('failed', 'unexpected worker reply');
     return r.side;

@@ -1,8 +1,7 @@
 // Messages between the capture worker (worker.ts) and its owner in the main process
 // (capture-session.ts). Structured-clone values only.
 import type { CaptureProgress, ConnectionRow, ExportFormat } from '../../../core/api.js';
-import type { FingerprintSide } from '../../../core/explain/diff.js';
-import type { ConnectionDetail } from '../../../core/api.js';
+import type { ConnectionDetail, DiffSide } from '../../../core/api.js';
 
 export interface WorkerStart {
   path: string;
@@ -21,7 +20,7 @@ export type ToWorker =
 export type Reply =
   | { type: 'detail'; detail: Omit<ConnectionDetail, 'sourceId'> }
   | { type: 'export'; text: string; count: number }
-  | { type: 'side'; side: FingerprintSide };
+  | { type: 'side'; side: DiffSide };
 
 export type FromWorker =
   | { type: 'rows'; rows: ConnectionRow[] }

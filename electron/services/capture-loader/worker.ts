@@ -6,7 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureFormatError } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
-import { connectionRow, connectionViews } from '../../../core/capture/connection-view.js';
+import { connectionRow, connectionViews, diffSideOf } from '../../../core/capture/connection-view.js';
 import { hasFingerprints, toOutputRecord } from '../../../core/capture/output.js';
 import type { ConnectionRow } from '../../../core/api.js';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
@@ -73,9 +73,8 @@ port.on('message', (m: ToWorker) => {
       return { type: 'export', text, count: out.length };
     }); break;
     case 'side': void reply(m.reqId, async () => {
-      const r = recordOf(m.id), h = r.hellos[0];
-      const name = `${start.fileName}#${r.transport === 'udp' ? 'udp/' : ''}${r.stream}`;
-      return { type: 'side', side: h ? { name, ja4: h.ja4, ja4_r: h.ja4_r, ja4_ro: h.ja4_ro, ja3: h.ja3, ja3_full: h.ja3_full } : { name } };
+      const r = recordOf(m.id);
+      return { type: 'side', side: diffSideOf(r, `${start.fileName}#${r.transport === 'udp' ? 'udp/' : ''}${r.stream}`) };
     }); break;
   }
 });

@@ -15,7 +15,8 @@ interface Props {
   bytes: Uint8Array;
   boundaries: readonly ByteBoundary[];
   selected: ByteRange | null;
-  hovered: ByteRange | null;
+  /** Ranges to highlight as hovered (a field, or every byte a breakdown element came from). */
+  hovered: readonly ByteRange[];
   onByteClick(offset: number): void;
   onByteHover(offset: number | null): void;
 }
@@ -23,6 +24,7 @@ interface Props {
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const printable = (b: number): string => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
 const inRange = (r: ByteRange | null, i: number): boolean => !!r && i >= r.start && i < r.start + r.length;
+const inAny = (rs: readonly ByteRange[], i: number): boolean => rs.some((r) => inRange(r, i));
 
 export const HexView = memo(function HexView({ bytes, boundaries, selected, hovered, onByteClick, onByteHover }: Props) {
   const parent = useRef<HTMLDivElement>(null);
@@ -47,6 +49,11 @@ export const HexView = memo(function HexView({ bytes, boundaries, selected, hove
   useEffect(() => {
     if (selected) v.scrollToIndex(Math.floor(selected.start / PER_ROW), { align: 'auto' });
   }, [selected?.start]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Bring the first hovered byte into view (a breakdown item may point far down the hello).
+  const firstHovered = hovered.length ? Math.min(...hovered.map((r) => r.start)) : -1;
+  useEffect(() => {
+    if (firstHovered >= 0) v.scrollToIndex(Math.floor(firstHovered / PER_ROW), { align: 'auto' });
+  }, [firstHovered]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <div className="hex" ref={parent} onMouseLeave={() => onByteHover(null)} data-testid="hex-view">
@@ -57,10 +64,10 @@ export const HexView = memo(function HexView({ bytes, boundaries, selected, hove
           for (let i = base; i < Math.min(base + PER_ROW, bytes.length); i++) {
             const mark = marks.get(i);
             const seg = segmentOf(i);
-            const cls = ['b', seg % 2 === 1 ? 'seg-odd' : '', inRange(selected, i) ? 'sel' : '', inRange(hovered, i) ? 'hov' : '', mark?.seg ? 'seg-start' : '', mark?.rec ? 'rec-start' : ''].filter(Boolean).join(' ');
+            const cls = ['b', seg % 2 === 1 ? 'seg-odd' : '', inRange(selected, i) ? 'sel' : '', inAny(hovered, i) ? 'hov' : '', mark?.seg ? 'seg-start' : '', mark?.rec ? 'rec-start' : ''].filter(Boolean).join(' ');
             const title = [mark?.seg, mark?.rec].filter(Boolean).join('\n') || undefined;
             cells.push(<span key={i} className={cls} data-offset={i} title={title} onMouseEnter={() => onByteHover(i)} onClick={() => onByteClick(i)}>{HEX[bytes[i]!]}</span>);
-            chars.push(<span key={i} className={['c', inRange(selected, i) ? 'sel' : '', inRange(hovered, i) ? 'hov' : ''].filter(Boolean).join(' ')} onMouseEnter={() => onByteHover(i)} onClick={() => onByteClick(i)}>{printable(bytes[i]!)}</span>);
+            chars.push(<span key={i} className={['c', inRange(selected, i) ? 'sel' : '', inAny(hovered, i) ? 'hov' : ''].filter(Boolean).join(' ')} onMouseEnter={() => onByteHover(i)} onClick={() => onByteClick(i)}>{printable(bytes[i]!)}</span>);
           }
           return (
             <div key={row.key} className="hex-row" style={{ position: 'absolute', top: 0, transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}>

@@ -22,11 +22,18 @@ export interface SourceState {
 
 export interface Notice { id: number; kind: 'error' | 'info'; text: string }
 
+/** One side of the diff view: a connection of any source, or text the user pasted. */
+export type DiffSlot = { kind: 'connection'; sourceId: string; id: number; label: string } | { kind: 'text'; text: string };
+
+export type Mode = 'inspect' | 'diff' | 'playground';
+
 export interface AppState {
   sources: SourceState[];
   activeId: string;
   listener: ListenerStatus;
   notices: Notice[];
+  mode: Mode;
+  diff: { a: DiffSlot; b: DiffSlot };
 }
 
 const NO_LISTENER: ListenerStatus = { running: false, host: null, port: null, url: null, certSha256: null, count: 0 };
@@ -41,7 +48,7 @@ export class AppStore {
 
   constructor(private readonly api: HelloscopeBridge) {
     const live: SourceState = this.newSource({ id: LISTENER_ID, kind: 'listener', name: 'Live listener' });
-    this.state = { sources: [live], activeId: LISTENER_ID, listener: NO_LISTENER, notices: [] };
+    this.state = { sources: [live], activeId: LISTENER_ID, listener: NO_LISTENER, notices: [], mode: 'inspect', diff: { a: { kind: 'text', text: '' }, b: { kind: 'text', text: '' } } };
     api.on('rows', ({ sourceId, rows }) => {
       const list = this.pendingRows.get(sourceId);
       if (list) list.push(...rows); else this.pendingRows.set(sourceId, rows.slice());
@@ -130,6 +137,28 @@ export class AppStore {
     await this.api.closeSource({ sourceId: id }).catch(() => false);
     const sources = this.state.sources.filter((s) => s.info.id !== id);
     this.set({ ...this.state, sources, activeId: this.state.activeId === id ? sources[sources.length - 1]!.info.id : this.state.activeId });
+  }
+
+  setMode(mode: Mode): void {
+    this.set({ ...this.state, mode });
+  }
+
+  setDiffSlot(which: 'a' | 'b', slot: DiffSlot): void {
+    this.set({ ...this.state, diff: { ...this.state.diff, [which]: slot } });
+  }
+
+  /** A connection of a source as a diff side, labelled as the table shows it. */
+  connectionSlot(sourceId: string, id: number): DiffSlot | null {
+    const s = this.source(sourceId), r = s?.rows[id];
+    if (!s || !r) return null;
+    return { kind: 'connection', sourceId, id, label: `${s.info.name} #${r.stream} ${r.src}:${r.src_port} → ${r.dst}:${r.dst_port}${r.sni ? ` (${r.sni})` : ''}` };
+  }
+
+  /** Puts two connections side by side in the diff view and shows it. */
+  diffConnections(a: { sourceId: string; id: number }, b: { sourceId: string; id: number }): void {
+    const sa = this.connectionSlot(a.sourceId, a.id), sb = this.connectionSlot(b.sourceId, b.id);
+    if (!sa || !sb) return;
+    this.set({ ...this.state, diff: { a: sa, b: sb }, mode: 'diff' });
   }
 
   notify(kind: Notice['kind'], text: string): void {

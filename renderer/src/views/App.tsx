@@ -7,6 +7,11 @@ import { ConnectionsTable } from './ConnectionsTable.js';
 import { DissectionPane } from './DissectionPane.js';
 import { SourceBar } from './SourceBar.js';
 import { SourceTabs } from './SourceTabs.js';
+import { DiffView } from './DiffView.js';
+import { PlaygroundView } from './PlaygroundView.js';
+import type { Mode } from '../stores/app-store.js';
+
+const MODES: [Mode, string, string][] = [['inspect', 'Inspect', 'Sources, connections and their dissection'], ['diff', 'Diff', 'Why two fingerprints differ'], ['playground', 'Playground', 'Type a ClientHello or an HTTP request']];
 import { useApp, useAppState } from '../stores/use-store.js';
 
 const CAPTURE_EXT = /\.(pcap|pcapng|cap|pcap\.gz|ntar)$/i;
@@ -24,7 +29,7 @@ export function App() {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
       const k = e.key.toLowerCase();
       if (k === 'o') { e.preventDefault(); void store.chooseCapture(); }
-      else if (k === 'f') { e.preventDefault(); filterRef.current?.focus(); filterRef.current?.select(); }
+      else if (k === 'f' && store.getState().mode === 'inspect') { e.preventDefault(); filterRef.current?.focus(); filterRef.current?.select(); }
     };
     // Dropping a file anywhere opens it; the window itself never navigates to a dropped file.
     let depth = 0;
@@ -61,7 +66,10 @@ export function App() {
     <div className="app">
       <header className="top">
         <div className="brand">Helloscope</div>
-        <SourceTabs />
+        <nav className="modes" role="tablist" aria-label="Views">
+          {MODES.map(([m, label, title]) => <button key={m} role="tab" aria-selected={state.mode === m} className={state.mode === m ? 'active' : ''} title={title} onClick={() => store.setMode(m)} data-mode={m}>{label}</button>)}
+        </nav>
+        {state.mode === 'inspect' ? <SourceTabs /> : <div className="spacer" />}
         <button className="primary" onClick={() => void store.chooseCapture()} title="Open a capture (Ctrl/Cmd+O), or drop one on the window">Open capture…</button>
       </header>
       <div className="notices" aria-live="polite">
@@ -72,16 +80,20 @@ export function App() {
           </div>
         ))}
       </div>
-      <SourceBar source={source} />
-      <main className="split-col">
-        <section className="pane" style={{ flexBasis: `${share * 100}%` }}>
-          <ConnectionsTable key={source.info.id} source={source} filterRef={filterRef} />
-        </section>
-        <Splitter direction="column" onResize={setShare} />
-        <section className="pane" style={{ flexBasis: `${(1 - share) * 100}%` }}>
-          <DissectionPane sourceId={source.info.id} connectionId={source.focused} />
-        </section>
-      </main>
+      {state.mode === 'inspect' ? (
+        <>
+          <SourceBar source={source} />
+          <main className="split-col">
+            <section className="pane" style={{ flexBasis: `${share * 100}%` }}>
+              <ConnectionsTable key={source.info.id} source={source} filterRef={filterRef} />
+            </section>
+            <Splitter direction="column" onResize={setShare} />
+            <section className="pane" style={{ flexBasis: `${(1 - share) * 100}%` }}>
+              <DissectionPane sourceId={source.info.id} connectionId={source.focused} />
+            </section>
+          </main>
+        </>
+      ) : state.mode === 'diff' ? <DiffView /> : <PlaygroundView />}
       {dragging ? <div className="drop-overlay">Drop a .pcap or .pcapng capture to open it</div> : null}
     </div>
   );

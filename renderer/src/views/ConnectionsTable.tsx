@@ -114,6 +114,7 @@ export function ConnectionsTable({ source, filterRef }: { source: SourceState; f
       <div className="table-tools">
         <input ref={filterRef} className="filter" type="search" placeholder="Filter: text in any fingerprint, SNI or address; or ja4:t13d sni:example src:10.0. port:443" value={filterText} onChange={(e) => setFilterText(e.target.value)} aria-label="Filter connections" spellCheck={false} />
         <span className="count" data-testid="row-count">{filter ? `${count} of ${source.rows.length}` : `${count} connection${count === 1 ? '' : 's'}`}{source.selected.size > 1 ? ` · ${source.selected.size} selected` : ''}</span>
+        {source.selected.size === 2 ? <button onClick={() => { const [a, b] = [...source.selected].sort((x, y) => x - y); store.diffConnections({ sourceId: source.info.id, id: a! }, { sourceId: source.info.id, id: b! }); }} data-testid="diff-selected" title="Why do the two selected connections' fingerprints differ?">Diff the two selected</button> : null}
         <select value={format} onChange={(e) => setFormat(e.target.value as 'ndjson' | 'json')} aria-label="Export format"><option value="ndjson">NDJSON</option><option value="json">JSON</option></select>
         <button onClick={() => void doExport()} disabled={!count} title="Export the selected connections (all shown when none is selected)">Export{source.selected.size ? ' selection' : ''}…</button>
       </div>
@@ -137,6 +138,8 @@ export function ConnectionsTable({ source, filterRef }: { source: SourceState; f
         <div className="menu" style={{ left: menu.x, top: menu.y }} role="menu">
           {COPYABLE.map(([name, get]) => <button key={name} role="menuitem" onClick={() => copyColumn(get)}>Copy {name}{source.selected.size > 1 ? ` (${source.selected.size})` : ''}</button>)}
           <button role="menuitem" onClick={() => { void copyText(selectedRows().map((r) => JSON.stringify(r)).join('\n')); setMenu(null); }}>Copy row as JSON</button>
+          <hr />
+          {(['a', 'b'] as const).map((w) => <button key={w} role="menuitem" onClick={() => { const s = store.connectionSlot(source.info.id, menu.id); if (s) store.setDiffSlot(w, s); setMenu(null); }}>Set as diff side {w.toUpperCase()}</button>)}
         </div>
       ) : null}
     </div>

@@ -4,7 +4,10 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ConnectionDetail, DissectionView } from '../../../core/api.js';
 import type { Field } from '../../../core/dissect/field.js';
 import { FieldIntervalIndex } from '../../../core/dissect/interval-index.js';
+import { BreakdownPanel } from '../components/BreakdownPanel.js';
 import { FieldTree, flattenTree } from '../components/FieldTree.js';
+import { viewBreakdowns } from '../lib/breakdowns.js';
+import type { ByteRef } from '../../../core/explain/breakdown.js';
 import { HexView, type ByteRange } from '../components/HexView.js';
 import { Splitter } from '../components/Splitter.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -56,7 +59,7 @@ export function DissectionPane({ sourceId, connectionId }: { sourceId: string; c
   );
 }
 
-function ViewPanel({ view }: { view: DissectionView }) {
+export function ViewPanel({ view }: { view: DissectionView }) {
   const [sourceIdx, setSourceIdx] = useState(0);
   const source = view.sources[sourceIdx] ?? view.sources[0];
   const bytes = useMemo(() => hexToBytes(source?.hex ?? ''), [source]);
@@ -66,11 +69,19 @@ function ViewPanel({ view }: { view: DissectionView }) {
   const [hoverField, setHoverField] = useState<Field | null>(null);
   const [hoverByte, setHoverByte] = useState<number | null>(null);
   const [share, setShare] = useState(0.5);
+  const [left, setLeft] = useState<'fields' | 'breakdown'>('fields');
+  const [hoverRefs, setHoverRefs] = useState<ByteRef[] | null>(null);
+  const breakdowns = useMemo(() => viewBreakdowns(view), [view]);
   const rows = useMemo(() => flattenTree(view.fields, expanded), [view.fields, expanded]);
   const selectedField = selectedPath ? fieldAt(view.fields, selectedPath) : undefined;
 
   const rangeOf = (f: Field | undefined | null): ByteRange | null => (f && !f.generated && f.source === source?.id ? { start: f.start, length: f.length } : null);
   const hoveredFromHex = hoverByte !== null ? index.at(hoverByte)?.field : undefined;
+  const hovered = useMemo((): ByteRange[] => {
+    if (hoverRefs) return hoverRefs.filter((r) => r.source === source?.id).map((r) => ({ start: r.start, length: r.length }));
+    const r = rangeOf(hoverField ?? hoveredFromHex);
+    return r ? [r] : [];
+  }, [hoverRefs, hoverField, hoveredFromHex, source]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onToggle = useCallback((path: string, open?: boolean) => setExpanded((e) => {
     const n = new Set(e);
@@ -109,7 +120,13 @@ function ViewPanel({ view }: { view: DissectionView }) {
       </div>
       <div className="split-row">
         <div className="pane" style={{ flexBasis: `${share * 100}%` }}>
-          <FieldTree rows={rows} selectedPath={selectedPath} onSelect={onSelect} onToggle={onToggle} onHover={setHoverField} />
+          <div className="pane-tabs" role="tablist">
+            <button role="tab" aria-selected={left === 'fields'} className={left === 'fields' ? 'active' : ''} onClick={() => setLeft('fields')}>Fields</button>
+            <button role="tab" aria-selected={left === 'breakdown'} className={left === 'breakdown' ? 'active' : ''} onClick={() => setLeft('breakdown')} disabled={!breakdowns.length} data-testid="breakdown-tab">Breakdown{breakdowns.length ? ` (${breakdowns.map((b) => b.title).join(', ')})` : ''}</button>
+          </div>
+          {left === 'fields'
+            ? <FieldTree rows={rows} selectedPath={selectedPath} onSelect={onSelect} onToggle={onToggle} onHover={setHoverField} />
+            : <BreakdownPanel methods={breakdowns} onHoverRefs={setHoverRefs} />}
         </div>
         <Splitter direction="row" onResize={setShare} />
         <div className="pane hex-pane" style={{ flexBasis: `${(1 - share) * 100}%` }}>
@@ -129,7 +146,7 @@ function ViewPanel({ view }: { view: DissectionView }) {
           <div className="boundaries">
             {source?.boundaries.map((b, i) => <span key={i} className={`boundary ${b.kind}`} title={b.label} onMouseEnter={() => setHoverField({ key: 'boundary', label: b.label, source: source.id, start: b.at, length: b.length, display: '' })} onMouseLeave={() => setHoverField(null)}>{b.kind === 'segment' ? '▮' : '▭'} {b.label.replace(/ \(.*\)$/, '')}</span>)}
           </div>
-          <HexView bytes={bytes} boundaries={source?.boundaries ?? []} selected={rangeOf(selectedField)} hovered={rangeOf(hoverField ?? hoveredFromHex)} onByteClick={onByteClick} onByteHover={setHoverByte} />
+          <HexView bytes={bytes} boundaries={source?.boundaries ?? []} selected={rangeOf(selectedField)} hovered={hovered} onByteClick={onByteClick} onByteHover={setHoverByte} />
         </div>
       </div>
     </div>
