@@ -31,7 +31,7 @@ describe('electron-builder package (dir target, stand-in electronDist)', () => {
 
   it('holds the built app and nothing else', () => {
     const files = asar.listPackage(archive).map((f) => f.replace(/\\/g, '/'));
-    for (const f of ['/package.json', '/LICENSE', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/capture-worker.cjs', '/dist/renderer/index.html', '/core/fingerprint/ja4plus/LICENSE-NOTICE.md']) expect(files).toContain(f);
+    for (const f of ['/package.json', '/LICENSE', '/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/capture-worker.cjs', '/dist/renderer/index.html', '/dist/renderer/THIRD-PARTY-LICENSES.txt', '/core/fingerprint/ja4plus/LICENSE-NOTICE.md']) expect(files).toContain(f);
     expect(files.some((f) => /^\/dist\/renderer\/assets\/index-[\w-]+\.js$/.test(f))).toBe(true);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => f.includes('node_modules'))).toEqual([]);
