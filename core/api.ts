@@ -99,6 +99,21 @@ export interface DissectionView {
   problems: Problem[];
   /** Fingerprints computed from this view: name -> value (ja4, ja4_r, ja3, ja4h...). */
   fingerprints: Record<string, string>;
+  /** ClientHello views: the known client it matches (knowledge base or the user's labels) and what differs. */
+  client?: KnownClient | null;
+}
+
+export interface KnownClient {
+  label: string;
+  client: string;
+  version?: string;
+  library?: string;
+  os?: string;
+  confidence: number;
+  exact: boolean;
+  differences: string[];
+  /** Where the entry comes from: `user`, a recording, `curl-impersonate`... */
+  source: string;
 }
 
 export interface ConnectionDetail {
@@ -156,6 +171,8 @@ export interface HelloscopeApi {
   listenerStatus(req: Record<string, never>): Promise<ListenerStatus>;
   /** What a diff knows of one connection (its fingerprints), for a diff against pasted text. */
   connectionSide(req: { sourceId: string; id: number }): Promise<DiffSide>;
+  /** "Label this client": stores the user's own label for a fingerprint (user data directory). */
+  labelClient(req: { ja4: string; ja4_r?: string; ja3?: string; label: string }): Promise<{ label: string; ja4: string }>;
   /** Diffs two connections (any sources). */
   diffConnections(req: { a: { sourceId: string; id: number }; b: { sourceId: string; id: number } }): Promise<ConnectionDiff>;
 }
@@ -164,7 +181,7 @@ export type ApiMethod = keyof HelloscopeApi;
 
 export const API_METHODS: readonly ApiMethod[] = [
   'openCapture', 'chooseCapture', 'cancelCapture', 'closeSource', 'connectionDetail', 'exportConnections',
-  'recentFiles', 'startListener', 'stopListener', 'listenerStatus', 'connectionSide', 'diffConnections',
+  'recentFiles', 'startListener', 'stopListener', 'listenerStatus', 'connectionSide', 'labelClient', 'diffConnections',
 ];
 
 /** Events the main process pushes; the renderer subscribes with `on(name, cb)` and gets an unsubscribe. */

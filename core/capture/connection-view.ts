@@ -2,7 +2,8 @@
 // handshake messages and requests (field tree + hex sources with TCP segment and TLS record
 // boundaries), rebuilt from the bytes the capture engine kept. Pure: runs in the capture worker,
 // the main process (live listener) and tests alike.
-import type { ByteBoundary, ConnectionRow, DiffSide, DissectionView, HexSource } from '../api.js';
+import type { ByteBoundary, ConnectionRow, DiffSide, DissectionView, HexSource, KnownClient } from '../api.js';
+import { knownClient, type KbEntry } from '../knowledge/index.js';
 import { toHex } from '../bytes/hex.js';
 import type { DataSource } from '../dissect/field.js';
 import type { Ja4Transport } from '../fingerprint/ja4.js';
@@ -61,7 +62,7 @@ function hexSources(parse: TlsParse, mainId: string, extra: ByteBoundary[]): Hex
  * holds it): field tree, hex source with record boundaries and `extra` ones, the fingerprints of
  * the ClientHello or ServerHello found. A string says why the bytes are not TLS.
  */
-export function tlsBytesView(bytes: Uint8Array, id: string, title: string, transport: Ja4Transport = 'tcp', extra: ByteBoundary[] = []): { view: DissectionView; parse: TlsParse } | string {
+export function tlsBytesView(bytes: Uint8Array, id: string, title: string, transport: Ja4Transport = 'tcp', extra: ByteBoundary[] = [], labels: readonly KbEntry[] = []): { view: DissectionView; parse: TlsParse } | string {
   let parse: TlsParse;
   try {
     parse = parseTls(bytes, { tree: true, source: id, label: title });
@@ -71,19 +72,22 @@ export function tlsBytesView(bytes: Uint8Array, id: string, title: string, trans
   }
   const fingerprints: Record<string, string> = {};
   const server = !parse.clientHello && !!parse.serverHello;
+  let client: KnownClient | null | undefined;
   if (parse.clientHello) {
     const fp = fingerprintClientHello(parse.clientHello, { transport });
     Object.assign(fingerprints, { ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro, ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n });
+    const m = knownClient(fp, labels);
+    client = m ? { label: m.label, client: m.client, ...(m.version ? { version: m.version } : {}), ...(m.library ? { library: m.library } : {}), ...(m.os ? { os: m.os } : {}), confidence: m.confidence, exact: m.exact, differences: m.differences, source: m.entry.source } : null;
   }
   if (parse.serverHello && server) {
     const fp = fingerprintServerHello(parse.serverHello, { transport });
     Object.assign(fingerprints, { ja4s: fp.ja4s, ja4s_r: fp.ja4s_r, ja3s: fp.ja3s, ja3s_full: fp.ja3s_full });
   }
   const kind = server ? 'server_hello' : 'client_hello';
-  return { view: { id, kind, title, transport, sources: hexSources(parse, id, extra), fields: parse.fields, problems: parse.problems, fingerprints }, parse };
+  return { view: { id, kind, title, transport, sources: hexSources(parse, id, extra), fields: parse.fields, problems: parse.problems, fingerprints, ...(client !== undefined ? { client } : {}) }, parse };
 }
 
-const tlsView = (r: ConnectionRecord, c: CapturedBytes, id: string, title: string): ReturnType<typeof tlsBytesView> => tlsBytesView(c.bytes, id, title, transportOf(r), segmentBoundaries(c, r));
+const tlsView = (r: ConnectionRecord, c: CapturedBytes, id: string, title: string, labels: readonly KbEntry[]): ReturnType<typeof tlsBytesView> => tlsBytesView(c.bytes, id, title, transportOf(r), segmentBoundaries(c, r), labels);
 
 /** The dissection view of one HTTP/1 request's bytes, with its JA4H forms. A string says why it could not be parsed. */
 export function httpBytesView(bytes: Uint8Array, id: string, title: string, transport: Ja4Transport = 'tcp', extra: ByteBoundary[] = []): DissectionView | string {
@@ -115,17 +119,17 @@ function certificateView(der: Uint8Array, id: string, title: string, transport: 
  * Dissections of a conversation's ClientHello(s), ServerHello flight, certificates and plain
  * HTTP/1 requests, from the bytes kept on the record. `notes` says what could not be shown.
  */
-export function connectionViews(r: ConnectionRecord): { views: DissectionView[]; notes: string[] } {
+export function connectionViews(r: ConnectionRecord, labels: readonly KbEntry[] = []): { views: DissectionView[]; notes: string[] } {
   const views: DissectionView[] = [];
   const notes: string[] = [];
   r.hellos.forEach((h, i) => {
     if (!h.captured) { notes.push(`ClientHello ${i + 1}: its bytes were not kept`); return; }
-    const res = tlsView(r, h.captured, `hello-${i}`, r.hellos.length > 1 ? `ClientHello ${i + 1} (frame ${h.frame})` : `ClientHello (frame ${h.frame})`);
+    const res = tlsView(r, h.captured, `hello-${i}`, r.hellos.length > 1 ? `ClientHello ${i + 1} (frame ${h.frame})` : `ClientHello (frame ${h.frame})`, labels);
     if (typeof res === 'string') notes.push(res); else views.push(res.view);
   });
   let certsFromFlight = 0;
   if (r.server_hello?.captured) {
-    const res = tlsView(r, r.server_hello.captured, 'server-hello', `ServerHello flight (frame ${r.server_hello.frame})`);
+    const res = tlsView(r, r.server_hello.captured, 'server-hello', `ServerHello flight (frame ${r.server_hello.frame})`, labels);
     if (typeof res === 'string') notes.push(res);
     else {
       views.push(res.view);

@@ -132,6 +132,31 @@ describe.runIf(HAVE)('desktop renderer end to end (Chromium)', () => {
     for (const l of lines) expect(l).toEqual(cli.find((c) => c.stream === l.stream && c.transport === l.transport));
   });
 
+  it('known clients: the column and the dissection name the client, JA4 seen counts it, and "label this client" is kept', async () => {
+    const { page } = app;
+    await dropFile(page, CHROMIUM_PCAP);
+    const rows = page.locator('.row', { has: page.locator('[data-col="ja4"]:not(:empty)') });
+    await rows.first().waitFor();
+    // Both Chromium connections share their JA4: 2 of the capture's 4 conversations.
+    const total = readJa4s(CHROMIUM_PCAP).length;
+    expect(await rows.first().locator('[data-col="seen"]').textContent()).toBe(`2 (${Math.round((2 / total) * 100)}%)`);
+    expect(await rows.first().locator('[data-col="client"]').textContent()).toMatch(/^Chromium /);
+    await rows.first().click();
+    const box = page.getByTestId('known-client');
+    await box.waitFor();
+    expect(await box.textContent()).toMatch(/known client.*Chromium/);
+    await page.getByTestId('label-client').click();
+    await page.getByLabel('Client label').fill('lab browser A');
+    await page.getByRole('button', { name: 'Save label' }).click();
+    await expect.poll(() => rows.first().locator('[data-col="client"]').textContent()).toBe('lab browser A');
+    expect(await rows.nth(1).locator('[data-col="client"]').textContent()).toBe('lab browser A');
+    const saved = JSON.parse(readFileSync(join(app.dataDir, 'labels.json'), 'utf8'));
+    expect(saved.labels).toEqual([expect.objectContaining({ label: 'lab browser A', ja4: chromiumFixture.hellos[0]!.ref_ja4 })]);
+    // A new view of the connection now names the user's label as its source.
+    await rows.nth(1).click();
+    await expect.poll(() => page.getByTestId('known-client').textContent()).toMatch(/lab browser A.*your label/);
+  });
+
   it('a dropped file that is not a capture gets a clear message, not a blank screen', async () => {
     const { page } = app;
     const bogus = join(app.dataDir, 'notes.txt');

@@ -12,6 +12,7 @@ import { ApiCallError } from './api-error.js';
 import { CaptureSession } from '../capture-loader/capture-session.js';
 import { ListenerSource } from './listener-source.js';
 import { RecentFiles } from './recent-files.js';
+import { LabelImportError, LabelStore } from '../labels.js';
 
 export const LISTENER_SOURCE = 'listener';
 
@@ -63,11 +64,12 @@ async function checkCapture(path: string): Promise<number> {
 export function createAppHandlers(deps: AppDeps): AppHandlers {
   const sessions = new Map<string, { info: SourceInfo; session: CaptureSession }>();
   const recent = new RecentFiles(deps.dataDir);
+  const labels = new LabelStore(deps.dataDir);
   let nextSource = 1;
   // Live rows are batched so a burst of connections is one event, not hundreds.
   let liveRows: ConnectionRow[] = [];
   let liveTimer: NodeJS.Timeout | undefined;
-  const listener = new ListenerSource(deps.dataDir, (row) => {
+  const listener = new ListenerSource(deps.dataDir, () => labels.list(), (row) => {
     liveRows.push(row);
     liveTimer ??= setTimeout(() => { liveTimer = undefined; const rows = liveRows; liveRows = []; deps.emit('rows', { sourceId: LISTENER_SOURCE, rows }); }, 50);
   }, (s) => deps.emit('listener', s), (m) => deps.warn?.(m));
@@ -83,7 +85,7 @@ export function createAppHandlers(deps: AppDeps): AppHandlers {
     const id = `capture-${nextSource++}`;
     const name = basename(path);
     const info: SourceInfo = { id, kind: 'capture', name, path, size };
-    const session = new CaptureSession(deps.captureWorker, { path, fileName: name }, {
+    const session = new CaptureSession(deps.captureWorker, { path, fileName: name, labels: [...labels.list()] }, {
       onRows: (rows) => deps.emit('rows', { sourceId: id, rows }),
       onProgress: (p) => deps.emit('progress', { sourceId: id, ...p }),
       onWarning: (message, offset) => deps.emit('warning', { sourceId: id, message, ...(offset !== undefined ? { offset } : {}) }),
@@ -121,7 +123,7 @@ export function createAppHandlers(deps: AppDeps): AppHandlers {
       if (sourceId === LISTENER_SOURCE) {
         const r = listener.record(id);
         if (!r) throw new ApiCallError('not_found', `no live connection ${id} (only the most recent ones are kept)`);
-        return { sourceId, id, record: toOutputRecord(r, { raw: true, original: true }), ...connectionViews(r) };
+        return { sourceId, id, record: toOutputRecord(r, { raw: true, original: true }), ...connectionViews(r, labels.list()) };
       }
       return { sourceId, ...(await sessionOf(sourceId).detail(id)) };
     },
@@ -151,6 +153,17 @@ export function createAppHandlers(deps: AppDeps): AppHandlers {
       return listener.status();
     },
     connectionSide: side,
+    async labelClient({ ja4, ja4_r, ja3, label }) {
+      let e;
+      try {
+        e = labels.add({ label, client: label, ja4, ...(ja4_r ? { ja4_r } : {}), ...(ja3 ? { ja3 } : {}) });
+      } catch (err) {
+        if (err instanceof LabelImportError) throw new ApiCallError('bad_payload', err.message.replace(/^new label: label 1/, 'labelClient'));
+        throw err;
+      }
+      for (const s of sessions.values()) s.session.setLabels([...labels.list()]);
+      return { label: e.label, ja4: e.ja4 };
+    },
     async diffConnections({ a, b }) {
       return diffSides(await side(a), await side(b));
     },

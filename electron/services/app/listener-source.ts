@@ -4,9 +4,8 @@
 import type { ConnectionRow, ListenerStatus } from '../../../core/api.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { connectionRow } from '../../../core/capture/connection-view.js';
-import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
+import { clientSummary, knownClient, type KbEntry } from '../../../core/knowledge/index.js';
 import { startListener, type ListenerHandle } from '../listener/index.js';
-import { userLabels } from '../user-labels.js';
 
 /** Records kept for the dissection view; older ones keep their row but not their bytes. */
 const KEEP = 20_000;
@@ -17,7 +16,7 @@ export class ListenerSource {
   private readonly records: (ConnectionRecord | undefined)[] = [];
   private lastError: string | undefined;
 
-  constructor(private readonly dataDir: string, private readonly onRow: (row: ConnectionRow) => void, private readonly onStatus: (s: ListenerStatus) => void, private readonly warn: (m: string) => void) {}
+  constructor(private readonly dataDir: string, private readonly labels: () => readonly KbEntry[], private readonly onRow: (row: ConnectionRow) => void, private readonly onStatus: (s: ListenerStatus) => void, private readonly warn: (m: string) => void) {}
 
   status(): ListenerStatus {
     const h = this.handle;
@@ -44,7 +43,7 @@ export class ListenerSource {
     }
     this.unsubscribe = this.handle.subscribe(({ record }) => {
       const id = this.records.length;
-      for (const h of record.hellos) { const c = clientSummary(knownClient(h, userLabels())); if (c) h.client = c; }
+      for (const h of record.hellos) { const c = clientSummary(knownClient(h, this.labels())); if (c) h.client = c; }
       this.records.push(record);
       if (id >= KEEP) this.records[id - KEEP] = undefined;
       this.onRow(connectionRow(record, id));

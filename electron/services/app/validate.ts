@@ -30,6 +30,7 @@ const obj = (shape: Record<string, Check>): Check => (v, at) => {
 };
 
 const sourceId = str(64);
+const optional = (check: Check): Check => (v, at) => { if (v !== undefined) check(v, at); };
 const connId = int(0, 2 ** 31);
 const ref = obj({ sourceId, id: connId });
 /** An absolute path (POSIX or Windows); the main process opens nothing relative to its cwd. */
@@ -55,6 +56,8 @@ export const PAYLOADS: Record<ApiMethod, Check> = {
   stopListener: obj({}),
   listenerStatus: obj({}),
   connectionSide: ref,
+  // The JA4 format itself is checked by the label store (with the offending value in the message).
+  labelClient: obj({ ja4: str(64), ja4_r: optional(str(4096)), ja3: optional(str(64)), label: str(200) }),
   diffConnections: obj({ a: ref, b: ref }),
 };
 

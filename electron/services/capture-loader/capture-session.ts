@@ -76,6 +76,11 @@ export class CaptureSession {
     return r.side;
   }
 
+  /** The user's labels changed: later rows and views use the new list. */
+  setLabels(labels: WorkerStart['labels']): void {
+    if (!this.closed) this.worker.postMessage({ type: 'labels', labels: labels ?? [] } satisfies ToWorker);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiting.values()) w.reject(new ApiCallError('not_found', 'this capture was closed'));

@@ -2,6 +2,7 @@
 // (capture-session.ts). Structured-clone values only.
 import type { CaptureProgress, ConnectionRow, ExportFormat } from '../../../core/api.js';
 import type { ConnectionDetail, DiffSide } from '../../../core/api.js';
+import type { KbEntry } from '../../../core/knowledge/lookup.js';
 
 export interface WorkerStart {
   path: string;
@@ -9,13 +10,16 @@ export interface WorkerStart {
   /** NSS key log text to decrypt with, if any. */
   keylog?: string;
   chunkSize?: number;
+  /** The user's own labelled fingerprints, for the known-client column. */
+  labels?: KbEntry[];
 }
 
 export type ToWorker =
   | { type: 'cancel' }
   | { type: 'detail'; reqId: number; id: number }
   | { type: 'export'; reqId: number; ids: number[]; format: ExportFormat }
-  | { type: 'side'; reqId: number; id: number };
+  | { type: 'side'; reqId: number; id: number }
+  | { type: 'labels'; labels: KbEntry[] };
 
 export type Reply =
   | { type: 'detail'; detail: Omit<ConnectionDetail, 'sourceId'> }

@@ -14,7 +14,6 @@ import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
 import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { readCaptureFile } from '../capture-file.js';
-import { userLabels } from '../user-labels.js';
 import { dropFileBytes, withFileBytes } from './file-backed.js';
 import type { FromWorker, Reply, ToWorker, WorkerStart } from './protocol.js';
 
@@ -24,6 +23,7 @@ const post = (m: FromWorker): void => port.postMessage(m);
 
 installNodeHashes();
 const records: ConnectionRecord[] = [];
+let labels = start.labels ?? [];
 const controller = new AbortController();
 let pending: ConnectionRow[] = [];
 let lastFlush = 0;
@@ -62,9 +62,10 @@ async function full(id: number): Promise<ConnectionRecord> {
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'cancel': controller.abort(); break;
+    case 'labels': labels = m.labels; break;
     case 'detail': void reply(m.reqId, async () => {
       const r = await full(m.id);
-      const { views, notes } = connectionViews(r);
+      const { views, notes } = connectionViews(r, labels);
       return { type: 'detail', detail: { id: m.id, record: toOutputRecord(r, { raw: true, original: true }), views, notes } };
     }); break;
     case 'export': void reply(m.reqId, async () => {
@@ -81,7 +82,6 @@ port.on('message', (m: ToWorker) => {
 
 async function run(): Promise<void> {
   const keylog = start.keylog ? parseKeyLog(start.keylog, 'key log') : undefined;
-  const labels = userLabels();
   try {
     const summary = await readCaptureFile(start.path, {
       fileName: start.fileName, keepBytes: true, signal: controller.signal,

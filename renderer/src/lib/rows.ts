@@ -3,7 +3,7 @@
 // matches as a prefix of that column (ja4:t13d, sni:example, src:10.0., port:443).
 import type { ConnectionRow } from '../../../core/api.js';
 
-export type SortKey = 'time' | 'src' | 'dst' | 'transport' | 'sni' | 'alpn' | 'ja4' | 'ja3' | 'ja4h' | 'ja4s' | 'hellos' | 'client';
+export type SortKey = 'time' | 'src' | 'dst' | 'transport' | 'sni' | 'alpn' | 'ja4' | 'ja3' | 'ja4h' | 'ja4s' | 'hellos' | 'client' | 'seen';
 export interface SortSpec { key: SortKey; dir: 1 | -1 }
 
 const columnText: Record<string, (r: ConnectionRow) => string[]> = {
@@ -39,21 +39,28 @@ export function compileFilter(text: string): Test | null {
   return (r) => tests.every((t) => t(r));
 }
 
-const sortValue: Record<SortKey, (r: ConnectionRow) => string | number> = {
+const sortValue: Record<Exclude<SortKey, 'seen'>, (r: ConnectionRow) => string | number> = {
   time: (r) => r.time_us, src: (r) => `${r.src}:${String(r.src_port).padStart(5, '0')}`, dst: (r) => `${r.dst}:${String(r.dst_port).padStart(5, '0')}`,
   transport: (r) => r.transport, sni: (r) => r.sni ?? '', alpn: (r) => r.alpn ?? '', ja4: (r) => r.ja4 ?? '', ja3: (r) => r.ja3 ?? '',
   ja4h: (r) => r.ja4h ?? '', ja4s: (r) => r.ja4s ?? '', hellos: (r) => r.hellos, client: (r) => r.client?.label ?? '',
 };
 
 /** Row ids in display order: filtered, then sorted (stable, by id for ties). */
-export function visibleIds(rows: readonly ConnectionRow[], filter: Test | null, sort: SortSpec | null): number[] {
+/** How many rows of a source share each JA4 (the app's "how unique is it among those seen"). */
+export function ja4Counts(rows: readonly ConnectionRow[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of rows) if (r?.ja4) m.set(r.ja4, (m.get(r.ja4) ?? 0) + 1);
+  return m;
+}
+
+export function visibleIds(rows: readonly ConnectionRow[], filter: Test | null, sort: SortSpec | null, counts?: ReadonlyMap<string, number>): number[] {
   const ids: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     if (r && (!filter || filter(r))) ids.push(i);
   }
   if (sort) {
-    const f = sortValue[sort.key];
+    const f = sort.key === 'seen' ? (r: ConnectionRow): number => (r.ja4 ? counts?.get(r.ja4) ?? 0 : 0) : sortValue[sort.key];
     const keys = new Map<number, string | number>();
     for (const id of ids) keys.set(id, f(rows[id]!));
     ids.sort((a, b) => {

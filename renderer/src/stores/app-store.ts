@@ -34,6 +34,8 @@ export interface AppState {
   notices: Notice[];
   mode: Mode;
   diff: { a: DiffSlot; b: DiffSlot };
+  /** The "label this client" form, when open. */
+  labeling: { ja4: string; ja4_r?: string; ja3?: string; suggestion: string } | null;
 }
 
 const NO_LISTENER: ListenerStatus = { running: false, host: null, port: null, url: null, certSha256: null, count: 0 };
@@ -48,7 +50,7 @@ export class AppStore {
 
   constructor(private readonly api: HelloscopeBridge) {
     const live: SourceState = this.newSource({ id: LISTENER_ID, kind: 'listener', name: 'Live listener' });
-    this.state = { sources: [live], activeId: LISTENER_ID, listener: NO_LISTENER, notices: [], mode: 'inspect', diff: { a: { kind: 'text', text: '' }, b: { kind: 'text', text: '' } } };
+    this.state = { sources: [live], activeId: LISTENER_ID, listener: NO_LISTENER, notices: [], mode: 'inspect', diff: { a: { kind: 'text', text: '' }, b: { kind: 'text', text: '' } }, labeling: null };
     api.on('rows', ({ sourceId, rows }) => {
       const list = this.pendingRows.get(sourceId);
       if (list) list.push(...rows); else this.pendingRows.set(sourceId, rows.slice());
@@ -159,6 +161,28 @@ export class AppStore {
     const sa = this.connectionSlot(a.sourceId, a.id), sb = this.connectionSlot(b.sourceId, b.id);
     if (!sa || !sb) return;
     this.set({ ...this.state, diff: { a: sa, b: sb }, mode: 'diff' });
+  }
+
+  openLabeling(l: AppState['labeling']): void {
+    this.set({ ...this.state, labeling: l });
+  }
+
+  /** Saves the user's label for a JA4 and shows it on every row with that JA4, in every source. */
+  async saveLabel(label: string): Promise<void> {
+    const l = this.state.labeling;
+    if (!l) return;
+    try {
+      const saved = await this.api.labelClient({ ja4: l.ja4, label, ...(l.ja4_r ? { ja4_r: l.ja4_r } : {}), ...(l.ja3 ? { ja3: l.ja3 } : {}) });
+      const sources = this.state.sources.map((s) => {
+        let hit = false;
+        for (const r of s.rows) if (r && r.ja4 === saved.ja4) { s.rows[r.id] = { ...r, client: { label: saved.label, confidence: 1, exact: true } }; hit = true; }
+        return hit ? { ...s, version: s.version + 1 } : s;
+      });
+      this.set({ ...this.state, sources, labeling: null });
+      this.notify('info', `Labelled ${saved.ja4} as "${saved.label}" (kept in your labels; they win over the bundled knowledge base)`);
+    } catch (e) {
+      this.notify('error', (e as Error).message);
+    }
   }
 
   notify(kind: Notice['kind'], text: string): void {

@@ -9,6 +9,7 @@ import { SourceBar } from './SourceBar.js';
 import { SourceTabs } from './SourceTabs.js';
 import { DiffView } from './DiffView.js';
 import { PlaygroundView } from './PlaygroundView.js';
+import { LabelDialog } from './LabelDialog.js';
 import type { Mode } from '../stores/app-store.js';
 
 const MODES: [Mode, string, string][] = [['inspect', 'Inspect', 'Sources, connections and their dissection'], ['diff', 'Diff', 'Why two fingerprints differ'], ['playground', 'Playground', 'Type a ClientHello or an HTTP request']];
@@ -94,6 +95,7 @@ export function App() {
           </main>
         </>
       ) : state.mode === 'diff' ? <DiffView /> : <PlaygroundView />}
+      <LabelDialog />
       {dragging ? <div className="drop-overlay">Drop a .pcap or .pcapng capture to open it</div> : null}
     </div>
   );

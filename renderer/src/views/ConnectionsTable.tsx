@@ -4,13 +4,13 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionRow } from '../../../core/api.js';
 import { copyText } from '../lib/clipboard.js';
-import { compileFilter, formatTime, hostPort, visibleIds, type SortKey, type SortSpec } from '../lib/rows.js';
+import { compileFilter, formatTime, hostPort, ja4Counts, visibleIds, type SortKey, type SortSpec } from '../lib/rows.js';
 import type { SourceState } from '../stores/app-store.js';
 import { useApp } from '../stores/use-store.js';
 
 const ROW_HEIGHT = 24;
 
-interface Column { key: SortKey; title: string; width: string; cell(r: ConnectionRow): string; mono?: boolean }
+interface Column { key: SortKey; title: string; width: string; cell(r: ConnectionRow, seen: ReadonlyMap<string, number>, total: number): string; mono?: boolean; tip?: string }
 
 const COLUMNS: Column[] = [
   { key: 'time', title: 'Time', width: '118px', cell: (r) => formatTime(r.time_us), mono: true },
@@ -25,17 +25,18 @@ const COLUMNS: Column[] = [
   { key: 'ja4s', title: 'JA4S', width: '200px', cell: (r) => r.ja4s ?? '', mono: true },
   { key: 'hellos', title: 'Hellos', width: '54px', cell: (r) => (r.hellos ? String(r.hellos) : '') },
   { key: 'client', title: 'Known client', width: 'minmax(150px, 1fr)', cell: (r) => (r.client ? `${r.client.label}${r.client.exact ? '' : ` (~${Math.round(r.client.confidence * 100)}%)`}` : '') },
+  { key: 'seen', title: 'JA4 seen', width: '96px', tip: 'How many connections of this source have the same JA4 (and their share): 1 is unique here', cell: (r, seen, total) => { const n = r.ja4 ? seen.get(r.ja4) ?? 0 : 0; return n ? `${n} (${((n / Math.max(1, total)) * 100).toFixed(n / total < 0.01 ? 2 : 0)}%)` : ''; } },
 ];
 const GRID = COLUMNS.map((c) => c.width).join(' ');
 
 const COPYABLE: [string, (r: ConnectionRow) => string | null][] = [['JA4', (r) => r.ja4], ['JA4_r', (r) => r.ja4_r], ['JA3', (r) => r.ja3], ['JA4H', (r) => r.ja4h], ['JA4S', (r) => r.ja4s], ['SNI', (r) => r.sni]];
 
-const Row = memo(function Row({ r, selected, focused, top, onMouseDown, onContextMenu }: { r: ConnectionRow; selected: boolean; focused: boolean; top: number; onMouseDown(e: React.MouseEvent, id: number): void; onContextMenu(e: React.MouseEvent, id: number): void }) {
+const Row = memo(function Row({ r, selected, focused, top, seen, total, onMouseDown, onContextMenu }: { r: ConnectionRow; selected: boolean; focused: boolean; top: number; seen: ReadonlyMap<string, number>; total: number; onMouseDown(e: React.MouseEvent, id: number): void; onContextMenu(e: React.MouseEvent, id: number): void }) {
   return (
     <div role="row" aria-selected={selected} className={`row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${r.problems ? ' has-problems' : ''}`}
       style={{ gridTemplateColumns: GRID, transform: `translateY(${top}px)`, height: ROW_HEIGHT }} data-row={r.id}
       onMouseDown={(e) => onMouseDown(e, r.id)} onContextMenu={(e) => onContextMenu(e, r.id)}>
-      {COLUMNS.map((c) => { const t = c.cell(r); return <div key={c.key} role="gridcell" className={`cell${c.mono ? ' mono' : ''}`} data-col={c.key} title={t}>{t}</div>; })}
+      {COLUMNS.map((c) => { const t = c.cell(r, seen, total); return <div key={c.key} role="gridcell" className={`cell${c.mono ? ' mono' : ''}`} data-col={c.key} title={t}>{t}</div>; })}
     </div>
   );
 });
@@ -51,11 +52,12 @@ export function ConnectionsTable({ source, filterRef }: { source: SourceState; f
   // 300 ms; with no filter and no sort the order is the ids themselves and costs nothing.
   const [orderVersion, setOrderVersion] = useState(source.version);
   useEffect(() => {
-    if (!filter && !sort) { setOrderVersion(source.version); return; }
     const t = setTimeout(() => setOrderVersion(source.version), source.progress?.done === false ? 300 : 0);
     return () => clearTimeout(t);
-  }, [source.version, filter, sort, source.progress?.done]);
-  const order = useMemo(() => (!filter && !sort ? null : visibleIds(source.rows, filter, sort)), [orderVersion, filter, sort, source.rows]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [source.version, source.progress?.done]);
+  // JA4 counts for the "seen" column: recomputed with the order (at most every 300 ms while loading).
+  const [seen, seenTotal] = useMemo(() => [ja4Counts(source.rows), source.rows.length] as const, [orderVersion, source.rows]); // eslint-disable-line react-hooks/exhaustive-deps
+  const order = useMemo(() => (!filter && !sort ? null : visibleIds(source.rows, filter, sort, seen)), [orderVersion, filter, sort, source.rows, seen]); // eslint-disable-line react-hooks/exhaustive-deps
   const count = order ? order.length : source.rows.length;
   const idAt = (i: number): number => (order ? order[i]! : i);
   const parent = useRef<HTMLDivElement>(null);
@@ -120,7 +122,7 @@ export function ConnectionsTable({ source, filterRef }: { source: SourceState; f
       </div>
       <div className="grid-head" style={{ gridTemplateColumns: GRID }} role="row">
         {COLUMNS.map((c) => (
-          <div key={c.key} role="columnheader" className="cell" data-sort={c.key} aria-sort={sort?.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} onClick={() => toggleSort(c.key)}>
+          <div key={c.key} role="columnheader" className="cell" data-sort={c.key} title={c.tip} aria-sort={sort?.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} onClick={() => toggleSort(c.key)}>
             {c.title}{sort?.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
           </div>
         ))}
@@ -129,7 +131,7 @@ export function ConnectionsTable({ source, filterRef }: { source: SourceState; f
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
           {v.getVirtualItems().map((item) => {
             const r = source.rows[idAt(item.index)];
-            return r ? <Row key={r.id} r={r} top={item.start} selected={source.selected.has(r.id)} focused={source.focused === r.id} onMouseDown={onMouseDown} onContextMenu={onContextMenu} /> : null;
+            return r ? <Row key={r.id} r={r} top={item.start} seen={seen} total={seenTotal} selected={source.selected.has(r.id)} focused={source.focused === r.id} onMouseDown={onMouseDown} onContextMenu={onContextMenu} /> : null;
           })}
         </div>
         {count === 0 ? <div className="empty-table">{source.rows.length ? 'No connection matches the filter.' : source.info.kind === 'listener' ? 'Start the listener and point a client at it: its connections appear here live.' : source.progress?.done ? 'No TLS, QUIC, DTLS, HTTP or SSH conversation in this capture.' : 'Reading…'}</div> : null}
@@ -138,6 +140,7 @@ export function ConnectionsTable({ source, filterRef }: { source: SourceState; f
         <div className="menu" style={{ left: menu.x, top: menu.y }} role="menu">
           {COPYABLE.map(([name, get]) => <button key={name} role="menuitem" onClick={() => copyColumn(get)}>Copy {name}{source.selected.size > 1 ? ` (${source.selected.size})` : ''}</button>)}
           <button role="menuitem" onClick={() => { void copyText(selectedRows().map((r) => JSON.stringify(r)).join('\n')); setMenu(null); }}>Copy row as JSON</button>
+          {(() => { const r = source.rows[menu.id]; return r?.ja4 ? <button role="menuitem" onClick={() => { store.openLabeling({ ja4: r.ja4!, ...(r.ja4_r ? { ja4_r: r.ja4_r } : {}), ...(r.ja3 ? { ja3: r.ja3 } : {}), suggestion: r.client?.label ?? '' }); setMenu(null); }}>Label this client…</button> : null; })()}
           <hr />
           {(['a', 'b'] as const).map((w) => <button key={w} role="menuitem" onClick={() => { const s = store.connectionSlot(source.info.id, menu.id); if (s) store.setDiffSlot(w, s); setMenu(null); }}>Set as diff side {w.toUpperCase()}</button>)}
         </div>

@@ -59,6 +59,27 @@ export function DissectionPane({ sourceId, connectionId }: { sourceId: string; c
   );
 }
 
+/** The known client a ClientHello matches, how sure, and what differs from that entry. */
+function KnownClientBox({ view }: { view: DissectionView }) {
+  const { store } = useApp();
+  const c = view.client;
+  const ja4 = view.fingerprints.ja4;
+  const label = (): void => { if (ja4) store.openLabeling({ ja4, ...(view.fingerprints.ja4_r ? { ja4_r: view.fingerprints.ja4_r } : {}), ...(view.fingerprints.ja3 ? { ja3: view.fingerprints.ja3 } : {}), suggestion: c?.label ?? '' }); };
+  return (
+    <div className="known-client" data-testid="known-client">
+      {c ? (
+        <>
+          <span className={`kc-badge ${c.exact ? 'exact' : 'near'}`}>{c.exact ? 'known client' : `nearest known client, ${Math.round(c.confidence * 100)}%`}</span>
+          <strong>{c.label}</strong>
+          <span className="kc-meta">{[c.library, c.os, c.source === 'user' ? 'your label' : c.source].filter(Boolean).join(' · ')}</span>
+          {c.differences.length ? <ul className="kc-diff">{c.differences.map((d, i) => <li key={i}>{d}</li>)}</ul> : null}
+        </>
+      ) : <span className="kc-badge none">no known client matches this JA4</span>}
+      {ja4 ? <button onClick={label} data-testid="label-client">Label this client…</button> : null}
+    </div>
+  );
+}
+
 export function ViewPanel({ view }: { view: DissectionView }) {
   const [sourceIdx, setSourceIdx] = useState(0);
   const source = view.sources[sourceIdx] ?? view.sources[0];
@@ -116,6 +137,7 @@ export function ViewPanel({ view }: { view: DissectionView }) {
             <CopyButton text={v} what={k} />
           </div>
         ))}
+        {view.client !== undefined ? <KnownClientBox view={view} /> : null}
         {view.problems.length ? <div className="problems" role="status">{view.problems.map((p, i) => <div key={i} className={`problem ${p.severity}`}>{p.message}</div>)}</div> : null}
       </div>
       <div className="split-row">

@@ -108,6 +108,13 @@ describe('dispatch: unknown methods and malformed payloads', () => {
     expect(calls).toEqual(['recentFiles']);
   });
 
+  it('a label for something that is not a JA4 is refused, naming the value', async () => {
+    const r = await dispatch('labelClient', { ja4: 'not-a-ja4', label: 'x' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad_payload', message: expect.stringContaining('"not-a-ja4"') } });
+    expect(await dispatch('labelClient', { ja4: 't13d1516h2_8daaf6152771_02713d6af862', label: '' })).toMatchObject({ ok: false, error: { code: 'bad_payload' } });
+    expect(await dispatch('labelClient', { ja4: 't13d1516h2_8daaf6152771_02713d6af862', label: 'ok', extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad_payload', message: expect.stringContaining('payload.extra') } });
+  });
+
   it('a handler error comes back typed, with what and where', async () => {
     const r = await dispatch('connectionDetail', { sourceId: 'capture-99', id: 0 });
     expect(r).toEqual({ ok: false, error: { code: 'not_found', message: 'no open source capture-99' } });
