@@ -85,6 +85,27 @@ describe.runIf(HAVE)('desktop renderer end to end (Chromium)', () => {
     expect(await sel.getAttribute('data-key')).toMatch(/handshake\.type$/);
   });
 
+  it('arrow keys move through the field tree; Right opens a node and Left closes it', async () => {
+    const { page } = app;
+    await dropFile(page, CHROMIUM_PCAP);
+    await page.locator('.row', { has: page.locator('[data-col="ja4"]:not(:empty)') }).first().click();
+    const first = page.locator('[data-testid="field-tree"] .node').first();
+    await first.click();
+    expect(await first.getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowDown');
+    const second = page.locator('[data-testid="field-tree"] .node').nth(1);
+    expect(await second.getAttribute('aria-selected')).toBe('true');
+    // Walk down to the cipher suite list, then open and close it with the keyboard.
+    for (let i = 0; i < 40 && (await page.locator('.node.selected').getAttribute('data-key')) !== 'tls.handshake.ciphersuites'; i++) await page.keyboard.press('ArrowDown');
+    const list = page.locator('.node.selected');
+    expect(await list.getAttribute('data-key')).toBe('tls.handshake.ciphersuites');
+    const before = await page.locator('.node[data-key="tls.handshake.ciphersuite"]').count();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('.node[data-key="tls.handshake.ciphersuite"]').count()).toBeGreaterThan(before);
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('.node[data-key="tls.handshake.ciphersuite"]').count()).toBe(before);
+  });
+
   it('arrow keys move through connections, Ctrl+F focuses the filter and the filter narrows the list', async () => {
     const { page } = app;
     const pcap = CHROMIUM_PCAP;
