@@ -16,7 +16,7 @@ const RENDERER = join(HERE, '..', 'renderer');
 const WORKER = join(HERE, 'capture-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
 const CAPTURE_FILTERS = [{ name: 'Captures', extensions: ['pcap', 'pcapng', 'cap', 'pcap.gz'] }, { name: 'All files', extensions: ['*'] }];
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 
 let win: BrowserWindow | null = null;
 let handlers: AppHandlers | null = null;
