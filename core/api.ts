@@ -5,6 +5,7 @@
 // value crosses Electron IPC and the test bridge unchanged.
 import type { Field, Problem } from './dissect/field.js';
 import type { FingerprintDiff, FingerprintSide, Ja4hSide } from './explain/diff.js';
+import type { ClientMatch } from './knowledge/lookup.js';
 
 /** Every IPC channel is `helloscope:<method>`; the main side refuses any other. */
 export const IPC_PREFIX = 'helloscope:';
@@ -103,18 +104,8 @@ export interface DissectionView {
   client?: KnownClient | null;
 }
 
-export interface KnownClient {
-  label: string;
-  client: string;
-  version?: string;
-  library?: string;
-  os?: string;
-  confidence: number;
-  exact: boolean;
-  differences: string[];
-  /** Where the entry comes from: `user`, a recording, `curl-impersonate`... */
-  source: string;
-}
+/** A knowledge-base match as views carry it: the entry's names, confidence and differences, and where the entry comes from (`user`, a recording, `curl-impersonate`...). */
+export type KnownClient = Omit<ClientMatch, 'entry'> & { source: string };
 
 export interface ConnectionDetail {
   sourceId: string;

@@ -77,7 +77,7 @@ export function tlsBytesView(bytes: Uint8Array, id: string, title: string, trans
     const fp = fingerprintClientHello(parse.clientHello, { transport });
     Object.assign(fingerprints, { ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro, ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n });
     const m = knownClient(fp, labels);
-    client = m ? { label: m.label, client: m.client, ...(m.version ? { version: m.version } : {}), ...(m.library ? { library: m.library } : {}), ...(m.os ? { os: m.os } : {}), confidence: m.confidence, exact: m.exact, differences: m.differences, source: m.entry.source } : null;
+    client = m ? (({ entry, ...rest }) => ({ ...rest, source: entry.source }))(m) : null;
   }
   if (parse.serverHello && server) {
     const fp = fingerprintServerHello(parse.serverHello, { transport });
