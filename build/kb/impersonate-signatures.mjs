@@ -1,12 +1,21 @@
 // ClientHello bytes rebuilt from curl-impersonate's browser signatures (../shared/data/curl-impersonate,
-// MIT, lwthiker/curl-impersonate tests/signatures): the fields JA3/JA4 read (version, cipher
-// suites, extension ids in order, groups, point formats, signature algorithms, ALPN, supported
-// versions, SNI) are exact; other extension bodies are filled to their recorded length. Each
-// GREASE placeholder becomes 0x0a0a (both methods drop GREASE).
+// MIT, lwthiker/curl-impersonate tests/signatures, and ../shared/data/curl-impersonate-lexiforest,
+// MIT, the lexiforest fork): the fields JA3/JA4 read (version, cipher suites, extension ids in
+// order, groups, point formats, signature algorithms, ALPN, supported versions, SNI) are exact;
+// other extension bodies are filled to their recorded length. Each GREASE placeholder becomes
+// 0x0a0a (both methods drop GREASE).
+//
+// The signature's HTTP/2 part becomes the first request (`request`, for JA4H) and, when the
+// signature lists the client's SETTINGS frame (lexiforest files only), its connection preface
+// (`preface`, for Akamai). What is assumed: the method is GET and :path is `/` (curl-impersonate
+// records a navigation; the signature lists pseudo-header names, not their values); no PRIORITY
+// frames (the signatures have none); the first SETTINGS frame is the client's (a later empty one
+// is its ACK of the server's); the WINDOW_UPDATE on stream 0 is the connection's.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-const EXT = { server_name: 0, status_request: 5, supported_groups: 10, ec_point_formats: 11, signature_algorithms: 13, application_layer_protocol_negotiation: 16, signed_certificate_timestamp: 18, padding: 21, extended_master_secret: 23, compress_certificate: 27, record_size_limit: 28, delegated_credentials: 34, session_ticket: 35, supported_versions: 43, psk_key_exchange_modes: 45, keyshare: 51, application_settings: 17513, renegotiation_info: 65281 };
+const EXT = { server_name: 0, status_request: 5, supported_groups: 10, ec_point_formats: 11, signature_algorithms: 13, application_layer_protocol_negotiation: 16, signed_certificate_timestamp: 18, padding: 21, extended_master_secret: 23, compress_certificate: 27, record_size_limit: 28, delegated_credentials: 34, session_ticket: 35, supported_versions: 43, psk_key_exchange_modes: 45, keyshare: 51, pre_shared_key: 41, application_settings: 17513, application_settings_new: 17613, encrypted_client_hello: 65037, renegotiation_info: 65281 };
 const VER = { TLS_VERSION_1_0: 0x0301, TLS_VERSION_1_1: 0x0302, TLS_VERSION_1_2: 0x0303, TLS_VERSION_1_3: 0x0304 };
 const G = 0x0a0a;
 const num = (v) => (v === 'GREASE' ? G : typeof v === 'string' && VER[v] ? VER[v] : Number(v));
@@ -19,7 +28,7 @@ function extBody(e) {
     case 'supported_groups': return list16(e.supported_groups);
     case 'ec_point_formats': return [e.ec_point_formats.length, ...e.ec_point_formats.map(Number)];
     case 'signature_algorithms': return list16(e.sig_hash_algs);
-    case 'application_layer_protocol_negotiation': case 'application_settings': {
+    case 'application_layer_protocol_negotiation': case 'application_settings': case 'application_settings_new': {
       const l = (e.alpn_list ?? e.alps_alpn_list).flatMap((p) => [p.length, ...Buffer.from(p)]);
       return [...u16(l.length), ...l];
     }
@@ -33,7 +42,36 @@ function extBody(e) {
   }
 }
 
-/** Every signature of one YAML file: { name, browser, hello (Buffer of TLS records) }. */
+/** Header lines `name: value` as { name, value } (the value may itself hold ': '). */
+const header = (line) => { const i = line.indexOf(':', 1); return { name: line.slice(0, i).trim(), value: line.slice(i + 1).trim() }; };
+
+/** The first request and HTTP/2 preface a signature describes (see the header comment). */
+function signatureHttp(h2) {
+  if (!h2) return {};
+  const frames = h2.frames ?? [{ frame_type: 'HEADERS', pseudo_headers: h2.pseudo_headers, headers: h2.headers }];
+  const first = frames.findIndex((f) => f.frame_type === 'HEADERS');
+  const hf = frames[first];
+  if (!hf?.pseudo_headers) return {};
+  const pseudo = { ':method': 'GET', ':path': '/', ':scheme': 'https', ':authority': 'example.com' };
+  const request = {
+    method: 'GET', target: '/', version: 'HTTP/2', complete: true, problems: [],
+    headers: [...hf.pseudo_headers.map((n) => ({ name: n, value: pseudo[n] ?? '' })), ...(hf.headers ?? []).map(header)],
+  };
+  const before = frames.slice(0, first);
+  const settings = before.find((f) => f.frame_type === 'SETTINGS');
+  if (!settings) return { request };
+  const wu = before.find((f) => f.frame_type === 'WINDOW_UPDATE' && !f.stream_id);
+  const preface = {
+    settings: settings.settings.map((x) => [Number(x.key), Number(x.value)]), windowUpdate: wu ? Number(wu.window_size_increment) : 0,
+    priorities: [], pseudoHeaderOrder: [...hf.pseudo_headers], frames: frames.slice(0, first + 1).map((f) => f.frame_type),
+  };
+  return { request, preface };
+}
+
+/**
+ * Every signature of one YAML file: { name, browser, hello (Buffer of TLS records), request?,
+ * preface?, thirdParty? } (thirdParty: the file's own `third_party` block, for checks).
+ */
 export function signatureHellos(file) {
   const out = [];
   for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { customTags: ['binary'] })) {
@@ -53,7 +91,7 @@ export function signatureHellos(file) {
       ...list16(t.ciphersuites), t.comp_methods.length, ...t.comp_methods.map(Number), ...u16(exts.length), ...exts];
     const hs = [1, body.length >> 16, (body.length >> 8) & 255, body.length & 255, ...body];
     const rec = [22, ...u16(num(t.record_version)), ...u16(hs.length), ...hs];
-    out.push({ name: d.name, browser: d.browser, hello: Buffer.from(rec) });
+    out.push({ name: d.name ?? basename(file, '.yaml'), browser: d.browser, hello: Buffer.from(rec), ...signatureHttp(d.signature.http2), ...(d.third_party ? { thirdParty: d.third_party } : {}) });
   }
   return out;
 }

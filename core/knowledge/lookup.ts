@@ -9,9 +9,14 @@ export interface KbEntry {
   version?: string;
   library?: string;
   os?: string;
+  /** Empty when no ClientHello is known: JA3-only entries (Salesforce's JA3 list), found by `ja3` alone, and HTTP-only entries (plain-HTTP recordings), found by `lookupHttpClient` only. */
   ja4: string;
   ja4_r?: string;
   ja3?: string;
+  /** JA4H of the client's first request, where known (recordings, curl-impersonate signatures). */
+  ja4h?: string;
+  /** Akamai HTTP/2 fingerprint text (`SETTINGS|WINDOW_UPDATE|PRIORITY|pseudo-headers`), for HTTP/2 clients where known. */
+  akamai?: string;
   source: string;
 }
 
@@ -76,7 +81,7 @@ const MIN_SIMILARITY = 0.6;
 
 export function lookupClient(fp: FingerprintQuery, kb: readonly KbEntry[], user: readonly KbEntry[] = []): ClientMatch | null {
   for (const list of [user, kb]) {
-    const e = list.find((x) => x.ja4 === fp.ja4);
+    const e = fp.ja4 ? list.find((x) => x.ja4 === fp.ja4) : undefined;
     if (e) return toMatch(e, 1, true, []);
   }
   const mine = parseRaw(fp.ja4_r);
@@ -95,10 +100,52 @@ export function lookupClient(fp: FingerprintQuery, kb: readonly KbEntry[], user:
     }
   }
   if (fp.ja3) {
-    const e = [...user, ...kb].find((x) => x.ja3 === fp.ja3);
-    if (e) return toMatch(e, 0.7, false, ['matched on JA3 only']);
+    const all = [...user, ...kb];
+    const e = all.find((x) => x.ja4 && x.ja3 === fp.ja3);
+    if (e) return toMatch(e, JA3_CONFIDENCE, false, ['matched on JA3 only']);
+    const j = all.find((x) => !x.ja4 && x.ja3 === fp.ja3);
+    if (j) return toMatch(j, JA3_ONLY_CONFIDENCE, false, ['matched on JA3 only', ...ja3OnlyNotes(j)]);
   }
   return null;
+}
+
+/** Confidence of a JA3 match on an entry that also has a JA4 (whose JA4 differed from the query's). */
+const JA3_CONFIDENCE = 0.7;
+/** Confidence of a match on a JA3-only entry (no JA4 known): lower, JA3 md5 collides across clients. */
+const JA3_ONLY_CONFIDENCE = 0.5;
+
+function ja3OnlyNotes(e: KbEntry): string[] {
+  const out = ['JA3-only entry: no JA4 known for it, so nothing but the JA3 md5 was compared'];
+  if (e.source === 'salesforce-ja3') out.push("from Salesforce's JA3 list (macOS/Linux applications, ~2017; a best guess, md5 only)");
+  if (e.client.includes(',')) out.push(`the list gives this JA3 to several applications: ${e.client}`);
+  return out;
+}
+
+export interface HttpFingerprintQuery { ja4h?: string; akamai?: string }
+
+/** JA4H without its cookie parts (`a_b`): cookies depend on the site, not the client. */
+const ja4hAb = (x: string | undefined): string | undefined => (x ? x.split('_').slice(0, 2).join('_') : undefined);
+
+/**
+ * Which known client sent an HTTP request like this: exact on Akamai (the whole text) and on
+ * JA4H's first two parts (method, version, cookie and referer flags, header count, language, and
+ * the hash of the header names in order; the cookie hashes are ignored). Both agreeing: 0.8;
+ * Akamai alone: 0.6; JA4H alone: 0.5 (HTTP fingerprints are set by the HTTP library and the
+ * request the application makes, so weaker evidence than the ClientHello). User labels first.
+ */
+export function lookupHttpClient(q: HttpFingerprintQuery, kb: readonly KbEntry[], user: readonly KbEntry[] = []): ClientMatch | null {
+  const ab = ja4hAb(q.ja4h);
+  let best: { e: KbEntry; c: number; d: string[] } | undefined;
+  for (const e of [...user, ...kb]) {
+    const h = ab !== undefined && ja4hAb(e.ja4h) === ab;
+    const a = q.akamai !== undefined && e.akamai === q.akamai;
+    if (!h && !a) continue;
+    const c = h && a ? 0.8 : a ? 0.6 : 0.5;
+    const d = h && a ? ['matched on JA4H and Akamai (HTTP only)'] : a ? ['matched on Akamai only (HTTP/2 only)', ...(ab && e.ja4h ? ['JA4H differs'] : [])] : ['matched on JA4H only (HTTP only)', ...(q.akamai !== undefined && e.akamai !== undefined ? ['Akamai differs'] : [])];
+    if (!best || c > best.c) best = { e, c, d };
+    if (c === 0.8) break;
+  }
+  return best ? toMatch(best.e, best.c, false, best.d) : null;
 }
 
 export interface UserAgentVerdict {

@@ -14,7 +14,7 @@ describe('knowledge base', () => {
   it('was built from its own recordings, not from the test fixtures', () => {
     const ours = KB_ENTRIES.filter((e) => e.source.startsWith('recorded on '));
     expect(ours.length).toBeGreaterThanOrEqual(15);
-    for (const e of KB_ENTRIES) expect(e.source).toMatch(/^(recorded on |curl-impersonate signature )/);
+    for (const e of KB_ENTRIES) expect(e.source).toMatch(/^(recorded on |curl-impersonate signature |salesforce-ja3$)/);
   });
 
   for (const f of fixtures) {
