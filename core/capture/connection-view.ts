@@ -3,7 +3,7 @@
 // boundaries), rebuilt from the bytes the capture engine kept. Pure: runs in the capture worker,
 // the main process (live listener) and tests alike.
 import type { ByteBoundary, ConnectionRow, DiffSide, DissectionView, HexSource, KnownClient } from '../api.js';
-import { knownClient, type KbEntry } from '../knowledge/index.js';
+import { knownClient, knownHttpClient, type ClientMatch, type KbEntry } from '../knowledge/index.js';
 import { toHex } from '../bytes/hex.js';
 import type { DataSource } from '../dissect/field.js';
 import type { Ja4Transport } from '../fingerprint/ja4.js';
@@ -57,6 +57,8 @@ function hexSources(parse: TlsParse, mainId: string, extra: ByteBoundary[]): Hex
   });
 }
 
+const asKnown = (m: ClientMatch | null): KnownClient | null => (m ? (({ entry, ...rest }) => ({ ...rest, source: entry.source }))(m) : null);
+
 /**
  * The dissection view of TLS bytes (records, or a bare handshake message as QUIC CRYPTO data
  * holds it): field tree, hex source with record boundaries and `extra` ones, the fingerprints of
@@ -77,7 +79,7 @@ export function tlsBytesView(bytes: Uint8Array, id: string, title: string, trans
     const fp = fingerprintClientHello(parse.clientHello, { transport });
     Object.assign(fingerprints, { ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro, ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n });
     const m = knownClient(fp, labels);
-    client = m ? (({ entry, ...rest }) => ({ ...rest, source: entry.source }))(m) : null;
+    client = asKnown(m);
   }
   if (parse.serverHello && server) {
     const fp = fingerprintServerHello(parse.serverHello, { transport });
@@ -97,6 +99,7 @@ export function httpBytesView(bytes: Uint8Array, id: string, title: string, tran
   return {
     id, kind: 'http_request', title, transport, fields: p.request.fields ?? [], problems: p.problems,
     fingerprints: { ja4h: fp.ja4h, ja4h_r: fp.ja4h_r, ja4h_o: fp.ja4h_o, ja4h_ro: fp.ja4h_ro },
+    client: asKnown(knownHttpClient({ ja4h: fp.ja4h })),
     sources: [{ id, label: 'HTTP request', hex: toHex(bytes), boundaries: extra }],
   };
 }

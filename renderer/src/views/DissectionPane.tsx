@@ -74,7 +74,7 @@ function KnownClientBox({ view }: { view: DissectionView }) {
           <span className="kc-meta">{[c.library, c.os, c.source === 'user' ? 'your label' : c.source].filter(Boolean).join(' · ')}</span>
           {c.differences.length ? <ul className="kc-diff">{c.differences.map((d, i) => <li key={i}>{d}</li>)}</ul> : null}
         </>
-      ) : <span className="kc-badge none">no known client matches this JA4</span>}
+      ) : <span className="kc-badge none">no known client matches this {view.kind === 'http_request' ? 'JA4H' : 'JA4'}</span>}
       {ja4 ? <button onClick={label} data-testid="label-client">Label this client…</button> : null}
     </div>
   );
