@@ -72,3 +72,8 @@ export function toOutputRecord(r: ConnectionRecord, o: OutputOptions = {}): Outp
   if (r.problems.length) out.problems = r.problems.map((p) => p.message);
   return out;
 }
+
+/** Records as an export file: one JSON object per line (ndjson), or a JSON array. */
+export function formatRecords(records: readonly OutputRecord[], format: 'ndjson' | 'json'): string {
+  return format === 'ndjson' ? records.map((o) => JSON.stringify(o) + '\n').join('') : JSON.stringify(records, null, 2) + '\n';
+}

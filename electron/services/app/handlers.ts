@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { ConnectionDetail, ConnectionRow, DiffSide, EventName, HelloscopeApi, HelloscopeEvents, SourceInfo } from '../../../core/api.js';
 import { CaptureAnalyzer, CaptureFormatError } from '../../../core/capture/analyzer.js';
 import { connectionViews, diffSideOf } from '../../../core/capture/connection-view.js';
-import { toOutputRecord } from '../../../core/capture/output.js';
+import { formatRecords, toOutputRecord } from '../../../core/capture/output.js';
 import { diffSides } from '../../../core/explain/diff-sides.js';
 import { ApiCallError } from './api-error.js';
 import { CaptureSession } from '../capture-loader/capture-session.js';
@@ -132,7 +132,7 @@ export function createAppHandlers(deps: AppDeps): AppHandlers {
       if (sourceId === LISTENER_SOURCE) {
         const out = ids.map((id) => listener.record(id)).filter((r) => !!r).map((r) => toOutputRecord(r!, { raw: true, original: true }));
         count = out.length;
-        text = format === 'ndjson' ? out.map((o) => JSON.stringify(o) + '\n').join('') : JSON.stringify(out, null, 2) + '\n';
+        text = formatRecords(out, format);
       } else ({ text, count } = await sessionOf(sourceId).export(ids, format));
       const base = sourceId === LISTENER_SOURCE ? 'live' : (sessions.get(sourceId)?.info.name ?? 'capture').replace(/\.[^.]+$/, '');
       const path = await deps.chooseSavePath(`${base}-connections.${format === 'ndjson' ? 'ndjson' : 'json'}`);

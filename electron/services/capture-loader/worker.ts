@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureFormatError } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { connectionRow, connectionViews, diffSideOf } from '../../../core/capture/connection-view.js';
-import { hasFingerprints, toOutputRecord } from '../../../core/capture/output.js';
+import { formatRecords, hasFingerprints, toOutputRecord } from '../../../core/capture/output.js';
 import type { ConnectionRow } from '../../../core/api.js';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
@@ -70,8 +70,7 @@ port.on('message', (m: ToWorker) => {
     }); break;
     case 'export': void reply(m.reqId, async () => {
       const out = m.ids.map((id) => toOutputRecord(recordOf(id), { raw: true, original: true }));
-      const text = m.format === 'ndjson' ? out.map((o) => JSON.stringify(o)).join('\n') + (out.length ? '\n' : '') : JSON.stringify(out, null, 2) + '\n';
-      return { type: 'export', text, count: out.length };
+      return { type: 'export', text: formatRecords(out, m.format), count: out.length };
     }); break;
     case 'side': void reply(m.reqId, async () => {
       const r = recordOf(m.id);
