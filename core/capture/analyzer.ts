@@ -2,7 +2,7 @@
 // conversation, with every fingerprint the core knows. Pure TS: the CLI, a worker thread and
 // the desktop app run this same code.
 import type { Problem } from '../dissect/field.js';
-import { fingerprintClientHello, fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
+import { fingerprintClientHello, fingerprintServerHello, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
 import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello } from '../tls/model.js';
@@ -33,11 +33,21 @@ export interface CaptureAnalyzerOptions {
   idleTimeoutUs?: number;
   /** Warnings of one kind reported individually before they are only counted (default 20). */
   warningsPerCode?: number;
+  /**
+   * Compute each hello's `ja4_o`, `tls_fp` and `sha3_384` only when they are first read (the
+   * values are the same). Those members then sit on the record's prototype: a spread or a
+   * structured clone of a HelloRecord leaves them out. For consumers that read the records
+   * in place, as `helloscope read` does.
+   */
+  lazyFingerprints?: boolean;
 }
 
 type UdpKind = 'quic' | 'dtls' | 'other';
 
 interface Conversation {
+  key: string;
+  /** Where the key sits in `convs`' insertion order (kept when a reused key gets a new conversation). */
+  pos: number;
   stream: number;
   transport: 'tcp' | 'udp';
   /** Client address/port. */
@@ -76,6 +86,15 @@ const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PR
 export class CaptureAnalyzer {
   private readonly reader: CaptureFileReader;
   private readonly convs = new Map<string, Conversation>();
+  /**
+   * The sweep's bookkeeping, so it need not visit every known conversation: the open ones, the
+   * finished ones (tombstones) by last packet time, and a time before which no open one can be
+   * due. A sweep finishes and forgets exactly what a visit of every entry would, in the same order.
+   */
+  private readonly live = new Set<Conversation>();
+  private readonly tombs = new TombHeap();
+  private nextDue = 0;
+  private keyPos = 0;
   private tcpStreams = 0;
   private udpStreams = 0;
   private now = 0;
@@ -165,7 +184,7 @@ export class CaptureAnalyzer {
       stream, transport, protocol: 'other', src: ca, dst: sa, src_port: cp, dst_port: sp,
       first_seen_us: ts, last_seen_us: ts, packets: 0, bytes: 0, hellos: [], tls_certs: [], http: [], ja4ssh: [], problems: [],
     };
-    const c: Conversation = { stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
+    const c: Conversation = { key: '', pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
     if (transport === 'tcp') {
       let keep = this.tlsBytes;
       for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(record));
@@ -193,7 +212,7 @@ export class CaptureAnalyzer {
       if (syn) clientIsSrc = !ack;
       else if (s.srcPort < 1024 && s.dstPort >= 1024) clientIsSrc = false;
       c = clientIsSrc ? this.newConversation('tcp', s.src, s.srcPort, s.dst, s.dstPort, s.timestampUs) : this.newConversation('tcp', s.dst, s.dstPort, s.src, s.srcPort, s.timestampUs);
-      this.convs.set(key, c);
+      this.track(key, c);
     }
     const fromClient = s.src === c.ca && s.srcPort === c.cp;
     c.packets++;
@@ -206,10 +225,10 @@ export class CaptureAnalyzer {
     }
     c.ja4plus!.push(s, fromClient);
     if (s.payload.length) (fromClient ? c.c2s! : c.s2c!).push(s.seq, s.payload, s.frame, this.frameOffset + (s.payload.byteOffset - this.frameBase), s.timestampUs);
-    if (s.flags & TCP_RST) { c.rst = true; c.closedAt ||= s.timestampUs || 1; }
+    if (s.flags & TCP_RST) { c.rst = true; this.closed(c, s.timestampUs); }
     if (s.flags & TCP_FIN) {
       if (fromClient) c.finC = true; else c.finS = true;
-      if (c.finC && c.finS) c.closedAt ||= s.timestampUs || 1;
+      if (c.finC && c.finS) this.closed(c, s.timestampUs);
     }
   }
 
@@ -220,7 +239,7 @@ export class CaptureAnalyzer {
     if (!c) {
       const clientIsSrc = !(d.srcPort < 1024 && d.dstPort >= 1024);
       c = clientIsSrc ? this.newConversation('udp', d.src, d.srcPort, d.dst, d.dstPort, d.timestampUs) : this.newConversation('udp', d.dst, d.dstPort, d.src, d.srcPort, d.timestampUs);
-      this.convs.set(key, c);
+      this.track(key, c);
     }
     const fromClient = d.src === c.ca && d.srcPort === c.cp;
     c.packets++;
@@ -246,23 +265,61 @@ export class CaptureAnalyzer {
     }
   }
 
+  /** A new conversation under `key` (a reused key keeps its place in the map's order). */
+  private track(key: string, c: Conversation): void {
+    const old = this.convs.get(key);
+    c.key = key;
+    c.pos = old ? old.pos : this.keyPos++;
+    this.convs.set(key, c);
+    this.live.add(c);
+    this.due(c.last + this.idle);
+  }
+
+  private closed(c: Conversation, ts: number): void {
+    if (c.closedAt) return;
+    c.closedAt = ts || 1;
+    this.due(c.closedAt + LINGER_US);
+  }
+
+  /** An open conversation may be due for finishing once capture time passes `t`. */
+  private due(t: number): void {
+    if (t < this.nextDue) this.nextDue = t;
+  }
+
   private sweep(all: boolean): void {
     this.sinceSweep = 0;
     const now = this.now;
     const open = this.convs.size;
-    for (const [key, c] of this.convs) {
-      if (c.done) {
-        if (all || now - c.last > TOMBSTONE_US) this.convs.delete(key);
-        continue;
-      }
+    if (all) {
+      const order = [...this.live].sort((a, b) => a.pos - b.pos);
+      for (const c of order) this.finish(c);
+      this.convs.clear();
+      this.tombs.clear();
+      return;
+    }
+    // Tombstones not heard from for TOMBSTONE_US are forgotten (those finished in this sweep wait for the next).
+    for (let t = this.tombs.peek(); t && now - t.last > TOMBSTONE_US; t = this.tombs.peek()) {
+      this.tombs.pop();
+      if (this.convs.get(t.key) === t) this.convs.delete(t.key);
+    }
+    const pressure = open > MAX_OPEN;
+    if (!pressure && now <= this.nextDue) return;
+    let due: Conversation[] | undefined;
+    let next = Infinity;
+    for (const c of this.live) {
       const closed = c.closedAt && now - c.closedAt > LINGER_US;
       const idle = now - c.last > this.idle;
-      const pressure = open > MAX_OPEN && now - c.last > 10_000_000;
-      if (all || closed || idle || pressure) {
-        this.finish(c);
-        if (all) this.convs.delete(key);
+      if (closed || idle || (pressure && now - c.last > 10_000_000)) (due ??= []).push(c);
+      else {
+        // `last` only grows between sweeps, so this stays a lower bound until the next one.
+        const t = c.closedAt ? Math.min(c.closedAt + LINGER_US, c.last + this.idle) : c.last + this.idle;
+        if (t < next) next = t;
       }
     }
+    this.nextDue = next;
+    if (!due) return;
+    if (due.length > 1) due.sort((a, b) => a.pos - b.pos);
+    for (const c of due) this.finish(c);
   }
 
   // ---- finishing a conversation ----
@@ -270,6 +327,8 @@ export class CaptureAnalyzer {
   private finish(c: Conversation): void {
     if (c.done) return;
     c.done = true;
+    this.live.delete(c);
+    this.tombs.push(c);
     const r = c.record;
     r.first_seen_us = c.first;
     r.last_seen_us = c.last;
@@ -376,12 +435,10 @@ export class CaptureAnalyzer {
   }
 
   private helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls', start = 0): HelloRecord {
-    const h: HelloRecord = {
-      ...fingerprintClientHello(hello, transport ? { transport } : {}),
-      frame,
-      tls_server_name: hello.serverName ?? null,
-      alpn: (hello.alpn ?? []).map(latin1),
-    };
+    const more = { frame, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map(latin1) };
+    const h: HelloRecord = this.opts.lazyFingerprints
+      ? Object.assign(new LazyClientHelloFingerprints(hello, transport ? { transport } : {}), more)
+      : { ...fingerprintClientHello(hello, transport ? { transport } : {}), ...more };
     if (this.opts.keepBytes) h.captured = copyCaptured(cb, start, end);
     return h;
   }
@@ -412,6 +469,52 @@ export class CaptureAnalyzer {
         pushProblems(r.problems, p.problems, 'server');
       }
     }
+  }
+}
+
+/** Finished conversations, earliest last packet first. */
+class TombHeap {
+  private a: Conversation[] = [];
+
+  peek(): Conversation | undefined {
+    return this.a[0];
+  }
+
+  clear(): void {
+    this.a = [];
+  }
+
+  push(c: Conversation): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(c);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.last <= c.last) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = c;
+  }
+
+  pop(): Conversation | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i, v = last.last;
+        if (l < a.length && a[l]!.last < v) { m = l; v = a[l]!.last; }
+        if (r < a.length && a[r]!.last < v) m = r;
+        if (m === i) break;
+        a[i] = a[m]!;
+        i = m;
+      }
+      a[i] = last;
+    }
+    return top;
   }
 }
 

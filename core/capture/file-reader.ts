@@ -57,6 +57,8 @@ const MAX_RECORD = 16 * 1024 * 1024;
 export class CaptureFileReader {
   format: CaptureFormat | undefined;
   private pending: Uint8Array = new Uint8Array(0);
+  /** Where a record cut by a chunk boundary is joined with the next chunk (reused: no allocation per chunk). */
+  private work: Uint8Array = new Uint8Array(0);
   /** File offset of pending[0]. */
   private base = 0;
   private frame = 0;
@@ -82,10 +84,11 @@ export class CaptureFileReader {
     if (chunk.length === 0) return;
     if (this.pending.length === 0) this.pending = chunk;
     else {
-      const b = new Uint8Array(this.pending.length + chunk.length);
-      b.set(this.pending);
-      b.set(chunk, this.pending.length);
-      this.pending = b;
+      const need = this.pending.length + chunk.length;
+      if (this.work.length < need) this.work = new Uint8Array(need + (need >> 2));
+      this.work.set(this.pending);
+      this.work.set(chunk, this.pending.length);
+      this.pending = this.work.subarray(0, need);
     }
     const used = this.parse(this.pending, false);
     this.consume(used);
@@ -110,7 +113,7 @@ export class CaptureFileReader {
 
   private consume(n: number): void {
     this.base += n;
-    // Copy the remainder so the caller's chunk can be reused and we do not pin large buffers.
+    // Copy the remainder so the caller's chunk (and the work buffer) can be reused and we do not pin large buffers.
     this.pending = n >= this.pending.length ? new Uint8Array(0) : this.pending.slice(n);
   }
 

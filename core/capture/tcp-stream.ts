@@ -11,6 +11,7 @@ interface Pending { rel: number; data: Uint8Array; frame: number; fileOffset: nu
 const HALF = 0x80000000;
 /** Out-of-order segments held while waiting for a gap to fill. */
 const MAX_PENDING = 64;
+const EMPTY = new Uint8Array(0);
 
 export class TcpDirectionStream {
   private isn: number | undefined;
@@ -25,7 +26,8 @@ export class TcpDirectionStream {
   bytesSeen = 0;
 
   constructor(private limit: number) {
-    this.buf = new Uint8Array(Math.min(limit, 2048));
+    // Allocated on the first byte: most directions of most conversations carry a few KB or none.
+    this.buf = EMPTY;
   }
 
   /** The first sequence number of the stream's data (SYN's sequence number + 1). */
@@ -86,7 +88,7 @@ export class TcpDirectionStream {
       data = data.subarray(0, room);
     }
     if (this.len + data.length > this.buf.length) {
-      const nb = new Uint8Array(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length)));
+      const nb = new Uint8Array(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 2048)));
       nb.set(this.buf.subarray(0, this.len));
       this.buf = nb;
     }

@@ -147,15 +147,34 @@ const cInput = (exts: readonly string[], sigalgs: readonly string[]): string =>
 
 export function computeJa4(hello: ClientHello, opts: Ja4Options = {}): Ja4Result {
   const p = ja4Parts(hello, opts);
+  const sorted = ja4SortedForms(p);
+  const orig = ja4OriginalForms(p);
+  return { ja4: sorted.ja4, ja4_r: sorted.ja4_r, ja4_o: orig.ja4_o, ja4_ro: orig.ja4_ro, parts: p };
+}
+
+const rawC = (p: Ja4Parts, exts: readonly string[]): string => p.signatureAlgorithms.length ? `${exts.join(',')}_${p.signatureAlgorithms.join(',')}` : exts.join(',');
+
+/** `ja4` and `ja4_r` (sorted lists) from the parts. */
+export function ja4SortedForms(p: Ja4Parts): { ja4: string; ja4_r: string } {
   const a = ja4A(p);
-  const sortedC = cInput(p.sortedExtensions, p.signatureAlgorithms);
-  const origC = cInput(p.extensions, p.signatureAlgorithms);
-  const rawC = (exts: readonly string[]): string => p.signatureAlgorithms.length ? `${exts.join(',')}_${p.signatureAlgorithms.join(',')}` : exts.join(',');
+  const ciphers = p.sortedCiphers.join(',');
   return {
-    ja4: `${a}_${hash12(p.sortedCiphers.join(','))}_${hash12(sortedC)}`,
-    ja4_r: `${a}_${p.sortedCiphers.join(',')}_${rawC(p.sortedExtensions)}`,
-    ja4_o: `${a}_${hash12(p.ciphers.join(','))}_${hash12(origC)}`,
-    ja4_ro: `${a}_${p.ciphers.join(',')}_${rawC(p.extensions)}`,
-    parts: p,
+    ja4: `${a}_${hash12(ciphers)}_${hash12(cInput(p.sortedExtensions, p.signatureAlgorithms))}`,
+    ja4_r: `${a}_${ciphers}_${rawC(p, p.sortedExtensions)}`,
   };
+}
+
+/** `ja4_o` and `ja4_ro` (wire order) from the parts. */
+export function ja4OriginalForms(p: Ja4Parts): { ja4_o: string; ja4_ro: string } {
+  const a = ja4A(p);
+  const ciphers = p.ciphers.join(',');
+  return {
+    ja4_o: `${a}_${hash12(ciphers)}_${hash12(cInput(p.extensions, p.signatureAlgorithms))}`,
+    ja4_ro: `${a}_${ciphers}_${rawC(p, p.extensions)}`,
+  };
+}
+
+/** `ja4_ro` alone: no hashing. */
+export function ja4RawOriginal(p: Ja4Parts): string {
+  return `${ja4A(p)}_${p.ciphers.join(',')}_${rawC(p, p.extensions)}`;
 }

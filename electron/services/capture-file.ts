@@ -27,11 +27,12 @@ export async function readCaptureFile(path: string, opts: ReadCaptureOptions): P
   try {
     const total = (await fh.stat()).size;
     let read = 0;
+    // One buffer for the whole file: the analyzer copies what it keeps and holds no view of a
+    // chunk once push() returns.
+    const buf = new Uint8Array(chunkSize);
     for (;;) {
       if (signal?.aborted) return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true };
       await beforeChunk?.();
-      // A fresh buffer per chunk: the analyzer may keep views of the last one.
-      const buf = new Uint8Array(chunkSize);
       const { bytesRead } = await fh.read(buf, 0, chunkSize, read);
       if (bytesRead === 0) break;
       analyzer.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead));

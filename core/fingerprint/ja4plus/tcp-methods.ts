@@ -35,7 +35,8 @@ export class TcpJa4Plus {
     this.latency.push(seg, fromClient);
     // SSH announces itself in the first payload of either side; look at the first few only.
     if (!this.sshSeen && seg.payload.length > 0 && this.payloads++ < 4 && parseSshBanner(seg.payload)) this.sshSeen = true;
-    this.ssh.push(seg, fromClient);
+    // After four payloads without a banner the conversation is not SSH: its windows are never read.
+    if (this.sshSeen || this.payloads < 4) this.ssh.push(seg, fromClient);
   }
 
   /** True once an SSH identification string was seen. */
