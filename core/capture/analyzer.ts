@@ -45,7 +45,11 @@ export interface CaptureAnalyzerOptions {
 type UdpKind = 'quic' | 'dtls' | 'other';
 
 interface Conversation {
+  /** The string key in `convs` ('' for an IPv4 TCP conversation in its hash slot of `v4`). */
   key: string;
+  /** IPv4 TCP: the slot in `v4`, and the client and server addresses as numbers (else -1). */
+  h4: number; a4: number; b4: number;
+  inTable: boolean;
   /** Where the key sits in `convs`' insertion order (kept when a reused key gets a new conversation). */
   pos: number;
   stream: number;
@@ -80,12 +84,38 @@ const LINGER_US = 2_000_000;
 const TOMBSTONE_US = 20_000_000;
 const MAX_OPEN = 200_000;
 const UDP_KEEP = 64 * 1024;
+const EMPTY = new Uint8Array(0);
 
 const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
 
 export class CaptureAnalyzer {
   private readonly reader: CaptureFileReader;
   private readonly convs = new Map<string, Conversation>();
+  /**
+   * IPv4 TCP conversations by a 32-bit hash of their address pair, so a packet finds its
+   * conversation without building a string. The rare conversation whose hash slot is taken by
+   * another goes to `convs` under its string key (`collided` counts them).
+   */
+  private readonly v4 = new Map<number, Conversation>();
+  private collided = 0;
+  /** Conversations in the tables (open ones and tombstones). */
+  private open = 0;
+  /**
+   * Whether a TCP direction may stop keeping bytes once its cleartext TLS handshake records have
+   * ended (-1: not decided yet). A classic pcap holds no decryption secrets, so when every plugin
+   * says it reads nothing of a TLS conversation after the handshake (no key log), those bytes are
+   * never looked at. pcapng may bring secrets in a later block: no sealing there.
+   */
+  private sealing = -1;
+  /** The segment object the fast path fills for each packet (no one keeps it past the call). */
+  private readonly scratch: TcpSegment = {
+    frame: 0, timestampUs: 0, ipVersion: 4, ttl: 0, src: '', dst: '', fileOffset: 0,
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, options: EMPTY, payload: EMPTY,
+  };
+  private scratchBuf: Uint8Array = EMPTY;
+  private scratchPayAt = 0;
+  private scratchPayEnd = 0;
+  private scratchPending = false;
   /**
    * The sweep's bookkeeping, so it need not visit every known conversation: the open ones, the
    * finished ones (tombstones) by last packet time, and a time before which no open one can be
@@ -122,6 +152,7 @@ export class CaptureAnalyzer {
       note: (code: string, message: string, offset: number) => this.warn({ code, message, offset }),
     };
     this.reader = new CaptureFileReader({
+      onFrame: (b, at, cap, frame, linkType, ts, fileOffset) => this.onFrame(b, at, cap, frame, linkType, ts, fileOffset),
       onPacket: (p) => {
         if (p.timestampUs > this.now) this.now = p.timestampUs;
         this.frameBase = p.data.byteOffset;
@@ -184,7 +215,7 @@ export class CaptureAnalyzer {
       stream, transport, protocol: 'other', src: ca, dst: sa, src_port: cp, dst_port: sp,
       first_seen_us: ts, last_seen_us: ts, packets: 0, bytes: 0, hellos: [], tls_certs: [], http: [], ja4ssh: [], problems: [],
     };
-    const c: Conversation = { key: '', pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
+    const c: Conversation = { key: '', h4: 0, a4: -1, b4: -1, inTable: false, pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
     if (transport === 'tcp') {
       let keep = this.tlsBytes;
       for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(record));
@@ -195,38 +226,180 @@ export class CaptureAnalyzer {
     return c;
   }
 
+  /**
+   * The fast path for the common packet: Ethernet (VLAN tags too), Linux cooked, BSD loopback or
+   * raw IP, carrying an unfragmented IPv4 TCP segment. Reads the headers in place and finds the
+   * conversation by numbers; everything else (and anything unusual here) goes to decodeFrame.
+   * The checks mirror decode.ts, so both paths see the same segment.
+   */
+  private onFrame(b: Uint8Array, at: number, cap: number, frame: number, linkType: number, ts: number, fileOffset: number): boolean {
+    const end0 = at + cap;
+    let q: number;
+    if (linkType === 1) {
+      if (at + 14 > end0) return false;
+      let et = (b[at + 12]! << 8) | b[at + 13]!;
+      q = at + 14;
+      while ((et === 0x8100 || et === 0x88a8 || et === 0x9100) && q + 4 <= end0) {
+        et = (b[q + 2]! << 8) | b[q + 3]!;
+        q += 4;
+      }
+      if (et !== 0x0800) return false;
+    } else if (linkType === 113) {
+      if (cap < 16 || ((b[at + 14]! << 8) | b[at + 15]!) !== 0x0800) return false;
+      q = at + 16;
+    } else if (linkType === 276) {
+      if (cap < 20 || ((b[at]! << 8) | b[at + 1]!) !== 0x0800) return false;
+      q = at + 20;
+    } else if (linkType === 0 || linkType === 108) {
+      if (cap < 4) return false;
+      q = at + 4;
+    } else if (linkType === 101 || linkType === 228 || linkType === 12 || linkType === 14) q = at;
+    else return false;
+    if (q + 20 > end0 || b[q]! >> 4 !== 4 || b[q + 9] !== 6 || (b[q + 6]! & 0x3f) !== 0 || b[q + 7] !== 0) return false;
+    const ihl = (b[q]! & 15) * 4;
+    const total = (b[q + 2]! << 8) | b[q + 3]!;
+    const end = Math.min(end0, total >= ihl ? q + total : end0);
+    const t = q + ihl;
+    if (t + 20 > end) return false;
+    const doff = (b[t + 12]! >> 4) * 4;
+    if (doff < 20 || t + doff > end) return false;
+    // What onPacket does before decoding.
+    if (ts > this.now) this.now = ts;
+    this.frameBase = b.byteOffset + at;
+    this.frameOffset = fileOffset;
+    const s4 = ((b[q + 12]! << 24) | (b[q + 13]! << 16) | (b[q + 14]! << 8) | b[q + 15]!) >>> 0;
+    const d4 = ((b[q + 16]! << 24) | (b[q + 17]! << 16) | (b[q + 18]! << 8) | b[q + 19]!) >>> 0;
+    const sp = (b[t]! << 8) | b[t + 1]!, dp = (b[t + 2]! << 8) | b[t + 3]!;
+    const seg = this.scratch;
+    seg.frame = frame; seg.timestampUs = ts; seg.ttl = b[q + 8]!; seg.fileOffset = fileOffset;
+    seg.srcPort = sp; seg.dstPort = dp;
+    seg.seq = ((b[t + 4]! << 24) | (b[t + 5]! << 16) | (b[t + 6]! << 8) | b[t + 7]!) >>> 0;
+    seg.ack = ((b[t + 8]! << 24) | (b[t + 9]! << 16) | (b[t + 10]! << 8) | b[t + 11]!) >>> 0;
+    seg.flags = ((b[t + 12]! & 1) << 8) | b[t + 13]!;
+    seg.window = (b[t + 14]! << 8) | b[t + 15]!;
+    seg.options = seg.flags & TCP_SYN ? b.subarray(t + 20, t + doff) : EMPTY;
+    seg.payload = EMPTY;
+    this.scratchBuf = b;
+    this.scratchPayAt = t + doff;
+    this.scratchPayEnd = end;
+    this.scratchPending = end > t + doff;
+    this.tcp4(seg, s4, d4, end - (t + doff));
+    this.scratchBuf = EMPTY;
+    if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(false);
+    return true;
+  }
+
+  /** Makes the scratch segment's payload view (only when something reads the bytes). */
+  private payloadOf(s: TcpSegment): Uint8Array {
+    if (s === this.scratch && this.scratchPending) {
+      s.payload = this.scratchBuf.subarray(this.scratchPayAt, this.scratchPayEnd);
+      this.scratchPending = false;
+    }
+    return s.payload;
+  }
+
+  /** A TCP segment from decodeFrame (tunnels, IPv6, anything the fast path leaves). */
   private onTcp(s: TcpSegment): void {
+    if (s.ipVersion === 4) {
+      const s4 = ipv4Number(s.src), d4 = ipv4Number(s.dst);
+      if (s4 >= 0 && d4 >= 0) return this.tcp4(s, s4, d4, s.payload.length);
+    }
     const key = conversationKey('t', s);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
     let c = this.convs.get(key);
+    let old: Conversation | undefined;
     if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
       // A new connection reusing the same addresses and ports.
       if (!c.done) this.finish(c);
+      old = c;
       c = undefined;
     }
     if (c?.done) return;
     if (!c) {
-      // Who is the client: the SYN sender; the receiver of a SYN-ACK; else the side not on a
-      // well-known port (corrected later by the TLS ClientHello direction).
-      let clientIsSrc = true;
-      if (syn) clientIsSrc = !ack;
-      else if (s.srcPort < 1024 && s.dstPort >= 1024) clientIsSrc = false;
-      c = clientIsSrc ? this.newConversation('tcp', s.src, s.srcPort, s.dst, s.dstPort, s.timestampUs) : this.newConversation('tcp', s.dst, s.dstPort, s.src, s.srcPort, s.timestampUs);
-      this.track(key, c);
+      c = this.newTcp(s, syn, ack);
+      c.key = key;
+      if (old) this.replace(old, c);
+      else this.insert(c);
     }
-    const fromClient = s.src === c.ca && s.srcPort === c.cp;
+    this.tcpCore(c, s.src === c.ca && s.srcPort === c.cp, s, s.payload.length);
+  }
+
+  /** An IPv4 TCP segment, its addresses as numbers. */
+  private tcp4(s: TcpSegment, s4: number, d4: number, plen: number): void {
+    const sp = s.srcPort, dp = s.dstPort;
+    const h = hash4(s4, sp, d4, dp);
+    let c = this.v4.get(h);
+    if (c !== undefined && !((c.a4 === s4 && c.cp === sp && c.b4 === d4 && c.sp === dp) || (c.a4 === d4 && c.cp === dp && c.b4 === s4 && c.sp === sp))) c = undefined;
+    if (c === undefined && this.collided > 0) c = this.convs.get(key4(s4, sp, d4, dp));
+    const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
+    let old: Conversation | undefined;
+    if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
+      // A new connection reusing the same addresses and ports.
+      if (!c.done) this.finish(c);
+      old = c;
+      c = undefined;
+    }
+    if (c?.done) return;
+    if (!c) {
+      if (s === this.scratch) { s.src = ipv4Text(s4); s.dst = ipv4Text(d4); }
+      c = this.newTcp(s, syn, ack);
+      const clientIsSrc = c.cp === sp && c.ca === s.src;
+      c.a4 = clientIsSrc ? s4 : d4;
+      c.b4 = clientIsSrc ? d4 : s4;
+      c.h4 = h;
+      if (old) this.replace(old, c);
+      else {
+        const slot = this.v4.get(h);
+        if (slot !== undefined) { c.key = key4(s4, sp, d4, dp); this.collided++; }
+        this.insert(c);
+      }
+    }
+    const fromClient = s4 === c.a4 && sp === c.cp;
+    if (s === this.scratch) {
+      // The conversation's strings are the packet's addresses, as decodeFrame would write them.
+      s.src = fromClient ? c.ca : c.sa;
+      s.dst = fromClient ? c.sa : c.ca;
+    }
+    this.tcpCore(c, fromClient, s, plen);
+  }
+
+  private newTcp(s: TcpSegment, syn: boolean, ack: boolean): Conversation {
+    // Who is the client: the SYN sender; the receiver of a SYN-ACK; else the side not on a
+    // well-known port (corrected later by the TLS ClientHello direction).
+    let clientIsSrc = true;
+    if (syn) clientIsSrc = !ack;
+    else if (s.srcPort < 1024 && s.dstPort >= 1024) clientIsSrc = false;
+    return clientIsSrc ? this.newConversation('tcp', s.src, s.srcPort, s.dst, s.dstPort, s.timestampUs) : this.newConversation('tcp', s.dst, s.dstPort, s.src, s.srcPort, s.timestampUs);
+  }
+
+  private tcpCore(c: Conversation, fromClient: boolean, s: TcpSegment, plen: number): void {
+    const flags = s.flags;
+    const syn = (flags & TCP_SYN) !== 0, ack = (flags & TCP_ACK) !== 0;
     c.packets++;
-    c.bytes += s.payload.length;
+    c.bytes += plen;
     if (s.timestampUs > c.last) c.last = s.timestampUs;
     if (syn) {
       c.sawSyn = true;
       if (fromClient && !ack) c.isn ??= s.seq;
       (fromClient ? c.c2s! : c.s2c!).setStart((s.seq + 1) >>> 0);
     }
-    c.ja4plus!.push(s, fromClient);
-    if (s.payload.length) (fromClient ? c.c2s! : c.s2c!).push(s.seq, s.payload, s.frame, this.frameOffset + (s.payload.byteOffset - this.frameBase), s.timestampUs);
-    if (s.flags & TCP_RST) { c.rst = true; this.closed(c, s.timestampUs); }
-    if (s.flags & TCP_FIN) {
+    const j = c.ja4plus!;
+    if (!j.idleFor(flags)) {
+      this.payloadOf(s);
+      j.push(s, fromClient);
+    }
+    if (plen) {
+      const st = fromClient ? c.c2s! : c.s2c!;
+      if (!st.accepting) st.skip(plen);
+      else {
+        const p = this.payloadOf(s);
+        st.push(s.seq, p, s.frame, this.frameOffset + (p.byteOffset - this.frameBase), s.timestampUs);
+        if (this.sealing === -1) this.sealing = this.reader.format === 'pcap' && this.plugins.every((x) => x.needsTlsApplicationData?.() === false) ? 1 : 0;
+        if (this.sealing === 1 && st.tlsHandshakeDone(fromClient ? 1 : 2)) st.seal();
+      }
+    }
+    if (flags & TCP_RST) { c.rst = true; this.closed(c, s.timestampUs); }
+    if (flags & TCP_FIN) {
       if (fromClient) c.finC = true; else c.finS = true;
       if (c.finC && c.finS) this.closed(c, s.timestampUs);
     }
@@ -239,7 +412,8 @@ export class CaptureAnalyzer {
     if (!c) {
       const clientIsSrc = !(d.srcPort < 1024 && d.dstPort >= 1024);
       c = clientIsSrc ? this.newConversation('udp', d.src, d.srcPort, d.dst, d.dstPort, d.timestampUs) : this.newConversation('udp', d.dst, d.dstPort, d.src, d.srcPort, d.timestampUs);
-      this.track(key, c);
+      c.key = key;
+      this.insert(c);
     }
     const fromClient = d.src === c.ca && d.srcPort === c.cp;
     c.packets++;
@@ -265,14 +439,38 @@ export class CaptureAnalyzer {
     }
   }
 
-  /** A new conversation under `key` (a reused key keeps its place in the map's order). */
-  private track(key: string, c: Conversation): void {
-    const old = this.convs.get(key);
-    c.key = key;
-    c.pos = old ? old.pos : this.keyPos++;
-    this.convs.set(key, c);
+  /** A new conversation in its table (`key` set, or '' for its IPv4 hash slot). */
+  private insert(c: Conversation): void {
+    c.pos = this.keyPos++;
+    this.put(c);
+    this.open++;
+  }
+
+  /** A new conversation taking the place of a finished one with the same addresses and ports (and its place in the order). */
+  private replace(old: Conversation, c: Conversation): void {
+    old.inTable = false;
+    c.pos = old.pos;
+    c.key = old.key;
+    this.put(c);
+  }
+
+  private put(c: Conversation): void {
+    if (c.key === '') this.v4.set(c.h4, c);
+    else this.convs.set(c.key, c);
+    c.inTable = true;
     this.live.add(c);
     this.due(c.last + this.idle);
+  }
+
+  private forget(c: Conversation): void {
+    if (!c.inTable) return;
+    c.inTable = false;
+    this.open--;
+    if (c.key === '') this.v4.delete(c.h4);
+    else {
+      this.convs.delete(c.key);
+      if (c.a4 >= 0) this.collided--;
+    }
   }
 
   private closed(c: Conversation, ts: number): void {
@@ -289,18 +487,21 @@ export class CaptureAnalyzer {
   private sweep(all: boolean): void {
     this.sinceSweep = 0;
     const now = this.now;
-    const open = this.convs.size;
+    const open = this.open;
     if (all) {
       const order = [...this.live].sort((a, b) => a.pos - b.pos);
       for (const c of order) this.finish(c);
       this.convs.clear();
+      this.v4.clear();
       this.tombs.clear();
+      this.open = 0;
+      this.collided = 0;
       return;
     }
     // Tombstones not heard from for TOMBSTONE_US are forgotten (those finished in this sweep wait for the next).
     for (let t = this.tombs.peek(); t && now - t.last > TOMBSTONE_US; t = this.tombs.peek()) {
       this.tombs.pop();
-      if (this.convs.get(t.key) === t) this.convs.delete(t.key);
+      this.forget(t);
     }
     const pressure = open > MAX_OPEN;
     if (!pressure && now <= this.nextDue) return;
@@ -516,6 +717,38 @@ class TombHeap {
     }
     return top;
   }
+}
+
+/** Dotted-quad text to a number (-1 when it is not one), as decode.ts writes IPv4 addresses. */
+function ipv4Number(s: string): number {
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 46) {
+      if (!digits || part > 255) return -1;
+      n = n * 256 + part; part = 0; digits = 0; dots++;
+    } else if (ch >= 48 && ch <= 57) { part = part * 10 + (ch - 48); digits++; } else return -1;
+  }
+  if (dots !== 3 || !digits || part > 255) return -1;
+  return n * 256 + part;
+}
+
+const ipv4Text = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+
+/** A 32-bit hash of an IPv4 address pair, the same for both directions. */
+function hash4(a: number, ap: number, b: number, bp: number): number {
+  const lo = a < b || (a === b && ap <= bp);
+  const x = lo ? a : b, xp = lo ? ap : bp, y = lo ? b : a, yp = lo ? bp : ap;
+  let h = Math.imul(x ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ y, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ ((xp << 16) | yp), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+/** The string key of an IPv4 TCP conversation whose hash slot is taken. */
+function key4(a: number, ap: number, b: number, bp: number): string {
+  const lo = a < b || (a === b && ap <= bp);
+  return lo ? `4|${a}|${ap}|${b}|${bp}` : `4|${b}|${bp}|${a}|${ap}`;
 }
 
 /** The same key for both directions of a 4-tuple. */

@@ -44,6 +44,12 @@ export type CaptureFormat = 'pcap' | 'pcapng';
 
 export interface CaptureReaderEvents {
   onPacket(p: RawPacket): void;
+  /**
+   * Optional fast path, tried before onPacket: the packet as numbers and a range of `buf`
+   * (valid only during the call), without a RawPacket or a view being made. Return true when
+   * handled; on false the reader calls onPacket with the same packet.
+   */
+  onFrame?(buf: Uint8Array, at: number, caplen: number, frame: number, linkType: number, timestampUs: number, fileOffset: number): boolean;
   onWarning(w: CaptureWarning): void;
   /** pcapng Decryption Secrets Block with TLS key log text. */
   onSecrets?(text: string, offset: number): void;
@@ -168,10 +174,13 @@ export class CaptureFileReader {
       this.frame++;
       this.lastTsSec = sec;
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
-      this.ev.onPacket({
-        frame: this.frame, linkType: this.linkType, timestampUs: sec * 1e6 + (this.nano ? Math.floor(frac / 1000) : frac),
-        data: b.subarray(off + 16, off + 16 + cap), originalLength: orig, fileOffset: at + 16, interfaceId: 0,
-      });
+      const ts = sec * 1e6 + (this.nano ? Math.floor(frac / 1000) : frac);
+      if (!this.ev.onFrame?.(b, off + 16, cap, this.frame, this.linkType, ts, at + 16)) {
+        this.ev.onPacket({
+          frame: this.frame, linkType: this.linkType, timestampUs: ts,
+          data: b.subarray(off + 16, off + 16 + cap), originalLength: orig, fileOffset: at + 16, interfaceId: 0,
+        });
+      }
       off += 16 + cap;
     }
     if (this.resyncing && final) {
@@ -277,10 +286,13 @@ export class CaptureFileReader {
       }
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
       const ts = tsHi * 4294967296 + tsLo;
-      this.ev.onPacket({
-        frame: this.frame, linkType: iface.linkType, timestampUs: Math.floor((ts * iface.tsMul) / iface.tsDiv),
-        data: b.subarray(dataAt, dataAt + cap), originalLength: orig, fileOffset: at + 28, interfaceId: ifId,
-      });
+      const us = Math.floor((ts * iface.tsMul) / iface.tsDiv);
+      if (!this.ev.onFrame?.(b, dataAt, cap, this.frame, iface.linkType, us, at + 28)) {
+        this.ev.onPacket({
+          frame: this.frame, linkType: iface.linkType, timestampUs: us,
+          data: b.subarray(dataAt, dataAt + cap), originalLength: orig, fileOffset: at + 28, interfaceId: ifId,
+        });
+      }
     } else if (type === 3) {
       // Simple Packet Block: interface 0, no timestamp.
       const iface = this.ifaces[0];

@@ -54,6 +54,11 @@ export class Ja4lTcpTracker {
     }
   }
 
+  /** True when a segment without SYN would change nothing (no SYN-ACK yet, or every time taken). */
+  get settled(): boolean {
+    return !this.b || (this.c !== undefined && this.d !== undefined && this.e !== undefined && this.f !== undefined);
+  }
+
   result(): Ja4lResult {
     const out: Ja4lResult = {};
     const { a, b, c } = this;

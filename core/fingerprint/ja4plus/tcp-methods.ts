@@ -39,6 +39,15 @@ export class TcpJa4Plus {
     if (this.sshSeen || this.payloads < 4) this.ssh.push(seg, fromClient);
   }
 
+  /**
+   * True when pushing a segment with these flags would change no result: not a SYN, not SSH
+   * (four payloads without a banner), and the latency times settled. The capture engine then
+   * skips the call (data packets after the handshake).
+   */
+  idleFor(flags: number): boolean {
+    return (flags & TCP_SYN) === 0 && !this.sshSeen && this.payloads >= 4 && this.latency.settled;
+  }
+
   /** True once an SSH identification string was seen. */
   get isSsh(): boolean {
     return this.sshSeen;
