@@ -33,6 +33,44 @@ export function fingerprintClientHello(hello: ClientHello, opts: Ja4Options = {}
 }
 
 /**
+ * JA3 and JA4 read only these fields of a hello: the version, the cipher, extension, group,
+ * point format, signature algorithm and version lists, the first ALPN value, whether SNI and
+ * DTLS framing are there, and the transport asked for. Hellos of one client build agree on all
+ * of them (random, session id and key shares differ), so their fingerprints are computed once
+ * per shape. The key holds every one of those values (a 16-bit value per character, each list
+ * preceded by its length; 0xffff for a list that is absent), so equal keys give equal results.
+ * Note: clients that shuffle their extensions per connection (Chrome) rarely repeat a shape.
+ */
+const SHAPES_MAX = 4096;
+const shapes = new Map<string, { ja3: string; ja3_full: string; ja3n: string; ja3n_full: string; ja4: string; ja4_r: string; ja4_ro: string; parts: Ja4Parts }>();
+const TRANSPORT_CODE = { tcp: 1, quic: 2, dtls: 3 } as const;
+
+function shapeKey(h: ClientHello, opts: Ja4Options): string {
+  const k: number[] = [opts.transport ? TRANSPORT_CODE[opts.transport] : 0, h.dtls ? 1 : 0, h.sniPresent ? 1 : 0, h.legacyVersion];
+  const list = (xs: readonly number[] | undefined): void => {
+    if (xs === undefined) { k.push(0xffff); return; }
+    k.push(xs.length);
+    for (let i = 0; i < xs.length; i++) k.push(xs[i]!);
+  };
+  list(h.cipherSuites);
+  k.push(h.extensions.length);
+  for (let i = 0; i < h.extensions.length; i++) k.push(h.extensions[i]!.type);
+  list(h.supportedGroups);
+  list(h.ecPointFormats);
+  list(h.signatureAlgorithms);
+  list(h.supportedVersions);
+  const alpn = h.alpn?.[0];
+  if (alpn === undefined) k.push(0xffff);
+  else {
+    k.push(alpn.length);
+    for (let i = 0; i < alpn.length; i++) k.push(alpn[i]!);
+  }
+  let s = '';
+  for (let i = 0; i < k.length; i += 4096) s += String.fromCharCode.apply(null, k.slice(i, i + 4096));
+  return s;
+}
+
+/**
  * The same fingerprints as fingerprintClientHello, with `ja4_o`, `tls_fp` and `sha3_384` computed
  * on first read (the capture engine's fast path: `read` prints them only when asked). The lazy
  * members live on the prototype, so a spread or structured clone of the object leaves them out;
@@ -53,18 +91,25 @@ export class LazyClientHelloFingerprints implements ClientHelloFingerprints {
   #fp?: { tls_fp: TlsFp; sha3_384: string };
 
   constructor(hello: ClientHello, opts: Ja4Options = {}) {
-    const j3 = computeJa3(hello);
-    this.ja3 = j3.ja3;
-    this.ja3_full = j3.ja3_full;
-    this.ja3n = j3.ja3n;
-    this.ja3n_full = j3.ja3n_full;
-    const p = ja4Parts(hello, opts);
-    const sorted = ja4SortedForms(p);
-    this.ja4 = sorted.ja4;
-    this.ja4_r = sorted.ja4_r;
-    this.ja4_ro = ja4RawOriginal(p);
+    const key = shapeKey(hello, opts);
+    let f = shapes.get(key);
+    if (f === undefined) {
+      const j3 = computeJa3(hello);
+      const p = ja4Parts(hello, opts);
+      const sorted = ja4SortedForms(p);
+      f = { ja3: j3.ja3, ja3_full: j3.ja3_full, ja3n: j3.ja3n, ja3n_full: j3.ja3n_full, ja4: sorted.ja4, ja4_r: sorted.ja4_r, ja4_ro: ja4RawOriginal(p), parts: p };
+      if (shapes.size >= SHAPES_MAX) shapes.clear();
+      shapes.set(key, f);
+    }
+    this.ja3 = f.ja3;
+    this.ja3_full = f.ja3_full;
+    this.ja3n = f.ja3n;
+    this.ja3n_full = f.ja3n_full;
+    this.ja4 = f.ja4;
+    this.ja4_r = f.ja4_r;
+    this.ja4_ro = f.ja4_ro;
     this.#hello = hello;
-    this.#parts = p;
+    this.#parts = f.parts;
   }
 
   get ja4_o(): string {
