@@ -13,6 +13,27 @@ const HALF = 0x80000000;
 const MAX_PENDING = 64;
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Small stream buffers are carved from shared 4 MiB slabs instead of each being its own
+ * allocation (most streams hold a few KB for a short while, and separate ArrayBuffers cost a
+ * system allocation and GC work each). Slab memory is never handed out twice: a slab is freed
+ * when the last view into it is gone.
+ */
+const SLAB = 4 << 20;
+const SLAB_PIECE_MAX = 64 * 1024;
+let slab = EMPTY;
+let slabAt = 0;
+function allocBytes(n: number): Uint8Array {
+  if (n > SLAB_PIECE_MAX) return new Uint8Array(n);
+  if (slabAt + n > slab.length) {
+    slab = new Uint8Array(SLAB);
+    slabAt = 0;
+  }
+  const b = slab.subarray(slabAt, slabAt + n);
+  slabAt += (n + 7) & ~7;
+  return b;
+}
+
 export class TcpDirectionStream {
   private isn: number | undefined;
   private buf: Uint8Array;
@@ -131,7 +152,7 @@ export class TcpDirectionStream {
       data = data.subarray(0, room);
     }
     if (this.len + data.length > this.buf.length) {
-      const nb = new Uint8Array(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 2048)));
+      const nb = allocBytes(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 2048)));
       nb.set(this.buf.subarray(0, this.len));
       this.buf = nb;
     }

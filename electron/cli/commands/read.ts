@@ -48,16 +48,23 @@ const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
  * The knowledge-base match depends only on the fingerprints it is given (and the user's labels,
  * read once per run), and a capture holds the same few clients many times: remember the answers.
  */
-const clientMemo = new Map<string, ReturnType<typeof clientSummary>>();
+const clientMemo = new Map<string, Map<string, Map<string, ReturnType<typeof clientSummary>>>>();
+let clientMemoSize = 0;
 function knownClientSummary(h: { ja4: string; ja4_r?: string; ja3?: string }): ReturnType<typeof clientSummary> {
-  const key = `${h.ja4}\n${h.ja4_r ?? ''}\n${h.ja3 ?? ''}`;
-  if (clientMemo.has(key)) {
-    const c = clientMemo.get(key);
+  // Nested by each input (the same string objects recur, and V8 keeps a string's hash), not one joined key.
+  const r = h.ja4_r ?? '', j3 = h.ja3 ?? '';
+  let byJa4 = clientMemo.get(r);
+  let byJa3 = byJa4?.get(h.ja4);
+  if (byJa3?.has(j3)) {
+    const c = byJa3.get(j3);
     return c && { ...c };
   }
   const c = clientSummary(knownClient({ ja4: h.ja4, ja4_r: h.ja4_r, ja3: h.ja3 }, userLabels()));
-  if (clientMemo.size >= 4096) clientMemo.clear();
-  clientMemo.set(key, c);
+  if (clientMemoSize >= 4096) { clientMemo.clear(); clientMemoSize = 0; byJa4 = byJa3 = undefined; }
+  if (!byJa4) clientMemo.set(r, (byJa4 = new Map()));
+  if (!byJa3) byJa4.set(h.ja4, (byJa3 = new Map()));
+  byJa3.set(j3, c);
+  clientMemoSize++;
   return c && { ...c };
 }
 
