@@ -2,7 +2,7 @@
 // conversation, with every fingerprint the core knows. Pure TS: the CLI, a worker thread and
 // the desktop app run this same code.
 import type { Problem } from '../dissect/field.js';
-import { fingerprintClientHello, fingerprintServerHello, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
+import { fingerprintClientHello, fingerprintServerHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
 import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello } from '../tls/model.js';
@@ -613,7 +613,7 @@ export class CaptureAnalyzer {
     if (server.end > 0) {
       const p = parseTls(sb.bytes.subarray(server.start, server.end), { tree: false, framing: 'tls', source: 'server' });
       if (p.serverHello) {
-        const sh: ServerHelloRecord = { ...fingerprintServerHello(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
+        const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
         if (this.opts.keepBytes) sh.captured = copyCaptured(sb, server.start, server.end);
         r.server_hello = sh;
         if (r.protocol === 'other') r.protocol = 'tls';

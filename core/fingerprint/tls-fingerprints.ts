@@ -45,29 +45,88 @@ const SHAPES_MAX = 4096;
 const shapes = new Map<string, { ja3: string; ja3_full: string; ja3n: string; ja3n_full: string; ja4: string; ja4_r: string; ja4_ro: string; parts: Ja4Parts }>();
 const TRANSPORT_CODE = { tcp: 1, quic: 2, dtls: 3 } as const;
 
-function shapeKey(h: ClientHello, opts: Ja4Options): string {
-  const k: number[] = [opts.transport ? TRANSPORT_CODE[opts.transport] : 0, h.dtls ? 1 : 0, h.sniPresent ? 1 : 0, h.legacyVersion];
-  const list = (xs: readonly number[] | undefined): void => {
-    if (xs === undefined) { k.push(0xffff); return; }
-    k.push(xs.length);
-    for (let i = 0; i < xs.length; i++) k.push(xs[i]!);
-  };
-  list(h.cipherSuites);
-  k.push(h.extensions.length);
-  for (let i = 0; i < h.extensions.length; i++) k.push(h.extensions[i]!.type);
-  list(h.supportedGroups);
-  list(h.ecPointFormats);
-  list(h.signatureAlgorithms);
-  list(h.supportedVersions);
-  const alpn = h.alpn?.[0];
-  if (alpn === undefined) k.push(0xffff);
-  else {
-    k.push(alpn.length);
-    for (let i = 0; i < alpn.length; i++) k.push(alpn[i]!);
+/** Fills a 16-bit key: values, lists as a length then their values, 0xffff for a missing list. */
+class KeyBuilder {
+  private k = new Uint16Array(256);
+  private n = 0;
+
+  reset(): this {
+    this.n = 0;
+    return this;
   }
-  let s = '';
-  for (let i = 0; i < k.length; i += 4096) s += String.fromCharCode.apply(null, k.slice(i, i + 4096));
-  return s;
+
+  private room(m: number): void {
+    if (this.n + m > this.k.length) {
+      const nk = new Uint16Array(Math.max(this.k.length * 2, this.n + m));
+      nk.set(this.k.subarray(0, this.n));
+      this.k = nk;
+    }
+  }
+
+  value(v: number): this {
+    this.room(1);
+    this.k[this.n++] = v;
+    return this;
+  }
+
+  list(xs: ArrayLike<number> | undefined): this {
+    if (xs === undefined) return this.value(0xffff);
+    this.room(xs.length + 1);
+    const k = this.k;
+    let n = this.n;
+    k[n++] = xs.length;
+    for (let i = 0; i < xs.length; i++) k[n++] = xs[i]!;
+    this.n = n;
+    return this;
+  }
+
+  types(es: readonly { type: number }[]): this {
+    this.room(es.length + 1);
+    const k = this.k;
+    let n = this.n;
+    k[n++] = es.length;
+    for (let i = 0; i < es.length; i++) k[n++] = es[i]!.type;
+    this.n = n;
+    return this;
+  }
+
+  text(): string {
+    let s = '';
+    for (let i = 0; i < this.n; i += 4096) s += String.fromCharCode.apply(null, this.k.subarray(i, Math.min(this.n, i + 4096)) as unknown as number[]);
+    return s;
+  }
+}
+
+const kb = new KeyBuilder();
+
+function shapeKey(h: ClientHello, opts: Ja4Options): string {
+  return kb.reset()
+    .value(opts.transport ? TRANSPORT_CODE[opts.transport] : 0).value(h.dtls ? 1 : 0).value(h.sniPresent ? 1 : 0).value(h.legacyVersion)
+    .list(h.cipherSuites).types(h.extensions).list(h.supportedGroups).list(h.ecPointFormats).list(h.signatureAlgorithms).list(h.supportedVersions)
+    .list(h.alpn?.[0])
+    .text();
+}
+
+/**
+ * JA3S and JA4S read the version, the cipher, the extension types, supported_versions, the
+ * first ALPN value, DTLS framing and the transport asked for: servers answer the same way
+ * connection after connection, so the fingerprints are remembered per shape. The result is
+ * shared: copy it before changing it.
+ */
+const serverShapes = new Map<string, ServerHelloFingerprints>();
+
+export function fingerprintServerHelloShared(hello: ServerHello, opts: Ja4Options = {}): Readonly<ServerHelloFingerprints> {
+  const key = kb.reset()
+    .value(opts.transport ? TRANSPORT_CODE[opts.transport] : 0).value(hello.dtls ? 1 : 0).value(hello.legacyVersion).value(hello.cipherSuite)
+    .types(hello.extensions).list(hello.supportedVersions).list(hello.alpn?.[0])
+    .text();
+  let f = serverShapes.get(key);
+  if (f === undefined) {
+    f = fingerprintServerHello(hello, opts);
+    if (serverShapes.size >= SHAPES_MAX) serverShapes.clear();
+    serverShapes.set(key, f);
+  }
+  return f;
 }
 
 /**

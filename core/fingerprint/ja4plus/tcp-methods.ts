@@ -15,6 +15,24 @@ export interface TcpMethodsResult extends Ja4lResult {
   ssh?: { client?: SshBanner; server?: SshBanner };
 }
 
+/**
+ * JA4T and JA4TS are functions of the window field and the options bytes alone, and a capture's
+ * SYNs come from a few stacks: remember the strings by those inputs.
+ */
+const ja4tMemo = new Map<string, string>();
+function ja4tString(seg: TcpSegment, synAck: boolean): string {
+  const o = seg.options;
+  let key = String.fromCharCode(synAck ? 1 : 0, seg.window);
+  for (let i = 0; i < o.length; i++) key += String.fromCharCode(o[i]!);
+  let v = ja4tMemo.get(key);
+  if (v === undefined) {
+    v = synAck ? computeJa4ts(seg).ja4ts : computeJa4t(seg).ja4t;
+    if (ja4tMemo.size >= 1024) ja4tMemo.clear();
+    ja4tMemo.set(key, v);
+  }
+  return v;
+}
+
 export class TcpJa4Plus {
   private ja4t?: string;
   private ja4ts?: string;
@@ -30,8 +48,8 @@ export class TcpJa4Plus {
   push(seg: TcpSegment, fromClient: boolean): void {
     const syn = (seg.flags & TCP_SYN) !== 0, ack = (seg.flags & TCP_ACK) !== 0;
     // The first SYN and first SYN-ACK (retransmissions keep the first values).
-    if (syn && !ack && fromClient) this.ja4t ??= computeJa4t(seg).ja4t;
-    if (syn && ack && !fromClient) this.ja4ts ??= computeJa4ts(seg).ja4ts;
+    if (syn && !ack && fromClient) this.ja4t ??= ja4tString(seg, false);
+    if (syn && ack && !fromClient) this.ja4ts ??= ja4tString(seg, true);
     this.latency.push(seg, fromClient);
     // SSH announces itself in the first payload of either side; look at the first few only.
     if (!this.sshSeen && seg.payload.length > 0 && this.payloads++ < 4 && parseSshBanner(seg.payload)) this.sshSeen = true;
