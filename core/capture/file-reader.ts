@@ -59,6 +59,9 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 const BOM = 0x1a2b3c4d;
 /** Sanity bound for one packet record: larger lengths are treated as corruption. */
 const MAX_RECORD = 16 * 1024 * 1024;
+/** How much of a new chunk is joined with a record left over from the previous one. */
+const JOIN_HEAD = 256 * 1024;
+const EMPTY = new Uint8Array(0);
 
 export class CaptureFileReader {
   format: CaptureFormat | undefined;
@@ -88,16 +91,48 @@ export class CaptureFileReader {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.pending.length === 0) this.pending = chunk;
-    else {
-      const need = this.pending.length + chunk.length;
+    if (this.pending.length > 0) {
+      // A record cut by the last chunk boundary: join it with the head of this chunk only (not
+      // the whole chunk), read what completes there, then read the rest of the chunk in place.
+      const p = this.pending.length;
+      const head = Math.min(chunk.length, JOIN_HEAD);
+      if (this.work.length < p + head) this.work = new Uint8Array((p + head) + ((p + head) >> 2));
+      this.work.set(this.pending);
+      this.work.set(chunk.subarray(0, head), p);
+      const joined = this.work.subarray(0, p + head);
+      const used = this.parse(joined, false);
+      if (used >= p) {
+        this.base += used;
+        const rest = chunk.subarray(used - p);
+        this.pending = rest;
+        this.consume(this.parse(rest, false));
+        return;
+      }
+      if (head === chunk.length) {
+        this.pending = joined;
+        this.consume(used);
+        return;
+      }
+      // A record longer than the head: join the whole chunk.
+      const need = p + chunk.length;
       if (this.work.length < need) this.work = new Uint8Array(need + (need >> 2));
       this.work.set(this.pending);
-      this.work.set(chunk, this.pending.length);
+      this.work.set(chunk, p);
       this.pending = this.work.subarray(0, need);
+      // `used` bytes were read already.
+      this.consume(used + this.parseFrom(used));
+      return;
     }
-    const used = this.parse(this.pending, false);
-    this.consume(used);
+    this.pending = chunk;
+    this.consume(this.parse(this.pending, false));
+  }
+
+  /** Parses pending from `from` on; returns the bytes used after `from`. */
+  private parseFrom(from: number): number {
+    this.base += from;
+    const used = this.parse(this.pending.subarray(from), false);
+    this.base -= from;
+    return used;
   }
 
   /** Call after the last chunk: reports a file that ends inside a block. */

@@ -121,7 +121,7 @@ function buildCapture(profile) {
   let ts = 1_700_000_000 * 1e6;
   const batch = [];
   let batchLen = 0;
-  console.error(`building a ${(target / 1048576).toFixed(0)} MB ${profile} capture from ${templates.length} recorded connections...`);
+  console.error(`building a ${(target / 1048576).toFixed(0)} MB ${profile} capture from ${templates.length} ${profile === "dense" ? "client recordings" : "recorded connections"}...`);
   const hellosOf = templates.map((t) => t.pk.filter((p) => { const h = l3(p.d); const pay = p.d.subarray(h.l4 + (p.d[h.l4 + 12] >> 4) * 4); return pay[0] === 22 && pay[5] === 1; }).length);
   while (written < target) {
     const k = copy % templates.length;

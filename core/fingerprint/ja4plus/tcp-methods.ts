@@ -22,8 +22,7 @@ export interface TcpMethodsResult extends Ja4lResult {
 const ja4tMemo = new Map<string, string>();
 function ja4tString(seg: TcpSegment, synAck: boolean): string {
   const o = seg.options;
-  let key = String.fromCharCode(synAck ? 1 : 0, seg.window);
-  for (let i = 0; i < o.length; i++) key += String.fromCharCode(o[i]!);
+  const key = String.fromCharCode(synAck ? 1 : 0, seg.window) + String.fromCharCode.apply(null, o as unknown as number[]);
   let v = ja4tMemo.get(key);
   if (v === undefined) {
     v = synAck ? computeJa4ts(seg).ja4ts : computeJa4t(seg).ja4t;
