@@ -152,7 +152,7 @@ export class TcpDirectionStream {
       data = data.subarray(0, room);
     }
     if (this.len + data.length > this.buf.length) {
-      const nb = allocBytes(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 2048)));
+      const nb = allocBytes(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 512)));
       nb.set(this.buf.subarray(0, this.len));
       this.buf = nb;
     }
