@@ -270,6 +270,28 @@ export class CaptureAnalyzer {
     const s4 = ((b[q + 12]! << 24) | (b[q + 13]! << 16) | (b[q + 14]! << 8) | b[q + 15]!) >>> 0;
     const d4 = ((b[q + 16]! << 24) | (b[q + 17]! << 16) | (b[q + 18]! << 8) | b[q + 19]!) >>> 0;
     const sp = (b[t]! << 8) | b[t + 1]!, dp = (b[t + 2]! << 8) | b[t + 3]!;
+    const flags = ((b[t + 12]! & 1) << 8) | b[t + 13]!;
+    if ((flags & TCP_SYN) === 0) {
+      // A quiet packet: of a finished conversation, or one whose directions keep no more bytes
+      // and whose TCP methods are settled (data after the handshake). Only the counters and the
+      // FIN/RST state move, exactly as tcpCore would move them.
+      const c = this.find4(s4, sp, d4, dp);
+      if (c !== undefined) {
+        const plen = end - (t + doff);
+        const fromClient = s4 === c.a4 && sp === c.cp;
+        if (c.done || ((plen === 0 || !(fromClient ? c.c2s! : c.s2c!).accepting) && c.ja4plus!.idleFor(flags))) {
+          if (!c.done) {
+            c.packets++;
+            c.bytes += plen;
+            if (ts > c.last) c.last = ts;
+            if (plen) (fromClient ? c.c2s! : c.s2c!).skip(plen);
+            this.flagsEnd(c, fromClient, flags, ts);
+          }
+          if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(false);
+          return true;
+        }
+      }
+    }
     const seg = this.scratch;
     seg.frame = frame; seg.timestampUs = ts; seg.ttl = b[q + 8]!; seg.fileOffset = fileOffset;
     seg.srcPort = sp; seg.dstPort = dp;
@@ -324,13 +346,19 @@ export class CaptureAnalyzer {
     this.tcpCore(c, s.src === c.ca && s.srcPort === c.cp, s, s.payload.length);
   }
 
+  /** The IPv4 TCP conversation of an address pair, if known. */
+  private find4(s4: number, sp: number, d4: number, dp: number): Conversation | undefined {
+    let c = this.v4.get(hash4(s4, sp, d4, dp));
+    if (c !== undefined && !((c.a4 === s4 && c.cp === sp && c.b4 === d4 && c.sp === dp) || (c.a4 === d4 && c.cp === dp && c.b4 === s4 && c.sp === sp))) c = undefined;
+    if (c === undefined && this.collided > 0) c = this.convs.get(key4(s4, sp, d4, dp));
+    return c;
+  }
+
   /** An IPv4 TCP segment, its addresses as numbers. */
   private tcp4(s: TcpSegment, s4: number, d4: number, plen: number): void {
     const sp = s.srcPort, dp = s.dstPort;
     const h = hash4(s4, sp, d4, dp);
-    let c = this.v4.get(h);
-    if (c !== undefined && !((c.a4 === s4 && c.cp === sp && c.b4 === d4 && c.sp === dp) || (c.a4 === d4 && c.cp === dp && c.b4 === s4 && c.sp === sp))) c = undefined;
-    if (c === undefined && this.collided > 0) c = this.convs.get(key4(s4, sp, d4, dp));
+    let c = this.find4(s4, sp, d4, dp);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
     let old: Conversation | undefined;
     if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
@@ -398,10 +426,14 @@ export class CaptureAnalyzer {
         if (this.sealing === 1 && st.tlsHandshakeDone(fromClient ? 1 : 2)) st.seal();
       }
     }
-    if (flags & TCP_RST) { c.rst = true; this.closed(c, s.timestampUs); }
+    this.flagsEnd(c, fromClient, flags, s.timestampUs);
+  }
+
+  private flagsEnd(c: Conversation, fromClient: boolean, flags: number, ts: number): void {
+    if (flags & TCP_RST) { c.rst = true; this.closed(c, ts); }
     if (flags & TCP_FIN) {
       if (fromClient) c.finC = true; else c.finS = true;
-      if (c.finC && c.finS) this.closed(c, s.timestampUs);
+      if (c.finC && c.finS) this.closed(c, ts);
     }
   }
 
