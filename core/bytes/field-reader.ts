@@ -157,20 +157,20 @@ export class FieldReader {
    * left at offset 43") and clamped, so the caller still parses what is there.
    * The caller advances past the body with `finish(sub)`.
    */
-  vector(lenBytes: 1 | 2 | 3, key: string, label: string, what: string): FieldReader {
+  vector(lenBytes: 1 | 2 | 3, key: string, label: string, what: string | (() => string)): FieldReader {
     const len = lenBytes === 1 ? this.u8(key, label) : lenBytes === 2 ? this.u16(key, label) : this.u24(key, label);
     let end = this.pos + len;
     if (end > this.end) {
-      this.problem('error', 'length_exceeds', `${what} length ${len} exceeds the ${this.end - this.pos} bytes left at offset ${this.pos}`);
+      this.problem('error', 'length_exceeds', `${typeof what === 'function' ? what() : what} length ${len} exceeds the ${this.end - this.pos} bytes left at offset ${this.pos}`);
       end = this.end;
     }
     return new FieldReader(this.buf, this.source, this.pos, end, this.sink);
   }
 
   /** Moves past a sub-reader's range, reporting bytes it left unread. */
-  finish(sub: FieldReader, what: string): void {
+  finish(sub: FieldReader, what: string | (() => string)): void {
     if (sub.pos < sub.end) {
-      sub.problem('warning', 'trailing_bytes', `${sub.end - sub.pos} unparsed byte${sub.end - sub.pos === 1 ? '' : 's'} at the end of ${what} at offset ${sub.pos}`);
+      sub.problem('warning', 'trailing_bytes', `${sub.end - sub.pos} unparsed byte${sub.end - sub.pos === 1 ? '' : 's'} at the end of ${typeof what === 'function' ? what() : what} at offset ${sub.pos}`);
       if (this.sink.enabled) this.sink.leaf('_ws.unparsed', 'Unparsed bytes', this.source, sub.pos, sub.end - sub.pos, toHex(this.buf, sub.pos, sub.end), `${sub.end - sub.pos} bytes`);
     }
     this.pos = sub.end;

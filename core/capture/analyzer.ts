@@ -2,7 +2,7 @@
 // conversation, with every fingerprint the core knows. Pure TS: the CLI, a worker thread and
 // the desktop app run this same code.
 import type { Problem } from '../dissect/field.js';
-import { fingerprintClientHello, fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
+import { fingerprintClientHello, fingerprintServerHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
 import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello } from '../tls/model.js';
@@ -33,11 +33,25 @@ export interface CaptureAnalyzerOptions {
   idleTimeoutUs?: number;
   /** Warnings of one kind reported individually before they are only counted (default 20). */
   warningsPerCode?: number;
+  /**
+   * Compute each hello's `ja4_o`, `tls_fp` and `sha3_384` only when they are first read (the
+   * values are the same). Those members then sit on the record's prototype: a spread or a
+   * structured clone of a HelloRecord leaves them out. For consumers that read the records
+   * in place, as `helloscope read` does.
+   */
+  lazyFingerprints?: boolean;
 }
 
 type UdpKind = 'quic' | 'dtls' | 'other';
 
 interface Conversation {
+  /** The string key in `convs` ('' for an IPv4 TCP conversation in its hash slot of `v4`). */
+  key: string;
+  /** IPv4 TCP: the slot in `v4`, and the client and server addresses as numbers (else -1). */
+  h4: number; a4: number; b4: number;
+  inTable: boolean;
+  /** Where the key sits in `convs`' insertion order (kept when a reused key gets a new conversation). */
+  pos: number;
   stream: number;
   transport: 'tcp' | 'udp';
   /** Client address/port. */
@@ -70,12 +84,47 @@ const LINGER_US = 2_000_000;
 const TOMBSTONE_US = 20_000_000;
 const MAX_OPEN = 200_000;
 const UDP_KEEP = 64 * 1024;
+const EMPTY = new Uint8Array(0);
 
 const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
 
 export class CaptureAnalyzer {
   private readonly reader: CaptureFileReader;
   private readonly convs = new Map<string, Conversation>();
+  /**
+   * IPv4 TCP conversations by a 32-bit hash of their address pair, so a packet finds its
+   * conversation without building a string. The rare conversation whose hash slot is taken by
+   * another goes to `convs` under its string key (`collided` counts them).
+   */
+  private readonly v4 = new Map<number, Conversation>();
+  private collided = 0;
+  /** Conversations in the tables (open ones and tombstones). */
+  private open = 0;
+  /**
+   * Whether a TCP direction may stop keeping bytes once its cleartext TLS handshake records have
+   * ended (-1: not decided yet). A classic pcap holds no decryption secrets, so when every plugin
+   * says it reads nothing of a TLS conversation after the handshake (no key log), those bytes are
+   * never looked at. pcapng may bring secrets in a later block: no sealing there.
+   */
+  private sealing = -1;
+  /** The segment object the fast path fills for each packet (no one keeps it past the call). */
+  private readonly scratch: TcpSegment = {
+    frame: 0, timestampUs: 0, ipVersion: 4, ttl: 0, src: '', dst: '', fileOffset: 0,
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, options: EMPTY, payload: EMPTY,
+  };
+  private scratchBuf: Uint8Array = EMPTY;
+  private scratchPayAt = 0;
+  private scratchPayEnd = 0;
+  private scratchPending = false;
+  /**
+   * The sweep's bookkeeping, so it need not visit every known conversation: the open ones, the
+   * finished ones (tombstones) by last packet time, and a time before which no open one can be
+   * due. A sweep finishes and forgets exactly what a visit of every entry would, in the same order.
+   */
+  private readonly live = new Set<Conversation>();
+  private readonly tombs = new TombHeap();
+  private nextDue = 0;
+  private keyPos = 0;
   private tcpStreams = 0;
   private udpStreams = 0;
   private now = 0;
@@ -103,6 +152,7 @@ export class CaptureAnalyzer {
       note: (code: string, message: string, offset: number) => this.warn({ code, message, offset }),
     };
     this.reader = new CaptureFileReader({
+      onFrame: (b, at, cap, frame, linkType, ts, fileOffset) => this.onFrame(b, at, cap, frame, linkType, ts, fileOffset),
       onPacket: (p) => {
         if (p.timestampUs > this.now) this.now = p.timestampUs;
         this.frameBase = p.data.byteOffset;
@@ -165,7 +215,7 @@ export class CaptureAnalyzer {
       stream, transport, protocol: 'other', src: ca, dst: sa, src_port: cp, dst_port: sp,
       first_seen_us: ts, last_seen_us: ts, packets: 0, bytes: 0, hellos: [], tls_certs: [], http: [], ja4ssh: [], problems: [],
     };
-    const c: Conversation = { stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
+    const c: Conversation = { key: '', h4: 0, a4: -1, b4: -1, inTable: false, pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
     if (transport === 'tcp') {
       let keep = this.tlsBytes;
       for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(record));
@@ -176,40 +226,214 @@ export class CaptureAnalyzer {
     return c;
   }
 
+  /**
+   * The fast path for the common packet: Ethernet (VLAN tags too), Linux cooked, BSD loopback or
+   * raw IP, carrying an unfragmented IPv4 TCP segment. Reads the headers in place and finds the
+   * conversation by numbers; everything else (and anything unusual here) goes to decodeFrame.
+   * The checks mirror decode.ts, so both paths see the same segment.
+   */
+  private onFrame(b: Uint8Array, at: number, cap: number, frame: number, linkType: number, ts: number, fileOffset: number): boolean {
+    const end0 = at + cap;
+    let q: number;
+    if (linkType === 1) {
+      if (at + 14 > end0) return false;
+      let et = (b[at + 12]! << 8) | b[at + 13]!;
+      q = at + 14;
+      while ((et === 0x8100 || et === 0x88a8 || et === 0x9100) && q + 4 <= end0) {
+        et = (b[q + 2]! << 8) | b[q + 3]!;
+        q += 4;
+      }
+      if (et !== 0x0800) return false;
+    } else if (linkType === 113) {
+      if (cap < 16 || ((b[at + 14]! << 8) | b[at + 15]!) !== 0x0800) return false;
+      q = at + 16;
+    } else if (linkType === 276) {
+      if (cap < 20 || ((b[at]! << 8) | b[at + 1]!) !== 0x0800) return false;
+      q = at + 20;
+    } else if (linkType === 0 || linkType === 108) {
+      if (cap < 4) return false;
+      q = at + 4;
+    } else if (linkType === 101 || linkType === 228 || linkType === 12 || linkType === 14) q = at;
+    else return false;
+    if (q + 20 > end0 || b[q]! >> 4 !== 4 || b[q + 9] !== 6 || (b[q + 6]! & 0x3f) !== 0 || b[q + 7] !== 0) return false;
+    const ihl = (b[q]! & 15) * 4;
+    const total = (b[q + 2]! << 8) | b[q + 3]!;
+    const end = Math.min(end0, total >= ihl ? q + total : end0);
+    const t = q + ihl;
+    if (t + 20 > end) return false;
+    const doff = (b[t + 12]! >> 4) * 4;
+    if (doff < 20 || t + doff > end) return false;
+    // What onPacket does before decoding.
+    if (ts > this.now) this.now = ts;
+    this.frameBase = b.byteOffset + at;
+    this.frameOffset = fileOffset;
+    const s4 = ((b[q + 12]! << 24) | (b[q + 13]! << 16) | (b[q + 14]! << 8) | b[q + 15]!) >>> 0;
+    const d4 = ((b[q + 16]! << 24) | (b[q + 17]! << 16) | (b[q + 18]! << 8) | b[q + 19]!) >>> 0;
+    const sp = (b[t]! << 8) | b[t + 1]!, dp = (b[t + 2]! << 8) | b[t + 3]!;
+    const flags = ((b[t + 12]! & 1) << 8) | b[t + 13]!;
+    if ((flags & TCP_SYN) === 0) {
+      // A quiet packet: of a finished conversation, or one whose directions keep no more bytes
+      // and whose TCP methods are settled (data after the handshake). Only the counters and the
+      // FIN/RST state move, exactly as tcpCore would move them.
+      const c = this.find4(s4, sp, d4, dp);
+      if (c !== undefined) {
+        const plen = end - (t + doff);
+        const fromClient = s4 === c.a4 && sp === c.cp;
+        if (c.done || ((plen === 0 || !(fromClient ? c.c2s! : c.s2c!).accepting) && c.ja4plus!.idleFor(flags))) {
+          if (!c.done) {
+            c.packets++;
+            c.bytes += plen;
+            if (ts > c.last) c.last = ts;
+            if (plen) (fromClient ? c.c2s! : c.s2c!).skip(plen);
+            this.flagsEnd(c, fromClient, flags, ts);
+          }
+          if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(false);
+          return true;
+        }
+      }
+    }
+    const seg = this.scratch;
+    seg.frame = frame; seg.timestampUs = ts; seg.ttl = b[q + 8]!; seg.fileOffset = fileOffset;
+    seg.srcPort = sp; seg.dstPort = dp;
+    seg.seq = ((b[t + 4]! << 24) | (b[t + 5]! << 16) | (b[t + 6]! << 8) | b[t + 7]!) >>> 0;
+    seg.ack = ((b[t + 8]! << 24) | (b[t + 9]! << 16) | (b[t + 10]! << 8) | b[t + 11]!) >>> 0;
+    seg.flags = ((b[t + 12]! & 1) << 8) | b[t + 13]!;
+    seg.window = (b[t + 14]! << 8) | b[t + 15]!;
+    seg.options = seg.flags & TCP_SYN ? b.subarray(t + 20, t + doff) : EMPTY;
+    seg.payload = EMPTY;
+    this.scratchBuf = b;
+    this.scratchPayAt = t + doff;
+    this.scratchPayEnd = end;
+    this.scratchPending = end > t + doff;
+    this.tcp4(seg, s4, d4, end - (t + doff));
+    this.scratchBuf = EMPTY;
+    if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(false);
+    return true;
+  }
+
+  /** Makes the scratch segment's payload view (only when something reads the bytes). */
+  private payloadOf(s: TcpSegment): Uint8Array {
+    if (s === this.scratch && this.scratchPending) {
+      s.payload = this.scratchBuf.subarray(this.scratchPayAt, this.scratchPayEnd);
+      this.scratchPending = false;
+    }
+    return s.payload;
+  }
+
+  /** A TCP segment from decodeFrame (tunnels, IPv6, anything the fast path leaves). */
   private onTcp(s: TcpSegment): void {
+    if (s.ipVersion === 4) {
+      const s4 = ipv4Number(s.src), d4 = ipv4Number(s.dst);
+      if (s4 >= 0 && d4 >= 0) return this.tcp4(s, s4, d4, s.payload.length);
+    }
     const key = conversationKey('t', s);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
     let c = this.convs.get(key);
+    let old: Conversation | undefined;
     if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
       // A new connection reusing the same addresses and ports.
       if (!c.done) this.finish(c);
+      old = c;
       c = undefined;
     }
     if (c?.done) return;
     if (!c) {
-      // Who is the client: the SYN sender; the receiver of a SYN-ACK; else the side not on a
-      // well-known port (corrected later by the TLS ClientHello direction).
-      let clientIsSrc = true;
-      if (syn) clientIsSrc = !ack;
-      else if (s.srcPort < 1024 && s.dstPort >= 1024) clientIsSrc = false;
-      c = clientIsSrc ? this.newConversation('tcp', s.src, s.srcPort, s.dst, s.dstPort, s.timestampUs) : this.newConversation('tcp', s.dst, s.dstPort, s.src, s.srcPort, s.timestampUs);
-      this.convs.set(key, c);
+      c = this.newTcp(s, syn, ack);
+      c.key = key;
+      if (old) this.replace(old, c);
+      else this.insert(c);
     }
-    const fromClient = s.src === c.ca && s.srcPort === c.cp;
+    this.tcpCore(c, s.src === c.ca && s.srcPort === c.cp, s, s.payload.length);
+  }
+
+  /** The IPv4 TCP conversation of an address pair, if known. */
+  private find4(s4: number, sp: number, d4: number, dp: number): Conversation | undefined {
+    let c = this.v4.get(hash4(s4, sp, d4, dp));
+    if (c !== undefined && !((c.a4 === s4 && c.cp === sp && c.b4 === d4 && c.sp === dp) || (c.a4 === d4 && c.cp === dp && c.b4 === s4 && c.sp === sp))) c = undefined;
+    if (c === undefined && this.collided > 0) c = this.convs.get(key4(s4, sp, d4, dp));
+    return c;
+  }
+
+  /** An IPv4 TCP segment, its addresses as numbers. */
+  private tcp4(s: TcpSegment, s4: number, d4: number, plen: number): void {
+    const sp = s.srcPort, dp = s.dstPort;
+    const h = hash4(s4, sp, d4, dp);
+    let c = this.find4(s4, sp, d4, dp);
+    const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
+    let old: Conversation | undefined;
+    if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
+      // A new connection reusing the same addresses and ports.
+      if (!c.done) this.finish(c);
+      old = c;
+      c = undefined;
+    }
+    if (c?.done) return;
+    if (!c) {
+      if (s === this.scratch) { s.src = ipv4Text(s4); s.dst = ipv4Text(d4); }
+      c = this.newTcp(s, syn, ack);
+      const clientIsSrc = c.cp === sp && c.ca === s.src;
+      c.a4 = clientIsSrc ? s4 : d4;
+      c.b4 = clientIsSrc ? d4 : s4;
+      c.h4 = h;
+      if (old) this.replace(old, c);
+      else {
+        const slot = this.v4.get(h);
+        if (slot !== undefined) { c.key = key4(s4, sp, d4, dp); this.collided++; }
+        this.insert(c);
+      }
+    }
+    const fromClient = s4 === c.a4 && sp === c.cp;
+    if (s === this.scratch) {
+      // The conversation's strings are the packet's addresses, as decodeFrame would write them.
+      s.src = fromClient ? c.ca : c.sa;
+      s.dst = fromClient ? c.sa : c.ca;
+    }
+    this.tcpCore(c, fromClient, s, plen);
+  }
+
+  private newTcp(s: TcpSegment, syn: boolean, ack: boolean): Conversation {
+    // Who is the client: the SYN sender; the receiver of a SYN-ACK; else the side not on a
+    // well-known port (corrected later by the TLS ClientHello direction).
+    let clientIsSrc = true;
+    if (syn) clientIsSrc = !ack;
+    else if (s.srcPort < 1024 && s.dstPort >= 1024) clientIsSrc = false;
+    return clientIsSrc ? this.newConversation('tcp', s.src, s.srcPort, s.dst, s.dstPort, s.timestampUs) : this.newConversation('tcp', s.dst, s.dstPort, s.src, s.srcPort, s.timestampUs);
+  }
+
+  private tcpCore(c: Conversation, fromClient: boolean, s: TcpSegment, plen: number): void {
+    const flags = s.flags;
+    const syn = (flags & TCP_SYN) !== 0, ack = (flags & TCP_ACK) !== 0;
     c.packets++;
-    c.bytes += s.payload.length;
+    c.bytes += plen;
     if (s.timestampUs > c.last) c.last = s.timestampUs;
     if (syn) {
       c.sawSyn = true;
       if (fromClient && !ack) c.isn ??= s.seq;
       (fromClient ? c.c2s! : c.s2c!).setStart((s.seq + 1) >>> 0);
     }
-    c.ja4plus!.push(s, fromClient);
-    if (s.payload.length) (fromClient ? c.c2s! : c.s2c!).push(s.seq, s.payload, s.frame, this.frameOffset + (s.payload.byteOffset - this.frameBase), s.timestampUs);
-    if (s.flags & TCP_RST) { c.rst = true; c.closedAt ||= s.timestampUs || 1; }
-    if (s.flags & TCP_FIN) {
+    const j = c.ja4plus!;
+    if (!j.idleFor(flags)) {
+      this.payloadOf(s);
+      j.push(s, fromClient);
+    }
+    if (plen) {
+      const st = fromClient ? c.c2s! : c.s2c!;
+      if (!st.accepting) st.skip(plen);
+      else {
+        const p = this.payloadOf(s);
+        st.push(s.seq, p, s.frame, this.frameOffset + (p.byteOffset - this.frameBase), s.timestampUs);
+        if (this.sealing === -1) this.sealing = this.reader.format === 'pcap' && this.plugins.every((x) => x.needsTlsApplicationData?.() === false) ? 1 : 0;
+        if (this.sealing === 1 && st.tlsHandshakeDone(fromClient ? 1 : 2)) st.seal();
+      }
+    }
+    this.flagsEnd(c, fromClient, flags, s.timestampUs);
+  }
+
+  private flagsEnd(c: Conversation, fromClient: boolean, flags: number, ts: number): void {
+    if (flags & TCP_RST) { c.rst = true; this.closed(c, ts); }
+    if (flags & TCP_FIN) {
       if (fromClient) c.finC = true; else c.finS = true;
-      if (c.finC && c.finS) c.closedAt ||= s.timestampUs || 1;
+      if (c.finC && c.finS) this.closed(c, ts);
     }
   }
 
@@ -220,7 +444,8 @@ export class CaptureAnalyzer {
     if (!c) {
       const clientIsSrc = !(d.srcPort < 1024 && d.dstPort >= 1024);
       c = clientIsSrc ? this.newConversation('udp', d.src, d.srcPort, d.dst, d.dstPort, d.timestampUs) : this.newConversation('udp', d.dst, d.dstPort, d.src, d.srcPort, d.timestampUs);
-      this.convs.set(key, c);
+      c.key = key;
+      this.insert(c);
     }
     const fromClient = d.src === c.ca && d.srcPort === c.cp;
     c.packets++;
@@ -246,23 +471,88 @@ export class CaptureAnalyzer {
     }
   }
 
+  /** A new conversation in its table (`key` set, or '' for its IPv4 hash slot). */
+  private insert(c: Conversation): void {
+    c.pos = this.keyPos++;
+    this.put(c);
+    this.open++;
+  }
+
+  /** A new conversation taking the place of a finished one with the same addresses and ports (and its place in the order). */
+  private replace(old: Conversation, c: Conversation): void {
+    old.inTable = false;
+    c.pos = old.pos;
+    c.key = old.key;
+    this.put(c);
+  }
+
+  private put(c: Conversation): void {
+    if (c.key === '') this.v4.set(c.h4, c);
+    else this.convs.set(c.key, c);
+    c.inTable = true;
+    this.live.add(c);
+    this.due(c.last + this.idle);
+  }
+
+  private forget(c: Conversation): void {
+    if (!c.inTable) return;
+    c.inTable = false;
+    this.open--;
+    if (c.key === '') this.v4.delete(c.h4);
+    else {
+      this.convs.delete(c.key);
+      if (c.a4 >= 0) this.collided--;
+    }
+  }
+
+  private closed(c: Conversation, ts: number): void {
+    if (c.closedAt) return;
+    c.closedAt = ts || 1;
+    this.due(c.closedAt + LINGER_US);
+  }
+
+  /** An open conversation may be due for finishing once capture time passes `t`. */
+  private due(t: number): void {
+    if (t < this.nextDue) this.nextDue = t;
+  }
+
   private sweep(all: boolean): void {
     this.sinceSweep = 0;
     const now = this.now;
-    const open = this.convs.size;
-    for (const [key, c] of this.convs) {
-      if (c.done) {
-        if (all || now - c.last > TOMBSTONE_US) this.convs.delete(key);
-        continue;
-      }
+    const open = this.open;
+    if (all) {
+      const order = [...this.live].sort((a, b) => a.pos - b.pos);
+      for (const c of order) this.finish(c);
+      this.convs.clear();
+      this.v4.clear();
+      this.tombs.clear();
+      this.open = 0;
+      this.collided = 0;
+      return;
+    }
+    // Tombstones not heard from for TOMBSTONE_US are forgotten (those finished in this sweep wait for the next).
+    for (let t = this.tombs.peek(); t && now - t.last > TOMBSTONE_US; t = this.tombs.peek()) {
+      this.tombs.pop();
+      this.forget(t);
+    }
+    const pressure = open > MAX_OPEN;
+    if (!pressure && now <= this.nextDue) return;
+    let due: Conversation[] | undefined;
+    let next = Infinity;
+    for (const c of this.live) {
       const closed = c.closedAt && now - c.closedAt > LINGER_US;
       const idle = now - c.last > this.idle;
-      const pressure = open > MAX_OPEN && now - c.last > 10_000_000;
-      if (all || closed || idle || pressure) {
-        this.finish(c);
-        if (all) this.convs.delete(key);
+      if (closed || idle || (pressure && now - c.last > 10_000_000)) (due ??= []).push(c);
+      else {
+        // `last` only grows between sweeps, so this stays a lower bound until the next one.
+        const t = c.closedAt ? Math.min(c.closedAt + LINGER_US, c.last + this.idle) : c.last + this.idle;
+        if (t < next) next = t;
       }
     }
+    this.nextDue = next;
+    if (!due) return;
+    if (due.length > 1) due.sort((a, b) => a.pos - b.pos);
+    for (const c of due) this.finish(c);
   }
 
   // ---- finishing a conversation ----
@@ -270,6 +560,8 @@ export class CaptureAnalyzer {
   private finish(c: Conversation): void {
     if (c.done) return;
     c.done = true;
+    this.live.delete(c);
+    this.tombs.push(c);
     const r = c.record;
     r.first_seen_us = c.first;
     r.last_seen_us = c.last;
@@ -353,7 +645,7 @@ export class CaptureAnalyzer {
     if (server.end > 0) {
       const p = parseTls(sb.bytes.subarray(server.start, server.end), { tree: false, framing: 'tls', source: 'server' });
       if (p.serverHello) {
-        const sh: ServerHelloRecord = { ...fingerprintServerHello(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
+        const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
         if (this.opts.keepBytes) sh.captured = copyCaptured(sb, server.start, server.end);
         r.server_hello = sh;
         if (r.protocol === 'other') r.protocol = 'tls';
@@ -376,12 +668,10 @@ export class CaptureAnalyzer {
   }
 
   private helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls', start = 0): HelloRecord {
-    const h: HelloRecord = {
-      ...fingerprintClientHello(hello, transport ? { transport } : {}),
-      frame,
-      tls_server_name: hello.serverName ?? null,
-      alpn: (hello.alpn ?? []).map(latin1),
-    };
+    const more = { frame, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map(latin1) };
+    const h: HelloRecord = this.opts.lazyFingerprints
+      ? Object.assign(new LazyClientHelloFingerprints(hello, transport ? { transport } : {}), more)
+      : { ...fingerprintClientHello(hello, transport ? { transport } : {}), ...more };
     if (this.opts.keepBytes) h.captured = copyCaptured(cb, start, end);
     return h;
   }
@@ -413,6 +703,84 @@ export class CaptureAnalyzer {
       }
     }
   }
+}
+
+/** Finished conversations, earliest last packet first. */
+class TombHeap {
+  private a: Conversation[] = [];
+
+  peek(): Conversation | undefined {
+    return this.a[0];
+  }
+
+  clear(): void {
+    this.a = [];
+  }
+
+  push(c: Conversation): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(c);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.last <= c.last) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = c;
+  }
+
+  pop(): Conversation | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i, v = last.last;
+        if (l < a.length && a[l]!.last < v) { m = l; v = a[l]!.last; }
+        if (r < a.length && a[r]!.last < v) m = r;
+        if (m === i) break;
+        a[i] = a[m]!;
+        i = m;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+/** Dotted-quad text to a number (-1 when it is not one), as decode.ts writes IPv4 addresses. */
+function ipv4Number(s: string): number {
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 46) {
+      if (!digits || part > 255) return -1;
+      n = n * 256 + part; part = 0; digits = 0; dots++;
+    } else if (ch >= 48 && ch <= 57) { part = part * 10 + (ch - 48); digits++; } else return -1;
+  }
+  if (dots !== 3 || !digits || part > 255) return -1;
+  return n * 256 + part;
+}
+
+const ipv4Text = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+
+/** A 32-bit hash of an IPv4 address pair, the same for both directions. */
+function hash4(a: number, ap: number, b: number, bp: number): number {
+  const lo = a < b || (a === b && ap <= bp);
+  const x = lo ? a : b, xp = lo ? ap : bp, y = lo ? b : a, yp = lo ? bp : ap;
+  let h = Math.imul(x ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ y, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ ((xp << 16) | yp), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+/** The string key of an IPv4 TCP conversation whose hash slot is taken. */
+function key4(a: number, ap: number, b: number, bp: number): string {
+  const lo = a < b || (a === b && ap <= bp);
+  return lo ? `4|${a}|${ap}|${b}|${bp}` : `4|${b}|${bp}|${a}|${ap}`;
 }
 
 /** The same key for both directions of a 4-tuple. */

@@ -44,6 +44,12 @@ export type CaptureFormat = 'pcap' | 'pcapng';
 
 export interface CaptureReaderEvents {
   onPacket(p: RawPacket): void;
+  /**
+   * Optional fast path, tried before onPacket: the packet as numbers and a range of `buf`
+   * (valid only during the call), without a RawPacket or a view being made. Return true when
+   * handled; on false the reader calls onPacket with the same packet.
+   */
+  onFrame?(buf: Uint8Array, at: number, caplen: number, frame: number, linkType: number, timestampUs: number, fileOffset: number): boolean;
   onWarning(w: CaptureWarning): void;
   /** pcapng Decryption Secrets Block with TLS key log text. */
   onSecrets?(text: string, offset: number): void;
@@ -53,10 +59,15 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 const BOM = 0x1a2b3c4d;
 /** Sanity bound for one packet record: larger lengths are treated as corruption. */
 const MAX_RECORD = 16 * 1024 * 1024;
+/** How much of a new chunk is joined with a record left over from the previous one. */
+const JOIN_HEAD = 256 * 1024;
+const EMPTY = new Uint8Array(0);
 
 export class CaptureFileReader {
   format: CaptureFormat | undefined;
   private pending: Uint8Array = new Uint8Array(0);
+  /** Where a record cut by a chunk boundary is joined with the next chunk (reused: no allocation per chunk). */
+  private work: Uint8Array = new Uint8Array(0);
   /** File offset of pending[0]. */
   private base = 0;
   private frame = 0;
@@ -80,15 +91,48 @@ export class CaptureFileReader {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.pending.length === 0) this.pending = chunk;
-    else {
-      const b = new Uint8Array(this.pending.length + chunk.length);
-      b.set(this.pending);
-      b.set(chunk, this.pending.length);
-      this.pending = b;
+    if (this.pending.length > 0) {
+      // A record cut by the last chunk boundary: join it with the head of this chunk only (not
+      // the whole chunk), read what completes there, then read the rest of the chunk in place.
+      const p = this.pending.length;
+      const head = Math.min(chunk.length, JOIN_HEAD);
+      if (this.work.length < p + head) this.work = new Uint8Array((p + head) + ((p + head) >> 2));
+      this.work.set(this.pending);
+      this.work.set(chunk.subarray(0, head), p);
+      const joined = this.work.subarray(0, p + head);
+      const used = this.parse(joined, false);
+      if (used >= p) {
+        this.base += used;
+        const rest = chunk.subarray(used - p);
+        this.pending = rest;
+        this.consume(this.parse(rest, false));
+        return;
+      }
+      if (head === chunk.length) {
+        this.pending = joined;
+        this.consume(used);
+        return;
+      }
+      // A record longer than the head: join the whole chunk.
+      const need = p + chunk.length;
+      if (this.work.length < need) this.work = new Uint8Array(need + (need >> 2));
+      this.work.set(this.pending);
+      this.work.set(chunk, p);
+      this.pending = this.work.subarray(0, need);
+      // `used` bytes were read already.
+      this.consume(used + this.parseFrom(used));
+      return;
     }
-    const used = this.parse(this.pending, false);
-    this.consume(used);
+    this.pending = chunk;
+    this.consume(this.parse(this.pending, false));
+  }
+
+  /** Parses pending from `from` on; returns the bytes used after `from`. */
+  private parseFrom(from: number): number {
+    this.base += from;
+    const used = this.parse(this.pending.subarray(from), false);
+    this.base -= from;
+    return used;
   }
 
   /** Call after the last chunk: reports a file that ends inside a block. */
@@ -110,7 +154,7 @@ export class CaptureFileReader {
 
   private consume(n: number): void {
     this.base += n;
-    // Copy the remainder so the caller's chunk can be reused and we do not pin large buffers.
+    // Copy the remainder so the caller's chunk (and the work buffer) can be reused and we do not pin large buffers.
     this.pending = n >= this.pending.length ? new Uint8Array(0) : this.pending.slice(n);
   }
 
@@ -165,10 +209,13 @@ export class CaptureFileReader {
       this.frame++;
       this.lastTsSec = sec;
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
-      this.ev.onPacket({
-        frame: this.frame, linkType: this.linkType, timestampUs: sec * 1e6 + (this.nano ? Math.floor(frac / 1000) : frac),
-        data: b.subarray(off + 16, off + 16 + cap), originalLength: orig, fileOffset: at + 16, interfaceId: 0,
-      });
+      const ts = sec * 1e6 + (this.nano ? Math.floor(frac / 1000) : frac);
+      if (!this.ev.onFrame?.(b, off + 16, cap, this.frame, this.linkType, ts, at + 16)) {
+        this.ev.onPacket({
+          frame: this.frame, linkType: this.linkType, timestampUs: ts,
+          data: b.subarray(off + 16, off + 16 + cap), originalLength: orig, fileOffset: at + 16, interfaceId: 0,
+        });
+      }
       off += 16 + cap;
     }
     if (this.resyncing && final) {
@@ -274,10 +321,13 @@ export class CaptureFileReader {
       }
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
       const ts = tsHi * 4294967296 + tsLo;
-      this.ev.onPacket({
-        frame: this.frame, linkType: iface.linkType, timestampUs: Math.floor((ts * iface.tsMul) / iface.tsDiv),
-        data: b.subarray(dataAt, dataAt + cap), originalLength: orig, fileOffset: at + 28, interfaceId: ifId,
-      });
+      const us = Math.floor((ts * iface.tsMul) / iface.tsDiv);
+      if (!this.ev.onFrame?.(b, dataAt, cap, this.frame, iface.linkType, us, at + 28)) {
+        this.ev.onPacket({
+          frame: this.frame, linkType: iface.linkType, timestampUs: us,
+          data: b.subarray(dataAt, dataAt + cap), originalLength: orig, fileOffset: at + 28, interfaceId: ifId,
+        });
+      }
     } else if (type === 3) {
       // Simple Packet Block: interface 0, no timestamp.
       const iface = this.ifaces[0];

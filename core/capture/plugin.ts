@@ -24,6 +24,13 @@ export interface ConversationPlugin {
   readonly name: string;
   /** How many payload bytes per direction this plugin wants kept for the conversation (0 = none). */
   wantsStreamBytes(record: ConnectionRecord): number;
+  /**
+   * Whether the plugin reads a TLS conversation's bytes after its cleartext handshake records
+   * (true when it decrypts). When every plugin answers false, a classic pcap's TCP directions
+   * stop keeping bytes once their handshake records have ended; a plugin without this method
+   * always gets the bytes it asked for.
+   */
+  needsTlsApplicationData?(): boolean;
   /** Called once per TCP conversation when it ends. Must not throw; report problems on the record. */
   onTcpConversationEnd(view: TcpConversationView): void;
 }

@@ -11,6 +11,28 @@ interface Pending { rel: number; data: Uint8Array; frame: number; fileOffset: nu
 const HALF = 0x80000000;
 /** Out-of-order segments held while waiting for a gap to fill. */
 const MAX_PENDING = 64;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Small stream buffers are carved from shared 4 MiB slabs instead of each being its own
+ * allocation (most streams hold a few KB for a short while, and separate ArrayBuffers cost a
+ * system allocation and GC work each). Slab memory is never handed out twice: a slab is freed
+ * when the last view into it is gone.
+ */
+const SLAB = 4 << 20;
+const SLAB_PIECE_MAX = 64 * 1024;
+let slab = EMPTY;
+let slabAt = 0;
+function allocBytes(n: number): Uint8Array {
+  if (n > SLAB_PIECE_MAX) return new Uint8Array(n);
+  if (slabAt + n > slab.length) {
+    slab = new Uint8Array(SLAB);
+    slabAt = 0;
+  }
+  const b = slab.subarray(slabAt, slabAt + n);
+  slabAt += (n + 7) & ~7;
+  return b;
+}
 
 export class TcpDirectionStream {
   private isn: number | undefined;
@@ -23,9 +45,14 @@ export class TcpDirectionStream {
   truncated = false;
   /** Payload bytes seen in this direction (including retransmissions). */
   bytesSeen = 0;
+  /** No more bytes are kept (see seal()). */
+  sealed = false;
+  /** Where the TLS record walk of tlsHandshakeDone() stopped; -1 once the stream cannot be TLS from its start. */
+  private walk = 0;
 
   constructor(private limit: number) {
-    this.buf = new Uint8Array(Math.min(limit, 2048));
+    // Allocated on the first byte: most directions of most conversations carry a few KB or none.
+    this.buf = EMPTY;
   }
 
   /** The first sequence number of the stream's data (SYN's sequence number + 1). */
@@ -41,6 +68,44 @@ export class TcpDirectionStream {
     return this.len;
   }
 
+  /** False when a push can change nothing but bytesSeen: sealed, or full and already marked truncated. */
+  get accepting(): boolean {
+    return !this.sealed && !(this.len >= this.limit && this.truncated);
+  }
+
+  /** Counts bytes that are not kept (what push does when not accepting). */
+  skip(n: number): void {
+    this.bytesSeen += n;
+  }
+
+  /** Keep no more bytes: the consumer has all it needs. */
+  seal(): void {
+    this.sealed = true;
+  }
+
+  /**
+   * True when the stream starts with a TLS handshake record holding a hello of `helloType` (1
+   * ClientHello, 2 ServerHello) and the run of cleartext records (types 20-22) that follows has
+   * ended at a record header already here (application data, usually): later bytes cannot change
+   * that run. Walks each record header once over successive calls.
+   */
+  tlsHandshakeDone(helloType: number): boolean {
+    const b = this.buf, len = this.len;
+    if (this.walk < 0 || len < 6) return false;
+    if (this.walk === 0 && !(b[0] === 22 && b[1] === 3 && b[2]! <= 4 && b[5] === helloType)) {
+      this.walk = -1;
+      return false;
+    }
+    let off = this.walk;
+    while (off + 5 <= len) {
+      const type = b[off]!;
+      if (type < 20 || type > 22 || b[off + 1] !== 3) return true;
+      off += 5 + ((b[off + 3]! << 8) | b[off + 4]!);
+    }
+    this.walk = off;
+    return false;
+  }
+
   raiseLimit(n: number): void {
     this.limit = Math.max(this.limit, n);
   }
@@ -48,6 +113,7 @@ export class TcpDirectionStream {
   push(seq: number, data: Uint8Array, frame: number, fileOffset: number, time: number): void {
     if (data.length === 0) return;
     this.bytesSeen += data.length;
+    if (this.sealed) return;
     this.isn ??= seq >>> 0;
     const rel = ((seq >>> 0) - this.isn) >>> 0;
     if (rel >= HALF) {
@@ -86,7 +152,7 @@ export class TcpDirectionStream {
       data = data.subarray(0, room);
     }
     if (this.len + data.length > this.buf.length) {
-      const nb = new Uint8Array(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length)));
+      const nb = allocBytes(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 512)));
       nb.set(this.buf.subarray(0, this.len));
       this.buf = nb;
     }

@@ -28,12 +28,33 @@ let provider: HashProvider = nobleHashes;
  */
 export function useHashProvider(p: HashProvider): void {
   provider = p;
+  md5Memo.clear();
+  sha256Memo.clear();
 }
 
-export const md5Hex = (s: string): string => provider.md5Hex(s);
-export const sha256Hex = (s: string): string => provider.sha256Hex(s);
+/**
+ * Fingerprint inputs repeat a great deal (every connection of one client build hashes the same
+ * cipher and extension lists), so the last few thousand digests are remembered by their input.
+ * A digest is a pure function of its input: results are the same with or without the memo.
+ */
+const MEMO_MAX = 8192;
+const md5Memo = new Map<string, string>();
+const sha256Memo = new Map<string, string>();
+
+function memo(m: Map<string, string>, s: string, sha256: boolean): string {
+  let h = m.get(s);
+  if (h === undefined) {
+    h = sha256 ? provider.sha256Hex(s) : provider.md5Hex(s);
+    if (m.size >= MEMO_MAX) m.clear();
+    m.set(s, h);
+  }
+  return h;
+}
+
+export const md5Hex = (s: string): string => memo(md5Memo, s, false);
+export const sha256Hex = (s: string): string => memo(sha256Memo, s, true);
 export const sha3_384Hex = (s: string): string => provider.sha3_384Hex(s);
 
 /** JA4+'s truncated hash: first 12 hex chars of SHA-256; an empty input is `000000000000`, not hashed. */
 export const EMPTY_HASH12 = '000000000000';
-export const hash12 = (s: string): string => (s === '' ? EMPTY_HASH12 : provider.sha256Hex(s).slice(0, 12));
+export const hash12 = (s: string): string => (s === '' ? EMPTY_HASH12 : sha256Hex(s).slice(0, 12));

@@ -151,15 +151,32 @@ export const ja4CRaw = (exts: readonly string[], sigalgs: readonly string[]): st
 
 export function computeJa4(hello: ClientHello, opts: Ja4Options = {}): Ja4Result {
   const p = ja4Parts(hello, opts);
+  const sorted = ja4SortedForms(p);
+  const orig = ja4OriginalForms(p);
+  return { ja4: sorted.ja4, ja4_r: sorted.ja4_r, ja4_o: orig.ja4_o, ja4_ro: orig.ja4_ro, parts: p };
+}
+
+/** `ja4` and `ja4_r` (sorted lists) from the parts. */
+export function ja4SortedForms(p: Ja4Parts): { ja4: string; ja4_r: string } {
   const a = ja4A(p);
-  const sortedC = ja4CInput(p.sortedExtensions, p.signatureAlgorithms);
-  const origC = ja4CInput(p.extensions, p.signatureAlgorithms);
-  const rawC = (exts: readonly string[]): string => ja4CRaw(exts, p.signatureAlgorithms);
+  const ciphers = p.sortedCiphers.join(',');
   return {
-    ja4: `${a}_${hash12(p.sortedCiphers.join(','))}_${hash12(sortedC)}`,
-    ja4_r: `${a}_${p.sortedCiphers.join(',')}_${rawC(p.sortedExtensions)}`,
-    ja4_o: `${a}_${hash12(p.ciphers.join(','))}_${hash12(origC)}`,
-    ja4_ro: `${a}_${p.ciphers.join(',')}_${rawC(p.extensions)}`,
-    parts: p,
+    ja4: `${a}_${hash12(ciphers)}_${hash12(ja4CInput(p.sortedExtensions, p.signatureAlgorithms))}`,
+    ja4_r: `${a}_${ciphers}_${ja4CRaw(p.sortedExtensions, p.signatureAlgorithms)}`,
   };
+}
+
+/** `ja4_o` and `ja4_ro` (wire order) from the parts. */
+export function ja4OriginalForms(p: Ja4Parts): { ja4_o: string; ja4_ro: string } {
+  const a = ja4A(p);
+  const ciphers = p.ciphers.join(',');
+  return {
+    ja4_o: `${a}_${hash12(ciphers)}_${hash12(ja4CInput(p.extensions, p.signatureAlgorithms))}`,
+    ja4_ro: `${a}_${ciphers}_${ja4CRaw(p.extensions, p.signatureAlgorithms)}`,
+  };
+}
+
+/** `ja4_ro` alone: no hashing. */
+export function ja4RawOriginal(p: Ja4Parts): string {
+  return `${ja4A(p)}_${p.ciphers.join(',')}_${ja4CRaw(p.extensions, p.signatureAlgorithms)}`;
 }

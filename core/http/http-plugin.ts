@@ -59,6 +59,9 @@ export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlug
   return {
     name: 'http',
     wantsStreamBytes: () => keep,
+    // Without keys, a TLS conversation's later bytes are never read (see onTcpConversationEnd);
+    // secrets embedded in pcapng files are no concern here, the engine seals only classic pcap.
+    needsTlsApplicationData: () => !!opts.keylog,
     onTcpConversationEnd(view) {
       const r = view.record;
       const bytes = view.client.bytes;

@@ -21,6 +21,7 @@ const TYPE_LABEL: Record<number, string> = {
 };
 
 export const handshakeLabel = (type: number): string => TYPE_LABEL[type] ?? handshakeTypeName(type);
+const typeDisplay = (v: number): string => `${handshakeLabel(v)} (${v})`;
 
 /** Bytes of a handshake header: 4 in TLS, 12 in DTLS (adds message_seq, fragment_offset, fragment_length). */
 export const handshakeHeaderLength = (dtls: boolean): number => (dtls ? 12 : 4);
@@ -39,7 +40,7 @@ export function readHandshakeMessage(r: FieldReader, opts: HandshakeReadOptions)
   let msg: HandshakeMessage = { ...base, kind: 'other' };
   let bodyEnd = r.end;
   try {
-    r.u8('tls.handshake.type', 'Handshake Type', (v) => `${handshakeLabel(v)} (${v})`);
+    r.u8('tls.handshake.type', 'Handshake Type', typeDisplay);
     const length = r.u24('tls.handshake.length', 'Length');
     if (opts.dtls) {
       r.u16('dtls.handshake.message_seq', 'Message Sequence');

@@ -21,22 +21,32 @@ export interface ReadCaptureSummary {
 }
 
 export async function readCaptureFile(path: string, opts: ReadCaptureOptions): Promise<ReadCaptureSummary> {
-  const { chunkSize = 1 << 20, onProgress, signal, beforeChunk, ...rest } = opts;
+  const { chunkSize = 2 << 20, onProgress, signal, beforeChunk, ...rest } = opts;
   const analyzer = new CaptureAnalyzer({ ...rest, fileName: rest.fileName ?? path });
   const fh = await open(path, 'r');
   try {
     const total = (await fh.stat()).size;
     let read = 0;
-    for (;;) {
-      if (signal?.aborted) return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true };
-      await beforeChunk?.();
-      // A fresh buffer per chunk: the analyzer may keep views of the last one.
-      const buf = new Uint8Array(chunkSize);
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, read);
-      if (bytesRead === 0) break;
-      analyzer.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead));
-      read += bytesRead;
-      onProgress?.(read, total);
+    // Two buffers for the whole file: the next chunk is read (in libuv's thread pool) while the
+    // analyzer works on this one. The analyzer copies what it keeps and holds no view of a chunk
+    // once push() returns.
+    const bufs = [new Uint8Array(chunkSize), new Uint8Array(chunkSize)];
+    let next = fh.read(bufs[0]!, 0, chunkSize, 0);
+    try {
+      for (let i = 0; ; i++) {
+        if (signal?.aborted) return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true };
+        await beforeChunk?.();
+        const { bytesRead } = await next;
+        if (bytesRead === 0) break;
+        const buf = bufs[i & 1]!;
+        next = fh.read(bufs[(i + 1) & 1]!, 0, chunkSize, read + bytesRead);
+        analyzer.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead));
+        read += bytesRead;
+        onProgress?.(read, total);
+      }
+    } finally {
+      // A read still in flight must end before the file is closed.
+      await next.catch(() => undefined);
     }
     analyzer.end();
     return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: false };

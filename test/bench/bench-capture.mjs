@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// `npm run bench:capture [-- --size 1G|256M|...] [--keep]`: builds a large capture by replicating
-// the real handshakes recorded in test/fixtures/clients (each copy with its own client address and
-// port, correct IP and TCP checksums, increasing timestamps), then times, in the same run,
+// `npm run bench:capture [-- --size 1G|256M|...] [--profile dense|realistic|both] [--keep]`: builds
+// large captures by replicating real recorded connections (each copy with its own client address
+// and port, correct IP and TCP checksums, increasing timestamps), then times, in the same run,
 // `helloscope read` and `tshark -r F -Y tls.handshake.type==1 -T fields -e tls.handshake.ja3` on
-// it: wall time, MB/s and peak RSS (GNU time), and the ratios.
+// each: wall time, MB/s and peak RSS (GNU time), and the ratios. Two profiles:
+//   dense      the 24 client recordings of test/fixtures/clients: handshakes and a few small
+//              requests only, one ClientHello every ~3.7 KB (the worst case for per-connection work)
+//   realistic  test/bench/recordings/downloads.pcap: curl, wget and Python downloading 4 KB to
+//              1 MB files over HTTPS (MTU 1500, test/tools/record-downloads.sh), one ClientHello
+//              every ~300 KB
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +17,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const sizeArg = args.includes('--size') ? args[args.indexOf('--size') + 1] : '1G';
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const sizeArg = opt('--size', '1G');
 const units = { K: 1 << 10, M: 1 << 20, G: 1 << 30 };
 const target = Math.round(parseFloat(sizeArg) * (units[sizeArg.slice(-1).toUpperCase()] ?? 1));
+const profileArg = opt('--profile', 'both');
+const profiles = profileArg === 'both' ? ['dense', 'realistic'] : [profileArg];
 
 // ---- read the recorded captures (classic pcap, Ethernet, little endian) ----
 function packetsOf(file) {
@@ -38,12 +46,31 @@ function l3(d) {
   return null;
 }
 
-const templates = [];
-for (const id of readdirSync(join(ROOT, 'test/fixtures/clients')).sort()) {
-  const pk = packetsOf(join(ROOT, 'test/fixtures/clients', id, 'capture.pcap')).filter((p) => l3(p.d)?.proto === 6);
-  if (!pk.length) continue;
-  const serverPorts = new Set(pk.filter((p) => { const h = l3(p.d); const fl = p.d[h.l4 + 13]; return (fl & 0x12) === 0x02; }).map((p) => p.d.readUInt16BE(l3(p.d).l4 + 2)));
-  templates.push({ id, pk, serverPorts, t0: pk[0].ts });
+const isSyn = (p) => { const h = l3(p.d); return (p.d[h.l4 + 13] & 0x12) === 0x02; };
+const dstPort = (p) => p.d.readUInt16BE(l3(p.d).l4 + 2);
+const template = (id, pk) => ({ id, pk, serverPorts: new Set(pk.filter(isSyn).map(dstPort)), t0: pk[0].ts });
+
+function denseTemplates() {
+  const out = [];
+  for (const id of readdirSync(join(ROOT, 'test/fixtures/clients')).sort()) {
+    const pk = packetsOf(join(ROOT, 'test/fixtures/clients', id, 'capture.pcap')).filter((p) => l3(p.d)?.proto === 6);
+    if (pk.length) out.push(template(id, pk));
+  }
+  return out;
+}
+
+/** One template per TCP connection of the recording (they share the client address). */
+function realisticTemplates() {
+  const by = new Map();
+  for (const p of packetsOf(join(ROOT, 'test/bench/recordings/downloads.pcap'))) {
+    const h = l3(p.d);
+    if (h?.proto !== 6) continue;
+    const a = p.d.readUInt16BE(h.l4), b = p.d.readUInt16BE(h.l4 + 2);
+    const k = Math.min(a, b) + ':' + Math.max(a, b);
+    if (!by.has(k)) by.set(k, []);
+    by.get(k).push(p);
+  }
+  return [...by].map(([k, pk]) => template(k, pk));
 }
 
 function sum16(buf, start, end, acc = 0) {
@@ -82,51 +109,69 @@ function rewrite(p, copy, k, base) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hs-bench-capture-'));
-const file = join(dir, 'bench.pcap');
-const fd = openSync(file, 'w');
-const gh = Buffer.alloc(24);
-gh.writeUInt32LE(0xa1b2c3d4, 0); gh.writeUInt16LE(2, 4); gh.writeUInt16LE(4, 6); gh.writeUInt32LE(262144, 16); gh.writeUInt32LE(1, 20);
-writeSync(fd, gh);
-let written = 24, copy = 0, handshakes = 0;
-let ts = 1_700_000_000 * 1e6;
-const batch = [];
-let batchLen = 0;
-console.error(`building a ${(target / 1048576).toFixed(0)} MB capture from ${templates.length} recorded clients...`);
-while (written < target) {
-  const t = templates[copy % templates.length];
-  for (const p of t.pk) {
-    const d = rewrite(p, copy, copy, t);
-    const rh = Buffer.alloc(16);
-    const pts = ts + (p.ts - t.t0);
-    rh.writeUInt32LE(Math.floor(pts / 1e6), 0); rh.writeUInt32LE(pts % 1e6, 4); rh.writeUInt32LE(d.length, 8); rh.writeUInt32LE(d.length, 12);
-    batch.push(rh, d); batchLen += 16 + d.length;
+
+function buildCapture(profile) {
+  const templates = profile === 'dense' ? denseTemplates() : realisticTemplates();
+  const file = join(dir, `${profile}.pcap`);
+  const fd = openSync(file, 'w');
+  const gh = Buffer.alloc(24);
+  gh.writeUInt32LE(0xa1b2c3d4, 0); gh.writeUInt16LE(2, 4); gh.writeUInt16LE(4, 6); gh.writeUInt32LE(262144, 16); gh.writeUInt32LE(1, 20);
+  writeSync(fd, gh);
+  let written = 24, copy = 0, handshakes = 0;
+  let ts = 1_700_000_000 * 1e6;
+  const batch = [];
+  let batchLen = 0;
+  console.error(`building a ${(target / 1048576).toFixed(0)} MB ${profile} capture from ${templates.length} ${profile === "dense" ? "client recordings" : "recorded connections"}...`);
+  const hellosOf = templates.map((t) => t.pk.filter((p) => { const h = l3(p.d); const pay = p.d.subarray(h.l4 + (p.d[h.l4 + 12] >> 4) * 4); return pay[0] === 22 && pay[5] === 1; }).length);
+  while (written < target) {
+    const k = copy % templates.length;
+    const t = templates[k];
+    for (const p of t.pk) {
+      const d = rewrite(p, copy, copy, t);
+      const rh = Buffer.alloc(16);
+      const pts = ts + (p.ts - t.t0);
+      rh.writeUInt32LE(Math.floor(pts / 1e6), 0); rh.writeUInt32LE(pts % 1e6, 4); rh.writeUInt32LE(d.length, 8); rh.writeUInt32LE(d.length, 12);
+      batch.push(rh, d); batchLen += 16 + d.length;
+    }
+    handshakes += hellosOf[k];
+    ts += 1000;
+    copy++;
+    if (batchLen > 8 << 20) { writeSync(fd, Buffer.concat(batch)); written += batchLen; batch.length = 0; batchLen = 0; }
   }
-  handshakes += t.pk.filter((p) => { const h = l3(p.d); const pay = p.d.subarray(h.l4 + (p.d[h.l4 + 12] >> 4) * 4); return pay[0] === 22 && pay[5] === 1; }).length;
-  ts += 1000;
-  copy++;
-  if (batchLen > 8 << 20) { writeSync(fd, Buffer.concat(batch)); written += batchLen; batch.length = 0; batchLen = 0; }
+  if (batch.length) { writeSync(fd, Buffer.concat(batch)); written += batchLen; }
+  closeSync(fd);
+  const size = statSync(file).size;
+  console.error(`${file}: ${(size / 1048576).toFixed(0)} MB, ${copy} connections replicated, ~${handshakes} ClientHellos (one per ${(size / handshakes / 1024).toFixed(1)} KB)`);
+  return { profile, file, size, copies: copy, handshakes, templates: templates.length };
 }
-if (batch.length) { writeSync(fd, Buffer.concat(batch)); written += batchLen; }
-closeSync(fd);
-const size = statSync(file).size;
-console.error(`${file}: ${(size / 1048576).toFixed(0)} MB, ${copy} connections replicated, ~${handshakes} ClientHellos`);
 
 function timed(cmd, argv) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
   const last = r.stderr.trim().split('\n').pop().split(' ');
-  return { wall: Number(last[0]), rssMb: Number(last[1]) / 1024, lines: r.stdout.split('\n').filter(Boolean).length, status: r.status };
+  return { wall: Number(last[0]), rssMb: Number(last[1]) / 1024, cpu: Number(last[2]) + Number(last[3]), lines: r.stdout.split('\n').filter(Boolean).length, status: r.status };
 }
 
 const cli = join(ROOT, 'dist/cli/helloscope.mjs');
-const ours = timed(process.execPath, [cli, 'read', file, '--format', 'ndjson']);
-const tshark = timed('tshark', ['-r', file, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3']);
-const mbs = (x) => size / 1048576 / x.wall;
-const row = (name, x, what) => `| ${name} | ${x.wall.toFixed(2)} s | ${mbs(x).toFixed(1)} MB/s | ${x.rssMb.toFixed(0)} MB | ${x.lines} ${what} |`;
-console.log(`\nCapture: ${(size / 1048576).toFixed(0)} MB, ${copy} TCP connections (${templates.length} recorded clients replicated), node ${process.version}\n`);
-console.log('| tool | wall | throughput | peak RSS | output |');
-console.log('| --- | --- | --- | --- | --- |');
-console.log(row('helloscope read (ndjson)', ours, 'conversation records'));
-console.log(row('tshark -Y tls.handshake.type==1 -e tls.handshake.ja3', tshark, 'JA3 lines'));
-console.log(`\nthroughput ratio helloscope/tshark: ${(mbs(ours) / mbs(tshark)).toFixed(1)}x; peak RSS ratio: ${(ours.rssMb / tshark.rssMb).toFixed(2)}`);
-if (ours.status !== 0 || tshark.status !== 0) console.log(`(exit status: helloscope ${ours.status}, tshark ${tshark.status})`);
+const rows = [];
+const results = [];
+for (const profile of profiles) {
+  const c = buildCapture(profile);
+  const ours = timed(process.execPath, [cli, 'read', c.file, '--format', 'ndjson']);
+  const tshark = timed('tshark', ['-r', c.file, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3']);
+  const mb = c.size / 1048576;
+  const mbs = (x) => mb / x.wall;
+  const row = (name, x, what) => `| ${profile} | ${name} | ${x.wall.toFixed(2)} s | ${x.cpu.toFixed(2)} s | ${mbs(x).toFixed(1)} MB/s | ${x.rssMb.toFixed(0)} MB | ${x.lines} ${what} |`;
+  rows.push(row('helloscope read (ndjson)', ours, 'conversation records'), row('tshark -Y tls.handshake.type==1 -e tls.handshake.ja3', tshark, 'JA3 lines'));
+  results.push(`${profile}: ${mb.toFixed(0)} MB, ${c.copies} TCP connections (${c.templates} ${profile === "dense" ? "client recordings" : "recorded connections"} replicated), one ClientHello per ${(c.size / c.handshakes / 1024).toFixed(1)} KB; ` +
+    `throughput ratio helloscope/tshark **${(mbs(ours) / mbs(tshark)).toFixed(1)}x**, peak RSS ratio ${(ours.rssMb / tshark.rssMb).toFixed(2)}` +
+    (ours.status !== 0 || tshark.status !== 0 ? ` (exit status: helloscope ${ours.status}, tshark ${tshark.status})` : ''));
+  if (!args.includes('--keep')) rmSync(c.file, { force: true });
+}
+console.log(`\nnode ${process.version}\n`);
+console.log('| profile | tool | wall | CPU (user+sys) | throughput | peak RSS | output |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(r);
+console.log('');
+for (const r of results) console.log(r);
 if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+else console.log(`\ncaptures kept in ${dir}`);

@@ -25,10 +25,14 @@ const half = (a: number, b: number): number => Math.max(0, Math.floor((b - a) / 
  * D = first client payload, E = first server payload after D, F = first client payload after E;
  * client `(F-E)/2`, server `(E-D)/2`.
  */
+/** What latency needs of a packet: its time and TTL (not the packet, which would pin its buffer). */
+interface Stamp { timestampUs: number; ttl: number }
+const stamp = (p: PacketMeta): Stamp => ({ timestampUs: p.timestampUs, ttl: p.ttl });
+
 export class Ja4lTcpTracker {
-  private a?: PacketMeta;
-  private b?: PacketMeta;
-  private c?: PacketMeta;
+  private a?: Stamp;
+  private b?: Stamp;
+  private c?: Stamp;
   private d?: number;
   private e?: number;
   private f?: number;
@@ -37,17 +41,22 @@ export class Ja4lTcpTracker {
     const syn = (seg.flags & TCP_SYN) !== 0, ack = (seg.flags & TCP_ACK) !== 0;
     if (fromClient) {
       // The first SYN; a retransmitted SYN (before any SYN-ACK) does not move A.
-      if (syn && !ack) this.a ??= seg;
-      else if (this.b && !this.c && ack && !syn) this.c = seg;
+      if (syn && !ack) this.a ??= stamp(seg);
+      else if (this.b && !this.c && ack && !syn) this.c = stamp(seg);
       if (this.c && seg.payload.length > 0) {
         if (this.d === undefined) this.d = seg.timestampUs;
         else if (this.e !== undefined && this.f === undefined) this.f = seg.timestampUs;
       }
     } else {
       if (syn && ack) {
-        if (this.a && !this.b) this.b = seg;
+        if (this.a && !this.b) this.b = stamp(seg);
       } else if (this.d !== undefined && this.e === undefined && seg.payload.length > 0) this.e = seg.timestampUs;
     }
+  }
+
+  /** True when a segment without SYN would change nothing (no SYN-ACK yet, or every time taken). */
+  get settled(): boolean {
+    return !this.b || (this.c !== undefined && this.d !== undefined && this.e !== undefined && this.f !== undefined);
   }
 
   result(): Ja4lResult {
@@ -114,19 +123,19 @@ function containsHandshakeAfterInitial(p: Uint8Array, v2: boolean): boolean {
  * `ja4l_s = (B-A)/2 _ server TTL`, `ja4l_c = (D-C)/2 _ client TTL`.
  */
 export class Ja4lQuicTracker {
-  private a?: PacketMeta;
-  private b?: PacketMeta;
-  private c?: PacketMeta;
-  private d?: PacketMeta;
+  private a?: Stamp;
+  private b?: Stamp;
+  private c?: Stamp;
+  private d?: Stamp;
 
   push(dgram: UdpDatagram, fromClient: boolean): void {
     const t = longTypes(dgram.payload);
     if (fromClient) {
-      if (t.initial) this.a ??= dgram;
-      if (t.handshake && this.c && !this.d) this.d = dgram;
+      if (t.initial) this.a ??= stamp(dgram);
+      if (t.handshake && this.c && !this.d) this.d = stamp(dgram);
     } else {
-      if (t.initial && this.a) this.b ??= dgram;
-      if (t.handshake && this.b && !this.d) this.c = dgram;
+      if (t.initial && this.a) this.b ??= stamp(dgram);
+      if (t.handshake && this.b && !this.d) this.c = stamp(dgram);
     }
   }
 

@@ -15,6 +15,23 @@ export interface TcpMethodsResult extends Ja4lResult {
   ssh?: { client?: SshBanner; server?: SshBanner };
 }
 
+/**
+ * JA4T and JA4TS are functions of the window field and the options bytes alone, and a capture's
+ * SYNs come from a few stacks: remember the strings by those inputs.
+ */
+const ja4tMemo = new Map<string, string>();
+function ja4tString(seg: TcpSegment, synAck: boolean): string {
+  const o = seg.options;
+  const key = String.fromCharCode(synAck ? 1 : 0, seg.window) + String.fromCharCode.apply(null, o as unknown as number[]);
+  let v = ja4tMemo.get(key);
+  if (v === undefined) {
+    v = synAck ? computeJa4ts(seg).ja4ts : computeJa4t(seg).ja4t;
+    if (ja4tMemo.size >= 1024) ja4tMemo.clear();
+    ja4tMemo.set(key, v);
+  }
+  return v;
+}
+
 export class TcpJa4Plus {
   private ja4t?: string;
   private ja4ts?: string;
@@ -30,12 +47,22 @@ export class TcpJa4Plus {
   push(seg: TcpSegment, fromClient: boolean): void {
     const syn = (seg.flags & TCP_SYN) !== 0, ack = (seg.flags & TCP_ACK) !== 0;
     // The first SYN and first SYN-ACK (retransmissions keep the first values).
-    if (syn && !ack && fromClient) this.ja4t ??= computeJa4t(seg).ja4t;
-    if (syn && ack && !fromClient) this.ja4ts ??= computeJa4ts(seg).ja4ts;
+    if (syn && !ack && fromClient) this.ja4t ??= ja4tString(seg, false);
+    if (syn && ack && !fromClient) this.ja4ts ??= ja4tString(seg, true);
     this.latency.push(seg, fromClient);
     // SSH announces itself in the first payload of either side; look at the first few only.
     if (!this.sshSeen && seg.payload.length > 0 && this.payloads++ < 4 && parseSshBanner(seg.payload)) this.sshSeen = true;
-    this.ssh.push(seg, fromClient);
+    // After four payloads without a banner the conversation is not SSH: its windows are never read.
+    if (this.sshSeen || this.payloads < 4) this.ssh.push(seg, fromClient);
+  }
+
+  /**
+   * True when pushing a segment with these flags would change no result: not a SYN, not SSH
+   * (four payloads without a banner), and the latency times settled. The capture engine then
+   * skips the call (data packets after the handshake).
+   */
+  idleFor(flags: number): boolean {
+    return (flags & TCP_SYN) === 0 && !this.sshSeen && this.payloads >= 4 && this.latency.settled;
   }
 
   /** True once an SSH identification string was seen. */
@@ -45,7 +72,13 @@ export class TcpJa4Plus {
 
   result(): TcpMethodsResult {
     const l = this.latency.result();
-    const out: TcpMethodsResult = { ...l, ja4ssh: this.sshSeen ? this.ssh.finish() : [] };
+    // Built key by key (the keys of l in its order, then ja4ssh): a spread is slow here.
+    const out = {} as TcpMethodsResult;
+    if (l.ja4l_c !== undefined) out.ja4l_c = l.ja4l_c;
+    if (l.ja4l_s !== undefined) out.ja4l_s = l.ja4l_s;
+    if (l.ja4l !== undefined) out.ja4l = l.ja4l;
+    if (l.ja4ls !== undefined) out.ja4ls = l.ja4ls;
+    out.ja4ssh = this.sshSeen ? this.ssh.finish() : [];
     if (this.ja4t) out.ja4t = this.ja4t;
     if (this.ja4ts) out.ja4ts = this.ja4ts;
     if (this.sshSeen) out.ssh = { ...(this.ssh.clientBanner ? { client: this.ssh.clientBanner } : {}), ...(this.ssh.serverBanner ? { server: this.ssh.serverBanner } : {}) };

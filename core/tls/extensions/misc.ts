@@ -59,7 +59,8 @@ export const decodePadding: ExtensionDecoder = (r) => {
   if (r.left === 0) return;
   const start = r.pos;
   const data = r.bytes('tls.handshake.extensions_padding_data', 'Padding Data', r.left, (b) => `${b.length} bytes`);
-  const nz = data.findIndex((b) => b !== 0);
+  let nz = -1;
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) { nz = i; break; }
   if (nz >= 0) r.problem('warning', 'padding_not_zero', `padding extension has a non-zero byte at offset ${start + nz} (RFC 7685 requires zeros)`, start + nz);
 };
 

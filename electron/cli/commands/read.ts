@@ -38,11 +38,38 @@ export const readExtensions: {
     for (const p of keylog.problems.slice(0, 20)) process.stderr.write(`helloscope: warning: ${p.message}\n`);
     return createHttpPlugin({ keylog });
   }],
-  decorate: [(r) => { for (const h of r.hellos) { const c = clientSummary(knownClient(h, userLabels())); if (c) h.client = c; } }],
+  decorate: [(r) => { for (const h of r.hellos) { const c = knownClientSummary(h); if (c) h.client = c; } }],
   valued: ['keylog'],
 };
 
 const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The knowledge-base match depends only on the fingerprints it is given (and the user's labels,
+ * read once per run), and a capture holds the same few clients many times: remember the answers.
+ */
+const clientMemo = new Map<string, Map<string, Map<string, ReturnType<typeof clientSummary>>>>();
+let clientMemoSize = 0;
+function knownClientSummary(h: { ja4: string; ja4_r?: string; ja3?: string }): ReturnType<typeof clientSummary> {
+  // Nested by each input (the same string objects recur, and V8 keeps a string's hash), not one joined key.
+  const r = h.ja4_r ?? '', j3 = h.ja3 ?? '';
+  let byJa4 = clientMemo.get(r);
+  let byJa3 = byJa4?.get(h.ja4);
+  if (byJa3?.has(j3)) {
+    const c = byJa3.get(j3);
+    return c && { ...c };
+  }
+  const c = clientSummary(knownClient({ ja4: h.ja4, ja4_r: h.ja4_r, ja3: h.ja3 }, userLabels()));
+  if (clientMemoSize >= 4096) { clientMemo.clear(); clientMemoSize = 0; byJa4 = byJa3 = undefined; }
+  if (!byJa4) clientMemo.set(r, (byJa4 = new Map()));
+  if (!byJa3) byJa4.set(h.ja4, (byJa3 = new Map()));
+  byJa3.set(j3, c);
+  clientMemoSize++;
+  return c && { ...c };
+}
+
+/** ndjson lines are written in batches of about this many characters (one write per record is slow). */
+const WRITE_BATCH = 64 * 1024;
 
 export async function readCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { boolean: ['raw', 'original', 'all', 'help'], valued: ['format', ...readExtensions.valued] });
@@ -67,24 +94,38 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       process.stderr.write(`\r${path} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${((read / total) * 100).toFixed(0)}% ${(read / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MB`);
       if (read >= total) process.stderr.write('\n');
     };
+    let pending = '';
+    const flush = (): void => {
+      if (pending) process.stdout.write(pending);
+      pending = '';
+    };
     const emit = (r: ConnectionRecord): void => {
       if (!all && !hasFingerprints(r)) return;
       for (const d of readExtensions.decorate) d(r);
       const rec = toOutputRecord(r, opts);
       if (multi) rec.file = path;
-      if (format === 'ndjson') process.stdout.write(JSON.stringify(rec) + '\n');
-      else collected.push(rec);
+      if (format === 'ndjson') {
+        pending += JSON.stringify(rec) + '\n';
+        if (pending.length >= WRITE_BATCH) flush();
+      } else collected.push(rec);
     };
     const warn = (w: CaptureWarning): void => {
+      // Records before the warning go out first, as they did when each was written at once.
+      flush();
       process.stderr.write(`${tty ? '\n' : ''}helloscope: warning: ${w.file ?? path}: offset ${w.offset}${w.frame ? ` (frame ${w.frame})` : ''}: ${w.message}\n`);
     };
     try {
       await readCaptureFile(path, {
-        onConnection: emit, onWarning: warn, onProgress: progress, plugins,
+        onConnection: emit, onWarning: warn, onProgress: progress, plugins, lazyFingerprints: true,
         // Records are written as they come; wait for a slow reader instead of queueing them in memory.
-        beforeChunk: () => (process.stdout.writableNeedDrain ? new Promise<void>((res) => process.stdout.once('drain', () => res())) : undefined),
+        beforeChunk: () => {
+          flush();
+          return process.stdout.writableNeedDrain ? new Promise<void>((res) => process.stdout.once('drain', () => res())) : undefined;
+        },
       });
+      flush();
     } catch (e) {
+      flush();
       if (e instanceof CaptureFormatError) {
         if (!multi) throw new CliError(e.message);
         process.stderr.write(`helloscope: ${e.message}\n`);

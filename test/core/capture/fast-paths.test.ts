@@ -1,0 +1,96 @@
+// The capture engine's fast paths must not change a record: IPv4 TCP frames read in place (versus
+// the general decoder, reached here by wrapping every frame in GRE), TLS directions sealed after
+// their handshake in classic pcap (versus pcapng, never sealed), and the lazy, memoized hello
+// fingerprints (versus fingerprintClientHello).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CaptureAnalyzer } from '../../../core/capture/analyzer.js';
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import { toOutputRecord } from '../../../core/capture/output.js';
+import { fingerprintClientHello, LazyClientHelloFingerprints } from '../../../core/fingerprint/tls-fingerprints.js';
+import { createHttpPlugin } from '../../../core/http/http-plugin.js';
+import { parseTls } from '../../../core/tls/parse-tls.js';
+import { ROOT, clientFixtures, readBytes } from '../../helpers/paths.js';
+import { joinPcap, splitPcap } from '../../helpers/pcap-edit.js';
+
+function records(bytes: Uint8Array, lazy = false): ConnectionRecord[] {
+  const out: ConnectionRecord[] = [];
+  const a = new CaptureAnalyzer({ onConnection: (r) => out.push(r), plugins: [createHttpPlugin()], lazyFingerprints: lazy });
+  for (let i = 0; i < bytes.length; i += 100_003) a.push(bytes.subarray(i, i + 100_003));
+  a.end();
+  return out;
+}
+
+/** What `read --raw --original` prints, in emission order. */
+const printed = (rs: ConnectionRecord[]): string[] => rs.map((r) => JSON.stringify(toOutputRecord(r, { raw: true, original: true })));
+
+/** Every Ethernet/IPv4 frame wrapped as Ethernet / IPv4 (GRE) / GRE / inner IPv4: only the general decoder reads those. */
+function greWrapped(pcap: Uint8Array): Uint8Array {
+  const { header, records: recs } = splitPcap(pcap);
+  return joinPcap(header, recs.map((r) => {
+    const d = r.data;
+    if (d.length < 34 || d[12] !== 0x08 || d[13] !== 0x00) return r;
+    const inner = d.subarray(14);
+    const out = new Uint8Array(14 + 20 + 4 + inner.length);
+    out.set(d.subarray(0, 14));
+    const ip = 14, total = 20 + 4 + inner.length;
+    out.set([0x45, 0, total >> 8, total & 255, 0, 0, 0, 0, 64, 47, 0, 0, 10, 9, 9, 1, 10, 9, 9, 2], ip);
+    out.set([0, 0, 0x08, 0x00], ip + 20);
+    out.set(inner, ip + 24);
+    const h = r.header.slice();
+    const dv = new DataView(h.buffer);
+    dv.setUint32(8, out.length, true);
+    dv.setUint32(12, out.length, true);
+    return { header: h, data: out };
+  }));
+}
+
+const captures = [
+  ...clientFixtures().map((f) => ({ name: f.id, file: join(f.dir, 'capture.pcap') })),
+  { name: 'downloads (bench recording)', file: join(ROOT, 'test/bench/recordings/downloads.pcap') },
+];
+
+describe('fast paths give the same records', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'hs-fast-'));
+  for (const c of captures) {
+    it(`${c.name}: in-place IPv4 TCP and sealing versus the general decoder and pcapng`, () => {
+      const bytes = readBytes(c.file);
+      if (new DataView(bytes.buffer, bytes.byteOffset).getUint32(20, true) !== 1) return;
+      const base = printed(records(bytes));
+      expect(printed(records(greWrapped(bytes)))).toEqual(base);
+      expect(printed(records(bytes, true))).toEqual(base);
+      const ng = join(tmp, 'x.pcapng');
+      const r = spawnSync('editcap', ['-F', 'pcapng', c.file, ng], { encoding: 'utf8' });
+      if (r.status === 0) expect(printed(records(new Uint8Array(readFileSync(ng))))).toEqual(base);
+      writeFileSync(join(tmp, 'last.txt'), c.name);
+    });
+  }
+});
+
+describe('lazy hello fingerprints', () => {
+  it('equal fingerprintClientHello on every recorded hello, first time and from the memo', () => {
+    let n = 0;
+    for (const f of clientFixtures()) {
+      let bin: Uint8Array;
+      try { bin = readBytes(join(f.dir, 'hello.bin')); } catch { continue; }
+      const hello = parseTls(bin, { tree: false }).clientHello;
+      if (!hello) continue;
+      const eager = fingerprintClientHello(hello);
+      for (let i = 0; i < 2; i++) {
+        const lazy = new LazyClientHelloFingerprints(hello);
+        const keys = Object.keys(eager) as (keyof typeof eager)[];
+        for (const k of keys) expect(lazy[k], `${f.id} ${k}`).toEqual(eager[k]);
+      }
+      for (const transport of ['tcp', 'quic', 'dtls'] as const) {
+        const e = fingerprintClientHello(hello, { transport });
+        const l = new LazyClientHelloFingerprints(hello, { transport });
+        expect([l.ja4, l.ja4_r, l.ja4_o, l.ja4_ro]).toEqual([e.ja4, e.ja4_r, e.ja4_o, e.ja4_ro]);
+      }
+      n++;
+    }
+    expect(n).toBeGreaterThan(10);
+  });
+});
