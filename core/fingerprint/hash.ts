@@ -41,7 +41,16 @@ const MEMO_MAX = 8192;
 const md5Memo = new Map<string, string>();
 const sha256Memo = new Map<string, string>();
 
+let memoOn = true;
+/** Turns the digest memo off (benchmarks that hash the same few inputs over and over) or back on. */
+export function useDigestMemo(on: boolean): void {
+  memoOn = on;
+  md5Memo.clear();
+  sha256Memo.clear();
+}
+
 function memo(m: Map<string, string>, s: string, sha256: boolean): string {
+  if (!memoOn) return sha256 ? provider.sha256Hex(s) : provider.md5Hex(s);
   let h = m.get(s);
   if (h === undefined) {
     h = sha256 ? provider.sha256Hex(s) : provider.md5Hex(s);
