@@ -10,7 +10,7 @@ import { parseTls } from '../tls/parse-tls.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
-import { findHandshakeRecord, frameAt } from './captured-bytes.js';
+import { findHandshakeRecord, frameAt, sliceCaptured } from './captured-bytes.js';
 import { decodeFrame } from './decode.js';
 import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
@@ -646,7 +646,7 @@ export class CaptureAnalyzer {
       const p = parseTls(sb.bytes.subarray(server.start, server.end), { tree: false, framing: 'tls', source: 'server' });
       if (p.serverHello) {
         const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
-        if (this.opts.keepBytes) sh.captured = copyCaptured(sb, server.start, server.end);
+        if (this.opts.keepBytes) sh.captured = sliceCaptured(sb, server.start, server.end);
         r.server_hello = sh;
         if (r.protocol === 'other') r.protocol = 'tls';
       }
@@ -672,7 +672,7 @@ export class CaptureAnalyzer {
     const h: HelloRecord = this.opts.lazyFingerprints
       ? Object.assign(new LazyClientHelloFingerprints(hello, transport ? { transport } : {}), more)
       : { ...fingerprintClientHello(hello, transport ? { transport } : {}), ...more };
-    if (this.opts.keepBytes) h.captured = copyCaptured(cb, start, end);
+    if (this.opts.keepBytes) h.captured = sliceCaptured(cb, start, end);
     return h;
   }
 
@@ -819,15 +819,6 @@ function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end:
   return { start, end: Math.min(off, b.length), helloRecords };
 }
 
-function copyCaptured(cb: CapturedBytes, start: number, end: number): CapturedBytes {
-  return {
-    bytes: cb.bytes.slice(start, end),
-    pieces: cb.pieces.filter((p) => p.at < end && p.at + p.length > start).map((p) => {
-      const s = Math.max(p.at, start), e = Math.min(p.at + p.length, end);
-      return { at: s - start, length: e - s, frame: p.frame, fileOffset: p.fileOffset + (s - p.at) };
-    }),
-  };
-}
 
 function joinChunks(ch: Chunks): CapturedBytes {
   const bytes = new Uint8Array(ch.size);

@@ -9,6 +9,7 @@ import { CaptureAnalyzer } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { dropFileBytes, withFileBytes } from '../../../electron/services/capture-loader/file-backed.js';
+import { readCaptureFile } from '../../../electron/services/capture-file.js';
 import { CONFORMANCE, clientFixtures, has } from '../../helpers/paths.js';
 
 const captures = [
@@ -45,3 +46,21 @@ describe('file-backed bytes of the capture worker', () => {
     });
   }
 });
+
+// The worker reads through readCaptureFile, which reuses two buffers: bytes kept on records must
+// be copies, whatever the chunk boundaries. Small chunks cut records and packets everywhere.
+describe('bytes kept while reading in reused chunks', () => {
+  for (const path of captures) {
+    it(path.split('/').slice(-2).join('/'), async () => {
+      const whole: ConnectionRecord[] = [];
+      const a = new CaptureAnalyzer({ keepBytes: true, plugins: [createHttpPlugin({ keepBytes: true })], onConnection: (r) => whole.push(r), onWarning: () => {} });
+      a.push(new Uint8Array(readFileSync(path)));
+      a.end();
+      const chunked: ConnectionRecord[] = [];
+      await readCaptureFile(path, { chunkSize: 997, keepBytes: true, plugins: [createHttpPlugin({ keepBytes: true })], onConnection: (r) => chunked.push(r), onWarning: () => {} });
+      const der = (r: ConnectionRecord): string[] => r.tls_certs.flatMap((c) => c.x509.map((x) => Buffer.from(x.der ?? []).toString('hex')));
+      expect(chunked.map((r) => [...hexOf(r), ...der(r)])).toEqual(whole.map((r) => [...hexOf(r), ...der(r)]));
+    });
+  }
+});
+
