@@ -17,6 +17,9 @@ const N = args.includes('--connections') ? Number(args[args.indexOf('--connectio
 const out = join(root, 'dist/bench/e2e-harness.mjs');
 await build({ entryPoints: [join(root, 'test/e2e/harness.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
 const { openApp, dropFile, closeBrowser } = await import(pathToFileURL(out).href);
+const handlersOut = join(root, 'dist/bench/app-handlers.mjs');
+await build({ entryPoints: [join(root, 'electron/services/app/handlers.ts')], outfile: handlersOut, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+let workerOnly = 0;
 
 const dir = mkdtempSync(join(tmpdir(), 'hs-bench-renderer-'));
 const file = join(dir, `connections-${N}.pcap`);
@@ -34,12 +37,24 @@ const heap = async () => {
   return m.find((x) => x.name === 'JSHeapUsedSize').value;
 };
 const heapBefore = await heap();
+// The handlers alone (no page), for the share of the time that is the capture worker's.
+{
+  const { createAppHandlers } = await import(pathToFileURL(handlersOut).href);
+  let doneAt = 0;
+  const t = performance.now();
+  const h = createAppHandlers({ dataDir: dir, captureWorker: join(root, 'dist/electron/capture-worker.cjs'), emit: (e, p) => { if (e === 'progress' && p.done) doneAt = performance.now(); }, chooseOpenPath: async () => null, chooseSavePath: async () => null });
+  await h.openCapture({ path: file });
+  while (!doneAt) await new Promise((r) => setTimeout(r, 20));
+  workerOnly = doneAt - t;
+  await h.dispose();
+}
 const started = performance.now();
 await dropFile(page, file);
 await page.waitForSelector('.row', { timeout: 120_000 });
 const firstRows = performance.now() - started;
 await page.waitForFunction((n) => document.querySelector('[data-testid="row-count"]')?.textContent?.startsWith(`${n.toLocaleString ? n : n} connections`) && document.querySelector('.source-tab.active .meta')?.textContent === String(n), N, { timeout: 600_000, polling: 100 });
 const fullList = performance.now() - started;
+const lastRowsSent = app.bridge.lastRowsAt - started;
 const heapAfter = await heap();
 
 // Sort 100k rows by JA4: click, then wait until the first row shows the smallest JA4.
@@ -80,6 +95,8 @@ const lines = [
   '| --- | ---: |',
   `| time to first rows (drop to first row on screen) | ${(firstRows / 1000).toFixed(2)} s |`,
   `| time to full list (all ${N.toLocaleString('en')} rows, reading done) | ${(fullList / 1000).toFixed(2)} s |`,
+  `| of which: the last rows left the handlers at | ${(lastRowsSent / 1000).toFixed(2)} s (${app.bridge.rowEvents} row batches through the test bridge) |`,
+  `| the same capture through the handlers and worker alone (no page) | ${(workerOnly / 1000).toFixed(2)} s |`,
   `| renderer JS heap before / after (after GC) | ${mb(heapBefore)} / ${mb(heapAfter)} |`,
   `| sort ${N.toLocaleString('en')} rows by JA4 (click to sorted rows painted) | ${sortMs.toFixed(0)} ms |`,
   `| scrolling top to bottom in 60 frames: median / p95 / max frame | ${p(0.5).toFixed(1)} / ${p(0.95).toFixed(1)} / ${sorted[sorted.length - 1].toFixed(1)} ms |`,

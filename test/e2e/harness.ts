@@ -47,6 +47,8 @@ export interface App {
   /** Browser console errors and CSP violations seen so far. */
   consoleErrors: string[];
   savePaths: string[];
+  /** The test bridge's own cost: events sent to the page, and when the last rows event left the handlers (performance.now()). */
+  bridge: { events: number; rowEvents: number; lastRowsAt: number };
   close(): Promise<void>;
   screenshot(name: string): Promise<void>;
 }
@@ -74,7 +76,10 @@ export async function openApp(opts: { savePath?: () => string; openPath?: () => 
   const savePaths: string[] = [];
   let ready = false;
   const queued: [EventName, unknown][] = [];
+  const stats = { events: 0, rowEvents: 0, lastRowsAt: 0 };
   const send = (event: string, payload: unknown): void => {
+    stats.events++;
+    if (event === 'rows') { stats.rowEvents++; stats.lastRowsAt = performance.now(); }
     void page.evaluate(([c, p]) => (window as unknown as { __hsEmit(c: string, p: unknown): void }).__hsEmit(c as string, p), [IPC_EVENT_PREFIX + event, payload] as const).catch(() => {});
   };
   const handlers = createAppHandlers({
@@ -95,7 +100,7 @@ export async function openApp(opts: { savePath?: () => string; openPath?: () => 
   ready = true;
   for (const [e, p] of queued.splice(0)) send(e, p);
   return {
-    page, handlers, dataDir, consoleErrors, savePaths,
+    page, handlers, dataDir, consoleErrors, savePaths, bridge: stats,
     async screenshot(name) {
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: join(RESULTS, `${name}.png`) });
