@@ -155,11 +155,12 @@ export function computeJa4(hello: ClientHello, opts: Ja4Options = {}): Ja4Result
   const sortedC = ja4CInput(p.sortedExtensions, p.signatureAlgorithms);
   const origC = ja4CInput(p.extensions, p.signatureAlgorithms);
   const rawC = (exts: readonly string[]): string => ja4CRaw(exts, p.signatureAlgorithms);
+  const sortedB = p.sortedCiphers.join(','), origB = p.ciphers.join(',');
   return {
-    ja4: `${a}_${hash12(p.sortedCiphers.join(','))}_${hash12(sortedC)}`,
-    ja4_r: `${a}_${p.sortedCiphers.join(',')}_${rawC(p.sortedExtensions)}`,
-    ja4_o: `${a}_${hash12(p.ciphers.join(','))}_${hash12(origC)}`,
-    ja4_ro: `${a}_${p.ciphers.join(',')}_${rawC(p.extensions)}`,
+    ja4: `${a}_${hash12(sortedB)}_${hash12(sortedC)}`,
+    ja4_r: `${a}_${sortedB}_${rawC(p.sortedExtensions)}`,
+    ja4_o: `${a}_${hash12(origB)}_${hash12(origC)}`,
+    ja4_ro: `${a}_${origB}_${rawC(p.extensions)}`,
     parts: p,
   };
 }

@@ -81,7 +81,8 @@ export function readExtensions(r: FieldReader, ctx: ExtensionContext): Extension
     const tree = block.tree;
     if (tree) block.open('tls.handshake.extension', 'Extension', '', start, isGrease(type));
     block.u16('tls.handshake.extension.type', 'Type', extensionName, isGrease);
-    const data = block.vector(2, 'tls.handshake.extension.len', 'Length', `extension ${extensionName(type)}`);
+    const what = (): string => `extension ${extensionName(type)}`;
+    const data = block.vector(2, 'tls.handshake.extension.len', 'Length', what);
     const length = data.left;
     out.push({ type, start, length });
     if (seen.has(type) && !isGrease(type)) data.problem('warning', 'duplicate_extension', `extension ${extensionName(type)} appears more than once (offset ${start})`, start);
@@ -101,7 +102,7 @@ export function readExtensions(r: FieldReader, ctx: ExtensionContext): Extension
     } else if (data.left > 0) {
       data.bytes('tls.handshake.extension.data', 'Data', data.left);
     }
-    block.finish(data, `extension ${extensionName(type)}`);
+    block.finish(data, what);
     if (tree) block.close(`${extensionName(type).replace(/ \(0x[0-9a-f]+\)$/, '')} (len=${length})`);
   }
   r.finish(block, 'extensions');

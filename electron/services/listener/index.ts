@@ -20,7 +20,7 @@ import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls } from '../../../core/tls/parse-tls.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { botScore } from './bot-score.js';
-import { assessUserAgent, knownClient } from '../../../core/knowledge/index.js';
+import { assessUserAgent, knownClient, type ClientMatch, type UserAgentVerdict } from '../../../core/knowledge/index.js';
 import { HelloCollector } from './hello-collector.js';
 import { renderPage } from './page.js';
 import { generateSelfSigned } from './self-signed.js';
@@ -81,6 +81,34 @@ function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: stri
 }
 
 const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
+const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+/**
+ * The knowledge base's answers for a connection (`knownClient`, `assessUserAgent`) are pure
+ * functions of (ja4_r, which determines ja4; ja3; the User-Agent), and clients repeat
+ * themselves: the last answers are kept, keyed exactly (bounded: emptied when full). The cached
+ * objects are shared between answers and are never mutated.
+ */
+export class ClientVerdicts {
+  private readonly byRaw = new Map<string, Map<string, Map<string | null, ClientVerdict>>>();
+  private size = 0;
+  constructor(private readonly max = 4096) {}
+  get(ja4: string, ja4_r: string, ja3: string, ua: string | null): ClientVerdict {
+    const hit = this.byRaw.get(ja4_r)?.get(ja3)?.get(ua);
+    if (hit) return hit;
+    const match = knownClient({ ja4, ja4_r, ja3 });
+    const v: ClientVerdict = { match, check: assessUserAgent(ua, match) };
+    if (this.size >= this.max) { this.byRaw.clear(); this.size = 0; }
+    let byJa3 = this.byRaw.get(ja4_r);
+    if (!byJa3) this.byRaw.set(ja4_r, (byJa3 = new Map()));
+    let byUa = byJa3.get(ja3);
+    if (!byUa) byJa3.set(ja3, (byUa = new Map()));
+    byUa.set(ua, v);
+    this.size++;
+    return v;
+  }
+}
+export interface ClientVerdict { match: ClientMatch | null; check: UserAgentVerdict }
 
 export async function startListener(o: ListenerOptions): Promise<ListenerHandle> {
   const host = o.host ?? '127.0.0.1';
@@ -94,6 +122,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const hsTimeout = o.handshakeTimeoutMs ?? 10_000, reqTimeout = o.requestTimeoutMs ?? 10_000;
   const maxHeaderBytes = o.maxHeaderBytes ?? 64 * 1024, maxHeaders = o.maxHeaders ?? 200;
   const sockets = new Set<net.Socket>();
+  const verdicts = new ClientVerdicts();
+  let listenPort = 0; // set once listening (server.address() is a system call)
 
   const server = net.createServer({ pauseOnConnect: false }, (socket) => {
     sockets.add(socket);
@@ -107,7 +137,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       socket.off('data', onData);
       if (st.kind === 'plain-http') {
         clearTimeout(timer);
-        const body = JSON.stringify({ error: 'this port speaks TLS: use https:// (for example curl -k https://' + `${host.includes(':') ? `[${host}]` : host}:${(server.address() as net.AddressInfo).port}/fps)` });
+        const body = JSON.stringify({ error: 'this port speaks TLS: use https:// (for example curl -k https://' + `${host.includes(':') ? `[${host}]` : host}:${listenPort}/fps)` });
         socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
         return;
       }
@@ -198,17 +228,24 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       tls_version: TLS_NAMES[t.getProtocol() ?? ''] ?? t.getProtocol(), cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
       alpn: t.alpnProtocol || null, http_protocol: req.request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
       user_agent: ua, method: req.request.method, path: req.request.target,
-      hello_hex: Buffer.from(helloBytes).toString('hex'),
+      hello_hex: hexOf(helloBytes),
     });
-    const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: helloBytes, pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
-    const record: ConnectionRecord = {
-      stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: t.remotePort ?? 0, dst_port: (server.address() as net.AddressInfo).port,
-      first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length,
-      tls_server_name: hello.serverName ?? null, hellos: [helloRecord], tls_certs: [],
-      http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
-      ja4ssh: [], problems: p.problems,
-    };
-    events.emit('observation', { record, stored } satisfies ListenerObservation);
+    // The ConnectionRecord (the type captures produce) is for subscribers, the desktop app's
+    // live table: built only when someone listens, and only when a subscriber reads it.
+    if (events.listenerCount('observation') > 0) {
+      let record: ConnectionRecord | undefined;
+      const build = (): ConnectionRecord => {
+        const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(helloBytes), pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
+        return {
+          stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: stored.port, dst_port: listenPort,
+          first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length,
+          tls_server_name: hello.serverName ?? null, hellos: [helloRecord], tls_certs: [],
+          http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
+          ja4ssh: [], problems: p.problems,
+        };
+      };
+      events.emit('observation', { stored, get record() { return (record ??= build()); } } satisfies ListenerObservation);
+    }
     route(reply, req.request.method, req.request.target, stored, hello, p);
   }
 
@@ -223,9 +260,9 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (url.pathname === '/fps' && method === 'GET') {
       if (url.searchParams.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
       const out: Record<string, unknown> = fpsView(obs);
-      const m = knownClient({ ja4: String(obs.ja4), ja4_r: String(obs.ja4_r), ja3: String(obs.ja3) });
+      const { match: m, check } = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), (obs.user_agent as string | null) ?? null);
       out.client = m ? { label: m.label, confidence: m.confidence, exact: m.exact } : null;
-      out.user_agent_check = assessUserAgent((obs.user_agent as string | null) ?? null, m);
+      out.user_agent_check = check;
       if (url.searchParams.get('detail') === '1') {
         const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
         Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
@@ -236,7 +273,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (url.pathname === '/v1/tls/fingerprint') {
       if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
       const ua = (obs.user_agent as string | null) ?? null;
-      const v = botScore(ua, hello, assessUserAgent(ua, knownClient({ ja4: String(obs.ja4), ja4_r: String(obs.ja4_r), ja3: String(obs.ja3) })));
+      const v = botScore(ua, hello, verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), ua).check);
       return respond(t, 200, {
         tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, http_protocol: obs.http_protocol, tcp_rtt_ms: obs.rtt_ms,
         ja3_hash: obs.ja3, ja4: obs.ja4, ja4h: obs.ja4h, bot_score: v.bot_score, verified_bot: v.verified_bot, bot_reasons: v.reasons,
@@ -267,7 +304,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
-    server.listen(o.port ?? 8443, host, () => { server.off('error', rej); res(); });
+    server.listen(o.port ?? 8443, host, () => { server.off('error', rej); listenPort = (server.address() as net.AddressInfo).port; res(); });
   });
   if (!isLoopback(host)) o.warn?.(`listening on ${host}: other machines${host === '0.0.0.0' || host === '::' ? ' on every network of this computer' : ''} can connect to it (${Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i!.address).join(', ') || 'no external interface'})`);
   const addr = server.address() as net.AddressInfo;
