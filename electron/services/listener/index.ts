@@ -81,6 +81,7 @@ function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: stri
 }
 
 const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
+const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [431, 'Request Header Fields Too Large']]);
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 /**
@@ -127,9 +128,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
 
   const server = net.createServer({ pauseOnConnect: false }, (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    // One timer per connection: the handshake deadline, then (re-armed) the request deadline.
+    let expire: () => void = () => socket.destroy();
+    let timer = setTimeout(() => expire(), hsTimeout);
+    socket.on('close', () => { sockets.delete(socket); clearTimeout(timer); });
     socket.on('error', () => socket.destroy());
-    const timer = setTimeout(() => socket.destroy(), hsTimeout);
     const collector = new HelloCollector(o.maxHelloBytes ?? 128 * 1024);
     const onData = (chunk: Buffer): void => {
       const st = collector.push(chunk);
@@ -153,9 +156,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['h2', 'http/1.1'] });
       t.on('error', () => socket.destroy());
       t.on('secure', () => {
-        clearTimeout(timer);
         const rtt = performance.now() - helloAt;
-        const reqTimer = setTimeout(() => t.destroy(), reqTimeout);
+        expire = () => t.destroy();
+        if (reqTimeout === hsTimeout) timer.refresh();
+        else { clearTimeout(timer); timer = setTimeout(() => expire(), reqTimeout); }
+        const reqTimer = timer;
         if (t.alpnProtocol === 'h2') {
           // Read the client's own frames: node:http2 would hide their order and settings.
           const h2 = new Http2ClientStream();
@@ -179,16 +184,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           t.on('data', onH2);
           return;
         }
-        let buf = Buffer.alloc(0);
+        let buf: Buffer | undefined;
         const onReq = (c: Buffer): void => {
-          buf = Buffer.concat([buf, c]);
+          buf = buf ? Buffer.concat([buf, c]) : c;
           const end = buf.indexOf('\r\n\r\n');
           if (end < 0 && buf.length <= maxHeaderBytes) return;
           t.off('data', onReq);
           clearTimeout(reqTimer);
           const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type);
           if (end < 0) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
-          const parsed = parseHttp1Request(new Uint8Array(buf));
+          const parsed = parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
           if (!parsed.request) { respond(reply, 400, { error: parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
           handle(t, st.bytes, parsed.request, rtt, null, reply);
         };
@@ -201,7 +206,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
 
   type Reply = (status: number, body: string, type: string) => void;
   function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string): void {
-    const reason = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 431: 'Request Header Fields Too Large' }[status] ?? '';
+    const reason = REASONS.get(status) ?? '';
     t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`);
   }
   function respond(reply: Reply, status: number, body: unknown, type = 'application/json'): void {
