@@ -14,6 +14,9 @@ export class OutOfBytes extends Error {
 }
 
 export type Fmt = (v: number) => string;
+/** What a structure is called in problem messages; a function when the name costs something to build (made only if a problem is reported). */
+export type What = string | (() => string);
+const whatText = (w: What): string => (typeof w === 'string' ? w : w());
 const dec: Fmt = (v) => String(v);
 
 /**
@@ -157,20 +160,20 @@ export class FieldReader {
    * left at offset 43") and clamped, so the caller still parses what is there.
    * The caller advances past the body with `finish(sub)`.
    */
-  vector(lenBytes: 1 | 2 | 3, key: string, label: string, what: string | (() => string)): FieldReader {
+  vector(lenBytes: 1 | 2 | 3, key: string, label: string, what: What): FieldReader {
     const len = lenBytes === 1 ? this.u8(key, label) : lenBytes === 2 ? this.u16(key, label) : this.u24(key, label);
     let end = this.pos + len;
     if (end > this.end) {
-      this.problem('error', 'length_exceeds', `${typeof what === 'function' ? what() : what} length ${len} exceeds the ${this.end - this.pos} bytes left at offset ${this.pos}`);
+      this.problem('error', 'length_exceeds', `${whatText(what)} length ${len} exceeds the ${this.end - this.pos} bytes left at offset ${this.pos}`);
       end = this.end;
     }
     return new FieldReader(this.buf, this.source, this.pos, end, this.sink);
   }
 
   /** Moves past a sub-reader's range, reporting bytes it left unread. */
-  finish(sub: FieldReader, what: string | (() => string)): void {
+  finish(sub: FieldReader, what: What): void {
     if (sub.pos < sub.end) {
-      sub.problem('warning', 'trailing_bytes', `${sub.end - sub.pos} unparsed byte${sub.end - sub.pos === 1 ? '' : 's'} at the end of ${typeof what === 'function' ? what() : what} at offset ${sub.pos}`);
+      sub.problem('warning', 'trailing_bytes', `${sub.end - sub.pos} unparsed byte${sub.end - sub.pos === 1 ? '' : 's'} at the end of ${whatText(what)} at offset ${sub.pos}`);
       if (this.sink.enabled) this.sink.leaf('_ws.unparsed', 'Unparsed bytes', this.source, sub.pos, sub.end - sub.pos, toHex(this.buf, sub.pos, sub.end), `${sub.end - sub.pos} bytes`);
     }
     this.pos = sub.end;

@@ -2,8 +2,9 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** Lowercase hex of a byte. */
 export const hex8 = (b: number): string => HEX[b & 0xff]!;
-/** 4-digit lowercase hex, the form JA4 uses for cipher suites and extensions. */
-export const hex16 = (v: number): string => HEX[(v >> 8) & 0xff]! + HEX[v & 0xff]!;
+const HEX16: string[] = [];
+/** 4-digit lowercase hex, the form JA4 uses for cipher suites and extensions (each string made once, then reused). */
+export const hex16 = (v: number): string => HEX16[v & 0xffff] ??= HEX[(v >> 8) & 0xff]! + HEX[v & 0xff]!;
 
 export function toHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let s = '';

@@ -33,7 +33,7 @@ export function computeJa3(hello: ClientHello): Ja3Result {
   const head = `${p.version},${dash(p.ciphers)},`;
   const tail = `,${dash(p.groups)},${dash(p.pointFormats)}`;
   const full = head + dash(p.extensions) + tail;
-  const nfull = head + dash([...p.extensions].sort((a, b) => a - b)) + tail;
+  const nfull = head + Uint16Array.from(p.extensions).sort().join('-') + tail;
   return { ja3: md5Hex(full), ja3_full: full, ja3n: md5Hex(nfull), ja3n_full: nfull };
 }
 

@@ -1,7 +1,7 @@
 // The fingerprint of the "TLS Fingerprinting" API (seed document 001, N. Tschacher, 2022):
 // seven ClientHello fields as decimal lists, hashed with SHA3-384. See docs/tls-fp.md.
 import { isGrease } from '../tls/grease.js';
-import { CIPHER_SUITES, EXTENSION_TYPES, SUPPORTED_GROUPS, lookup, versionName, type RegistryTable } from '../tls/iana/registry.js';
+import { CIPHER_SUITES, EXTENSION_TYPES, SUPPORTED_GROUPS, statusOf, versionName, type RegistryTable } from '../tls/iana/registry.js';
 import type { ClientHello } from '../tls/model.js';
 import { sha3_384Hex } from './hash.js';
 
@@ -16,7 +16,7 @@ export interface TlsFp {
 }
 
 /** Only values the IANA registry lists as assigned: GREASE, Reserved, Unassigned and private-use code points are left out. */
-const assigned = (table: RegistryTable, xs: readonly number[]): number[] => xs.filter((x) => lookup(table, x).status === 'a');
+const assigned = (table: RegistryTable, xs: readonly number[]): number[] => xs.filter((x) => statusOf(table, x) === 'a');
 
 export function computeTlsFp(hello: ClientHello): { tls_fp: TlsFp; sha3_384: string } {
   const tls_fp: TlsFp = {

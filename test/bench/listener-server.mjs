@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A server process for bench-listener.mjs: `plain` (node:tls answering a fixed body) or
 // `listener` (the Helloscope listener). Prints its port; on "stats" (stdin) prints its own CPU
-// time since "reset" and exits.
+// time since "reset" and exits. The plain server's body has the size given as the third
+// argument (the listener's answer size, measured by bench-listener.mjs), so both send as much.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +19,11 @@ if (mode === 'listener') {
   stop = () => h.stop();
 } else {
   const cert = readFileSync(join(dataDir, 'listener-cert.pem')), key = readFileSync(join(dataDir, 'listener-key.pem'));
-  const body = JSON.stringify({ ja4: 't13d1516h2_8daaf6152771_02713d6af862', note: 'same-size answer' }).padEnd(1000);
+  // The listener's header lines, and a body of the listener's answer size.
+  const body = JSON.stringify({ ja4: 't13d1516h2_8daaf6152771_02713d6af862', note: 'same-size answer' }).padEnd(Number(process.argv[4] ?? 1000));
   const s = tls.createServer({ cert, key, ALPNProtocols: ['h2', 'http/1.1'] }, (c) => {
     let b = '';
-    c.on('data', (d) => { b += d; if (b.includes('\r\n\r\n')) c.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`); });
+    c.on('data', (d) => { b += d; if (b.includes('\r\n\r\n')) c.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${body.length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`); });
     c.on('error', () => {});
   });
   await new Promise((r) => s.listen(0, '127.0.0.1', r));

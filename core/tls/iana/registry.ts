@@ -19,16 +19,27 @@ export interface RegistryLookup {
 
 const maps = new WeakMap<RegistryTable, Map<number, [number, string, RegistryStatus]>>();
 
-export function lookup(table: RegistryTable, value: number): RegistryLookup {
+function entryMap(table: RegistryTable): Map<number, [number, string, RegistryStatus]> {
   let m = maps.get(table);
   if (!m) {
     m = new Map(table.entries.map((e) => [e[0], e]));
     maps.set(table, m);
   }
-  const e = m.get(value);
+  return m;
+}
+
+export function lookup(table: RegistryTable, value: number): RegistryLookup {
+  const e = entryMap(table).get(value);
   if (e) return { name: e[2] === 'a' || e[2] === 'x' ? e[1] : undefined, status: e[2] };
-  for (const r of table.ranges) if (value >= r[0] && value <= r[1]) return { name: undefined, status: r[2] };
-  return { name: undefined, status: 'u' };
+  return { name: undefined, status: statusOf(table, value) };
+}
+
+/** The status alone (what `lookup(table, value).status` says), without building a result object: for hot paths. */
+export function statusOf(table: RegistryTable, value: number): RegistryStatus {
+  const e = entryMap(table).get(value);
+  if (e) return e[2];
+  for (const r of table.ranges) if (value >= r[0] && value <= r[1]) return r[2];
+  return 'u';
 }
 
 const STATUS_TEXT: Record<RegistryStatus, string> = {

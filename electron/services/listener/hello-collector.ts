@@ -15,14 +15,16 @@ export class HelloCollector {
 
   constructor(private readonly maxHello = 128 * 1024) {}
 
+  /** Everything received so far (the first chunk itself when there is only one: no copy). */
   get buffered(): Buffer {
-    return Buffer.concat(this.chunks, this.size);
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
   }
 
   push(chunk: Buffer): CollectState {
     this.chunks.push(chunk);
     this.size += chunk.length;
-    const b = this.chunks.length === 1 ? chunk : this.buffered;
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
+    const b = this.chunks[0]!;
     if (b.length === 0) return { kind: 'more' };
     if (b[0] !== 0x16) {
       if (/^[A-Z]{3,8} /.test(b.subarray(0, 9).toString('latin1')) || (b.length < 9 && /^[A-Z]+$/.test(b.toString('latin1')))) {
@@ -46,7 +48,8 @@ export class HelloCollector {
         need = 4 + ((head[1]! << 16) | (head[2]! << 8) | head[3]!);
         if (need > this.maxHello) return { kind: 'too-large', size: need };
       }
-      if (need >= 0 && hs >= need) return { kind: 'hello', bytes: new Uint8Array(b.subarray(0, off)) };
+      // A view, not a copy: socket reads hand over buffers of their own, which nothing reuses.
+      if (need >= 0 && hs >= need) return { kind: 'hello', bytes: b.subarray(0, off) };
     }
     if (this.size > this.maxHello + 4096) return { kind: 'too-large', size: this.size };
     return { kind: 'more' };

@@ -20,7 +20,7 @@ import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls } from '../../../core/tls/parse-tls.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { botScore } from './bot-score.js';
-import { assessUserAgent, knownClient } from '../../../core/knowledge/index.js';
+import { assessUserAgent, knownClient, type ClientMatch, type UserAgentVerdict } from '../../../core/knowledge/index.js';
 import { HelloCollector } from './hello-collector.js';
 import { renderPage } from './page.js';
 import { generateSelfSigned } from './self-signed.js';
@@ -81,6 +81,35 @@ function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: stri
 }
 
 const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
+const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [431, 'Request Header Fields Too Large']]);
+const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+/**
+ * The knowledge base's answers for a connection (`knownClient`, `assessUserAgent`) are pure
+ * functions of (ja4_r, which determines ja4; ja3; the User-Agent), and clients repeat
+ * themselves: the last answers are kept, keyed exactly (bounded: emptied when full). The cached
+ * objects are shared between answers and are never mutated.
+ */
+export class ClientVerdicts {
+  private readonly byRaw = new Map<string, Map<string, Map<string | null, ClientVerdict>>>();
+  private size = 0;
+  constructor(private readonly max = 4096) {}
+  get(ja4: string, ja4_r: string, ja3: string, ua: string | null): ClientVerdict {
+    const hit = this.byRaw.get(ja4_r)?.get(ja3)?.get(ua);
+    if (hit) return hit;
+    const match = knownClient({ ja4, ja4_r, ja3 });
+    const v: ClientVerdict = { match, check: assessUserAgent(ua, match) };
+    if (this.size >= this.max) { this.byRaw.clear(); this.size = 0; }
+    let byJa3 = this.byRaw.get(ja4_r);
+    if (!byJa3) this.byRaw.set(ja4_r, (byJa3 = new Map()));
+    let byUa = byJa3.get(ja3);
+    if (!byUa) byJa3.set(ja3, (byUa = new Map()));
+    byUa.set(ua, v);
+    this.size++;
+    return v;
+  }
+}
+export interface ClientVerdict { match: ClientMatch | null; check: UserAgentVerdict }
 
 export async function startListener(o: ListenerOptions): Promise<ListenerHandle> {
   const host = o.host ?? '127.0.0.1';
@@ -94,12 +123,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const hsTimeout = o.handshakeTimeoutMs ?? 10_000, reqTimeout = o.requestTimeoutMs ?? 10_000;
   const maxHeaderBytes = o.maxHeaderBytes ?? 64 * 1024, maxHeaders = o.maxHeaders ?? 200;
   const sockets = new Set<net.Socket>();
+  const verdicts = new ClientVerdicts();
+  let listenPort = 0; // set once listening (server.address() is a system call)
 
   const server = net.createServer({ pauseOnConnect: false }, (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    // One timer per connection: the handshake deadline, then (re-armed) the request deadline.
+    let expire: () => void = () => socket.destroy();
+    let timer = setTimeout(() => expire(), hsTimeout);
+    socket.on('close', () => { sockets.delete(socket); clearTimeout(timer); });
     socket.on('error', () => socket.destroy());
-    const timer = setTimeout(() => socket.destroy(), hsTimeout);
     const collector = new HelloCollector(o.maxHelloBytes ?? 128 * 1024);
     const onData = (chunk: Buffer): void => {
       const st = collector.push(chunk);
@@ -107,7 +140,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       socket.off('data', onData);
       if (st.kind === 'plain-http') {
         clearTimeout(timer);
-        const body = JSON.stringify({ error: 'this port speaks TLS: use https:// (for example curl -k https://' + `${host.includes(':') ? `[${host}]` : host}:${(server.address() as net.AddressInfo).port}/fps)` });
+        const body = JSON.stringify({ error: 'this port speaks TLS: use https:// (for example curl -k https://' + `${host.includes(':') ? `[${host}]` : host}:${listenPort}/fps)` });
         socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
         return;
       }
@@ -123,9 +156,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['h2', 'http/1.1'] });
       t.on('error', () => socket.destroy());
       t.on('secure', () => {
-        clearTimeout(timer);
         const rtt = performance.now() - helloAt;
-        const reqTimer = setTimeout(() => t.destroy(), reqTimeout);
+        expire = () => t.destroy();
+        if (reqTimeout === hsTimeout) timer.refresh();
+        else { clearTimeout(timer); timer = setTimeout(() => expire(), reqTimeout); }
+        const reqTimer = timer;
         if (t.alpnProtocol === 'h2') {
           // Read the client's own frames: node:http2 would hide their order and settings.
           const h2 = new Http2ClientStream();
@@ -149,16 +184,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           t.on('data', onH2);
           return;
         }
-        let buf = Buffer.alloc(0);
+        let buf: Buffer | undefined;
         const onReq = (c: Buffer): void => {
-          buf = Buffer.concat([buf, c]);
+          buf = buf ? Buffer.concat([buf, c]) : c;
           const end = buf.indexOf('\r\n\r\n');
           if (end < 0 && buf.length <= maxHeaderBytes) return;
           t.off('data', onReq);
           clearTimeout(reqTimer);
           const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type);
           if (end < 0) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
-          const parsed = parseHttp1Request(new Uint8Array(buf));
+          const parsed = parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
           if (!parsed.request) { respond(reply, 400, { error: parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
           handle(t, st.bytes, parsed.request, rtt, null, reply);
         };
@@ -171,7 +206,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
 
   type Reply = (status: number, body: string, type: string) => void;
   function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string): void {
-    const reason = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 431: 'Request Header Fields Too Large' }[status] ?? '';
+    const reason = REASONS.get(status) ?? '';
     t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`);
   }
   function respond(reply: Reply, status: number, body: unknown, type = 'application/json'): void {
@@ -198,17 +233,24 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       tls_version: TLS_NAMES[t.getProtocol() ?? ''] ?? t.getProtocol(), cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
       alpn: t.alpnProtocol || null, http_protocol: req.request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
       user_agent: ua, method: req.request.method, path: req.request.target,
-      hello_hex: Buffer.from(helloBytes).toString('hex'),
+      hello_hex: hexOf(helloBytes),
     });
-    const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: helloBytes, pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
-    const record: ConnectionRecord = {
-      stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: t.remotePort ?? 0, dst_port: (server.address() as net.AddressInfo).port,
-      first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length,
-      tls_server_name: hello.serverName ?? null, hellos: [helloRecord], tls_certs: [],
-      http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
-      ja4ssh: [], problems: p.problems,
-    };
-    events.emit('observation', { record, stored } satisfies ListenerObservation);
+    // The ConnectionRecord (the type captures produce) is for subscribers, the desktop app's
+    // live table: built only when someone listens, and only when a subscriber reads it.
+    if (events.listenerCount('observation') > 0) {
+      let record: ConnectionRecord | undefined;
+      const build = (): ConnectionRecord => {
+        const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(helloBytes), pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
+        return {
+          stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: stored.port, dst_port: listenPort,
+          first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length,
+          tls_server_name: hello.serverName ?? null, hellos: [helloRecord], tls_certs: [],
+          http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
+          ja4ssh: [], problems: p.problems,
+        };
+      };
+      events.emit('observation', { stored, get record() { return (record ??= build()); } } satisfies ListenerObservation);
+    }
     route(reply, req.request.method, req.request.target, stored, hello, p);
   }
 
@@ -223,9 +265,9 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (url.pathname === '/fps' && method === 'GET') {
       if (url.searchParams.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
       const out: Record<string, unknown> = fpsView(obs);
-      const m = knownClient({ ja4: String(obs.ja4), ja4_r: String(obs.ja4_r), ja3: String(obs.ja3) });
+      const { match: m, check } = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), (obs.user_agent as string | null) ?? null);
       out.client = m ? { label: m.label, confidence: m.confidence, exact: m.exact } : null;
-      out.user_agent_check = assessUserAgent((obs.user_agent as string | null) ?? null, m);
+      out.user_agent_check = check;
       if (url.searchParams.get('detail') === '1') {
         const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
         Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
@@ -236,7 +278,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (url.pathname === '/v1/tls/fingerprint') {
       if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
       const ua = (obs.user_agent as string | null) ?? null;
-      const v = botScore(ua, hello, assessUserAgent(ua, knownClient({ ja4: String(obs.ja4), ja4_r: String(obs.ja4_r), ja3: String(obs.ja3) })));
+      const v = botScore(ua, hello, verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), ua).check);
       return respond(t, 200, {
         tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, http_protocol: obs.http_protocol, tcp_rtt_ms: obs.rtt_ms,
         ja3_hash: obs.ja3, ja4: obs.ja4, ja4h: obs.ja4h, bot_score: v.bot_score, verified_bot: v.verified_bot, bot_reasons: v.reasons,
@@ -267,7 +309,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
-    server.listen(o.port ?? 8443, host, () => { server.off('error', rej); res(); });
+    server.listen(o.port ?? 8443, host, () => { server.off('error', rej); listenPort = (server.address() as net.AddressInfo).port; res(); });
   });
   if (!isLoopback(host)) o.warn?.(`listening on ${host}: other machines${host === '0.0.0.0' || host === '::' ? ' on every network of this computer' : ''} can connect to it (${Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i!.address).join(', ') || 'no external interface'})`);
   const addr = server.address() as net.AddressInfo;

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintClientHello } from '../../../core/fingerprint/tls-fingerprints.js';
 import { parseTls } from '../../../core/tls/parse-tls.js';
-import { startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
+import { ClientVerdicts, startListener, type ListenerHandle, type ListenerObservation } from '../../../electron/services/listener/index.js';
+import { assessUserAgent, knownClient } from '../../../core/knowledge/index.js';
+import { fileURLToPath } from 'node:url';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hs-listener-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -155,5 +157,66 @@ describe('listener endpoints, storage and limits', () => {
     h = await startListener({ port: 0, dataDir, warn: (m) => w2.push(m) });
     expect(h.store.all().length).toBe(before);
     expect(w2.join()).toMatch(/damaged and was skipped/);
+  });
+});
+
+describe('listener log under SIGKILL, subscribers, cached verdicts', () => {
+  const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+  const get = (port: number, ua: string) => new Promise<number>((res, rej) => {
+    https.get({ host: '127.0.0.1', port, path: '/fps', rejectUnauthorized: false, headers: { 'user-agent': ua } }, (s) => { s.resume(); s.on('end', () => res(s.statusCode!)); }).on('error', rej);
+  });
+
+  it('a killed listener process loses nothing that was answered more than one flush period before the kill', async () => {
+    const dataDir = join(tmp, 'killed');
+    // The built listener (npm test builds dist/ first) in its own process, killed with SIGKILL.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `import { startListener } from ${JSON.stringify(join(ROOT, 'dist/services/listener.mjs'))}; const h = await startListener({ host: '127.0.0.1', port: 0, dataDir: ${JSON.stringify(dataDir)} }); process.stdout.write(h.port + '\\n');`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = Number(await new Promise<string>((res) => child.stdout!.once('data', (d) => res(String(d).trim()))));
+    const n = 60;
+    // Several flush batches: answered in waves, the last wave 600 ms (three 200 ms flush periods) before the kill.
+    for (let wave = 0; wave < 3; wave++) {
+      const codes = await Promise.all(Array.from({ length: n / 3 }, (_, i) => get(port, `killed/${wave}-${i}`)));
+      expect(codes.every((c) => c === 200)).toBe(true);
+      await sleep(wave < 2 ? 100 : 600);
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const uas = readFileSync(join(dataDir, 'observations.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).user_agent as string);
+    expect(uas.length).toBe(n);
+    expect(new Set(uas).size).toBe(n);
+    const h = await startListener({ port: 0, dataDir });
+    try { expect(h.store.all().length).toBe(n); } finally { await h.stop(); }
+  }, 30000);
+
+  it('subscribers get the stored observation and, when they read it, a ConnectionRecord of the same connection', async () => {
+    const h = await startListener({ port: 0, dataDir: join(tmp, 'subscribed') });
+    try {
+      const seen: ListenerObservation[] = [];
+      const off = h.subscribe((o) => seen.push(o));
+      expect(await get(h.port, 'sub/1')).toBe(200);
+      off();
+      expect(await get(h.port, 'sub/2')).toBe(200);
+      expect(seen.length).toBe(1);
+      const { stored, record } = seen[0]!;
+      expect(stored.user_agent).toBe('sub/1');
+      expect(record).toBe(seen[0]!.record); // built once
+      expect(record.stream).toBe(stored.id);
+      expect(record.dst_port).toBe(h.port);
+      expect(record.hellos[0]!.ja4).toBe(stored.ja4);
+      expect(record.http[0]!.user_agent).toBe('sub/1');
+      const bytes = record.hellos[0]!.captured!.bytes;
+      expect(Buffer.from(bytes).toString('hex')).toBe(stored.hello_hex);
+    } finally { await h.stop(); }
+  });
+
+  it('cached knowledge-base verdicts are the same as computing them, per fingerprint and User-Agent', () => {
+    const v = new ClientVerdicts(2);
+    const ja4 = 't13d1516h2_8daaf6152771_02713d6af862', ja4_r = 't13d1516h2_002f,0035_0005,000a_0403', ja3 = 'cd08e31494f9531f560d64c695473da9';
+    for (const ua of ['curl/8.0', null, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0 Safari/537.36', 'curl/8.0']) {
+      const got = v.get(ja4, ja4_r, ja3, ua);
+      const match = knownClient({ ja4, ja4_r, ja3 });
+      expect(got.match).toEqual(match);
+      expect(got.check).toEqual(assessUserAgent(ua, match));
+    }
+    expect(v.get(ja4, ja4_r, ja3, 'curl/8.0')).toBe(v.get(ja4, ja4_r, ja3, 'curl/8.0'));
   });
 });
