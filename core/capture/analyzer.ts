@@ -329,13 +329,8 @@ export class CaptureAnalyzer {
     const key = conversationKey('t', s);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
     let c = this.convs.get(key);
-    let old: Conversation | undefined;
-    if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
-      // A new connection reusing the same addresses and ports.
-      if (!c.done) this.finish(c);
-      old = c;
-      c = undefined;
-    }
+    const old = this.reopened(c, s, syn, ack);
+    if (old) c = undefined;
     if (c?.done) return;
     if (!c) {
       c = this.newTcp(s, syn, ack);
@@ -344,6 +339,13 @@ export class CaptureAnalyzer {
       else this.insert(c);
     }
     this.tcpCore(c, s.src === c.ca && s.srcPort === c.cp, s, s.payload.length);
+  }
+
+  /** A SYN on addresses and ports of a finished or closing conversation starts a new connection: the old one is finished and returned. */
+  private reopened(c: Conversation | undefined, s: TcpSegment, syn: boolean, ack: boolean): Conversation | undefined {
+    if (!c || !(c.done || c.closedAt) || !syn || ack || (c.isn === s.seq && !c.done)) return undefined;
+    if (!c.done) this.finish(c);
+    return c;
   }
 
   /** The IPv4 TCP conversation of an address pair, if known. */
@@ -360,13 +362,8 @@ export class CaptureAnalyzer {
     const h = hash4(s4, sp, d4, dp);
     let c = this.find4(s4, sp, d4, dp);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
-    let old: Conversation | undefined;
-    if (c && (c.done || c.closedAt) && syn && !ack && !(c.isn === s.seq && !c.done)) {
-      // A new connection reusing the same addresses and ports.
-      if (!c.done) this.finish(c);
-      old = c;
-      c = undefined;
-    }
+    const old = this.reopened(c, s, syn, ack);
+    if (old) c = undefined;
     if (c?.done) return;
     if (!c) {
       if (s === this.scratch) { s.src = ipv4Text(s4); s.dst = ipv4Text(d4); }
