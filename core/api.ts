@@ -21,6 +21,8 @@ export interface SourceInfo {
   name: string;
   path?: string;
   size?: number;
+  /** The key log the capture was opened with. */
+  keylogPath?: string;
 }
 
 /** One line of the connections table. Fingerprint columns are null when not present. */
@@ -147,8 +149,11 @@ export interface ConnectionDiff {
 
 /** What the renderer may ask of the main process. Each takes one JSON payload object. */
 export interface HelloscopeApi {
-  /** Opens a capture by path (drag-and-drop, recent files); rows and progress follow as events. */
-  openCapture(req: { path: string }): Promise<SourceInfo>;
+  /**
+   * Opens a capture by path (drag-and-drop, recent files); rows and progress follow as events.
+   * `keylogPath`: an NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.2/1.3 for the HTTP inside.
+   */
+  openCapture(req: { path: string; keylogPath?: string }): Promise<SourceInfo>;
   /** File > Open capture: the main process shows its dialog; null when cancelled. */
   chooseCapture(req: Record<string, never>): Promise<SourceInfo | null>;
   cancelCapture(req: { sourceId: string }): Promise<boolean>;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, clientFixtures, CLI } from '../helpers/paths.js';
-import { closeBrowser, CHROMIUM, dropFile, openApp, type App } from './harness.js';
+import { closeBrowser, CHROMIUM, dropFile, dropFiles, openApp, type App } from './harness.js';
 
 const HAVE = existsSync(CHROMIUM);
 const chromiumFixture = clientFixtures().find((f) => f.id === 'chromium')!;
@@ -176,6 +176,25 @@ describe.runIf(HAVE)('desktop renderer end to end (Chromium)', () => {
     // A new view of the connection now names the user's label as its source.
     await rows.nth(1).click();
     await expect.poll(() => page.getByTestId('known-client').textContent()).toMatch(/lab browser A.*your label/);
+  });
+
+  it('a capture dropped with its key log: TLS decrypted, the JA4H of the HTTP/2 inside as read --keylog gives it', async () => {
+    const { page } = app;
+    const keylog = join(chromiumFixture.dir, 'keylog.txt');
+    await dropFiles(page, [CHROMIUM_PCAP, keylog]);
+    await page.waitForSelector('.source-tab.active .name:text("capture.pcap + keylog.txt")');
+    const expected = spawnSync(process.execPath, [CLI, 'read', CHROMIUM_PCAP, '--keylog', keylog, '--format', 'ndjson'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => JSON.parse(l) as { http?: { ja4h: string }[] });
+    const ja4hs = expected.flatMap((r) => (r.http?.[0] ? [r.http[0].ja4h] : []));
+    expect(ja4hs.length).toBeGreaterThan(0);
+    await page.waitForFunction((n) => document.querySelectorAll('.row [data-col="ja4h"]:not(:empty)').length === n, ja4hs.length);
+    expect((await page.$$eval('.row [data-col="ja4h"]:not(:empty)', (c) => c.map((x) => x.textContent))).sort()).toEqual(ja4hs.sort());
+    expect(await page.locator('.source-bar').textContent()).toContain('decrypting with keylog.txt');
+    // A key log dropped alone on an open capture reopens it decrypted.
+    await dropFile(page, CHROMIUM_PCAP);
+    await page.waitForFunction(() => document.querySelectorAll('.source-tab[data-source^="capture-"]').length === 2);
+    await dropFile(page, keylog);
+    await page.waitForFunction(() => document.querySelectorAll('.source-tab[data-source^="capture-"]').length === 3);
+    await page.waitForFunction((n) => document.querySelectorAll('.row [data-col="ja4h"]:not(:empty)').length === n, ja4hs.length);
   });
 
   it('a dropped file that is not a capture gets a clear message, not a blank screen', async () => {

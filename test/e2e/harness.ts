@@ -116,20 +116,24 @@ export async function openApp(opts: { savePath?: () => string; openPath?: () => 
 }
 
 /**
- * Drops a file on the window as a user would (a DragEvent with a DataTransfer holding the file).
- * The app only takes the file's path from it (webUtils.getPathForFile); files over 4 MB are
- * dropped with placeholder contents so a benchmark does not time the test's own copying.
+ * Drops files on the window as a user would (a DragEvent with a DataTransfer holding them).
+ * The app takes each file's path (webUtils.getPathForFile) and reads at most the first bytes of
+ * a file itself (to tell a key log from a capture); files over 4 MB are dropped with placeholder
+ * contents so a benchmark does not time the test's own copying.
  */
-export async function dropFile(page: Page, path: string, name = path.split('/').pop()!): Promise<void> {
-  const b64 = statSync(path).size > 4 << 20 ? Buffer.from('placeholder').toString('base64') : readFileSync(path).toString('base64');
-  await page.evaluate(({ name, b64, path }) => {
-    (window as unknown as { __hsPaths: Record<string, string> }).__hsPaths[name] = path;
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+export async function dropFiles(page: Page, paths: string[]): Promise<void> {
+  const files = paths.map((path) => ({ path, name: path.split('/').pop()!, b64: statSync(path).size > 4 << 20 ? Buffer.from('placeholder').toString('base64') : readFileSync(path).toString('base64') }));
+  await page.evaluate((files) => {
     const dt = new DataTransfer();
-    dt.items.add(new File([bytes], name));
+    for (const { name, b64, path } of files) {
+      (window as unknown as { __hsPaths: Record<string, string> }).__hsPaths[name] = path;
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+    }
     const target = document.querySelector('.connections') ?? document.body;
     target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
     target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
     target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { name, b64, path });
+  }, files);
 }
+
+export const dropFile = (page: Page, path: string): Promise<void> => dropFiles(page, [path]);

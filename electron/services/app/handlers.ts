@@ -1,13 +1,14 @@
 // The handler table behind the app's API (core/api.ts). Plain Node, no electron import: the
 // Electron shell registers these on IPC, and the end-to-end tests call the very same handlers
 // from a real Chromium page. Dialogs and event delivery are injected by whoever hosts them.
-import { open as openFile, stat, writeFile } from 'node:fs/promises';
+import { open as openFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConnectionDetail, ConnectionRow, DiffSide, EventName, HelloscopeApi, HelloscopeEvents, SourceInfo } from '../../../core/api.js';
 import { CaptureAnalyzer, CaptureFormatError } from '../../../core/capture/analyzer.js';
 import { connectionViews, diffSideOf } from '../../../core/capture/connection-view.js';
 import { formatRecords, toOutputRecord } from '../../../core/capture/output.js';
 import { diffSides } from '../../../core/explain/diff-sides.js';
+import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { ApiCallError } from './api-error.js';
 import { CaptureSession } from '../capture-loader/capture-session.js';
 import { ListenerSource } from './listener-source.js';
@@ -61,6 +62,19 @@ async function checkCapture(path: string): Promise<number> {
   return size;
 }
 
+/** An NSS key log's text; refused with the reason when it holds no key line. */
+async function readKeylog(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ApiCallError('not_found', `${path}: cannot read the key log`);
+  }
+  const keys = parseKeyLog(text, basename(path));
+  if (keys.byRandom.size === 0) throw new ApiCallError('bad_payload', `${path}: no key log lines (CLIENT_RANDOM or *_TRAFFIC_SECRET) found${keys.problems[0] ? `: ${keys.problems[0].message}` : ''}`);
+  return text;
+}
+
 export function createAppHandlers(deps: AppDeps): AppHandlers {
   const sessions = new Map<string, { info: SourceInfo; session: CaptureSession }>();
   const recent = new RecentFiles(deps.dataDir);
@@ -80,12 +94,13 @@ export function createAppHandlers(deps: AppDeps): AppHandlers {
     return s.session;
   };
 
-  async function openCapture({ path }: { path: string }): Promise<SourceInfo> {
+  async function openCapture({ path, keylogPath }: { path: string; keylogPath?: string }): Promise<SourceInfo> {
     const size = await checkCapture(path);
+    const keylog = keylogPath ? await readKeylog(keylogPath) : undefined;
     const id = `capture-${nextSource++}`;
     const name = basename(path);
-    const info: SourceInfo = { id, kind: 'capture', name, path, size };
-    const session = new CaptureSession(deps.captureWorker, { path, fileName: name, labels: [...labels.list()] }, {
+    const info: SourceInfo = { id, kind: 'capture', name: keylogPath ? `${name} + ${basename(keylogPath)}` : name, path, size, ...(keylogPath ? { keylogPath } : {}) };
+    const session = new CaptureSession(deps.captureWorker, { path, fileName: name, labels: [...labels.list()], ...(keylog ? { keylog } : {}) }, {
       onRows: (rows) => deps.emit('rows', { sourceId: id, rows }),
       onProgress: (p) => deps.emit('progress', { sourceId: id, ...p }),
       onWarning: (message, offset) => deps.emit('warning', { sourceId: id, message, ...(offset !== undefined ? { offset } : {}) }),

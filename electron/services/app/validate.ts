@@ -45,7 +45,7 @@ const host: Check = (v, at) => {
 };
 
 export const PAYLOADS: Record<ApiMethod, Check> = {
-  openCapture: obj({ path: absPath }),
+  openCapture: obj({ path: absPath, keylogPath: (v, at) => { if (v !== undefined) absPath(v, at); } }),
   chooseCapture: obj({}),
   cancelCapture: obj({ sourceId }),
   closeSource: obj({ sourceId }),

@@ -117,9 +117,9 @@ export class AppStore {
     if (this.source(id)) this.set({ ...this.state, activeId: id });
   }
 
-  async openPath(path: string): Promise<void> {
+  async openPath(path: string, keylogPath?: string): Promise<void> {
     try {
-      this.addSource(await this.api.openCapture({ path }));
+      this.addSource(await this.api.openCapture({ path, ...(keylogPath ? { keylogPath } : {}) }));
     } catch (e) {
       this.notify('error', (e as Error).message);
     }

@@ -17,6 +17,13 @@ import { useApp, useAppState } from '../stores/use-store.js';
 
 const CAPTURE_EXT = /\.(pcap|pcapng|cap|pcap\.gz|ntar)$/i;
 
+/** An NSS key log (SSLKEYLOGFILE): text lines of CLIENT_RANDOM or *_TRAFFIC_SECRET with hex. */
+async function isKeylog(file: File): Promise<boolean> {
+  if (file.size > 64 << 20) return false;
+  const head = await file.slice(0, 4096).text().catch(() => '');
+  return /^(CLIENT_RANDOM|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET) [0-9a-fA-F]{64} [0-9a-fA-F]+\s*$/m.test(head);
+}
+
 export function App() {
   const { store, api } = useApp();
   const state = useAppState();
@@ -41,13 +48,27 @@ export function App() {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      for (const file of Array.from(e.dataTransfer?.files ?? [])) {
-        const path = api.pathForFile(file);
-        if (!path) { store.notify('error', `${file.name}: cannot open a file that is not on this computer's disk`); continue; }
-        // Any file is tried: the main side reads its first bytes and says what it is if not a capture.
-        if (!CAPTURE_EXT.test(file.name)) store.notify('info', `${file.name}: not a .pcap/.pcapng/.cap name; trying it anyway`);
-        void store.openPath(path);
-      }
+      void (async () => {
+        const files = Array.from(e.dataTransfer?.files ?? []);
+        const keylogs: string[] = [], captures: { name: string; path: string }[] = [];
+        for (const file of files) {
+          const path = api.pathForFile(file);
+          if (!path) { store.notify('error', `${file.name}: cannot open a file that is not on this computer's disk`); continue; }
+          if (await isKeylog(file)) keylogs.push(path); else captures.push({ name: file.name, path });
+        }
+        const keylog = keylogs[0];
+        // A key log dropped alone reopens the capture on screen with it.
+        const active = store.source(store.getState().activeId);
+        if (keylog && !captures.length) {
+          if (active?.info.kind === 'capture' && active.info.path) void store.openPath(active.info.path, keylog);
+          else store.notify('info', 'A key log decrypts a capture: drop it together with the capture, or on an open capture.');
+        }
+        for (const c of captures) {
+          // Any file is tried: the main side reads its first bytes and says what it is if not a capture.
+          if (!CAPTURE_EXT.test(c.name)) store.notify('info', `${c.name}: not a .pcap/.pcapng/.cap name; trying it anyway`);
+          void store.openPath(c.path, keylog);
+        }
+      })();
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('dragenter', onDragEnter);

@@ -50,6 +50,7 @@ function CaptureBar({ source }: { source: SourceState }) {
   return (
     <div className="source-bar">
       <span className="status" title={source.info.path}>{source.info.path}</span>
+      {source.info.keylogPath ? <span className="status ok" title={source.info.keylogPath}>decrypting with {source.info.keylogPath.split(/[\\/]/).pop()}</span> : <span className="status" title="Drop an NSS key log (SSLKEYLOGFILE) on the window to decrypt this capture's TLS and see the HTTP inside">no key log</span>}
       {p && !p.done ? (
         <>
           <progress max={p.total || 1} value={p.bytesRead} aria-label="Reading progress" />

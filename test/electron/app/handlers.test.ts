@@ -109,6 +109,14 @@ describe('app handlers with the capture worker', () => {
     await expect(h.openCapture({ path: dir })).rejects.toThrow(/is a directory/);
   });
 
+  it('a key log that holds no keys is refused, naming the file', async () => {
+    const fx = clientFixtures().find((f) => f.id === 'chromium')!;
+    const bogus = join(dir, 'not-keys.log');
+    writeFileSync(bogus, 'hello\n');
+    await expect(h.openCapture({ path: join(fx.dir, 'capture.pcap'), keylogPath: bogus })).rejects.toThrow(/not-keys\.log: no key log lines/);
+    await expect(h.openCapture({ path: join(fx.dir, 'capture.pcap'), keylogPath: join(dir, 'missing.log') })).rejects.toThrow(/cannot read the key log/);
+  });
+
   it('remembers recent files, newest first', async () => {
     const recent = await h.recentFiles({});
     expect(recent[0]).toBe(join(dir, 'damaged.pcap'));

@@ -81,6 +81,7 @@ describe('dispatch: unknown methods and malformed payloads', () => {
     ['openCapture', { path: 'relative/file.pcap' }, /payload\.path must be an absolute path/],
     ['openCapture', { path: '/tmp/x.pcap', extra: 1 }, /payload\.extra is not expected/],
     ['openCapture', { path: '/tmp/a\0b' }, /must not contain NUL/],
+    ['openCapture', { path: '/tmp/x.pcap', keylogPath: 'keys.log' }, /payload\.keylogPath must be an absolute path/],
     ['openCapture', ['/tmp/x.pcap'], /must be a plain object/],
     ['connectionDetail', { sourceId: 'capture-1', id: -1 }, /payload\.id must be an integer/],
     ['connectionDetail', { sourceId: 'capture-1', id: 1.5 }, /payload\.id must be an integer/],
