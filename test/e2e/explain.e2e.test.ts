@@ -140,5 +140,8 @@ describe.runIf(HAVE)('explain views end to end (Chromium)', () => {
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('zz ');
     await page.waitForFunction(() => /line 1, column 1/.test(document.querySelector('[data-testid="pg-status"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    // The last valid dissection stays on screen, marked as such.
+    expect(await page.locator('.pg-stale').count()).toBe(1);
+    expect(await page.locator('.fp[data-fp="ja4"] .fp-value').textContent()).toBe(chromium.hellos[0]!.ref_ja4);
   });
 });

@@ -27,6 +27,10 @@ export function PlaygroundView() {
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
   const typed = useDebounced(text, 120);
   const result = useMemo(() => analyseText(kind, typed, transport), [kind, typed, transport]);
+  // While the input does not parse (half-typed hex), the last valid dissection stays on screen.
+  const [last, setLast] = useState<{ kind: Kind; view: NonNullable<typeof result.view> } | null>(null);
+  useEffect(() => { if (result.view) setLast({ kind, view: result.view }); }, [result.view]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shown = result.view ?? (typed.trim() && last?.kind === kind ? last.view : null);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();
@@ -77,7 +81,8 @@ export function PlaygroundView() {
         </div>
       </div>
       <div className="pg-right">
-        {result.view ? <ViewPanel key={`${kind}-${result.view.kind}`} view={result.view} /> : <div className="empty-pane">Nothing to dissect yet.</div>}
+        {shown && !result.view ? <div className="pg-stale" role="status">The input does not parse (see below the editor): showing the last one that did.</div> : null}
+        {shown ? <ViewPanel key={`${kind}-${shown.kind}`} view={shown} /> : <div className="empty-pane">Nothing to dissect yet.</div>}
       </div>
     </div>
   );
