@@ -169,27 +169,25 @@ export function computeJa4(hello: ClientHello, opts: Ja4Options = {}): Ja4Result
   return { ja4: sorted.ja4, ja4_r: sorted.ja4_r, ja4_o: orig.ja4_o, ja4_ro: orig.ja4_ro, parts: p };
 }
 
+/** `a`, then the cipher list and the extension (+ signature algorithm) list: raw text, or hashed. */
+function ja4Form(p: Ja4Parts, ciphers: readonly string[], exts: readonly string[], hashed: boolean): string {
+  const b = ciphers.join(',');
+  return hashed
+    ? `${ja4A(p)}_${hash12(b)}_${hash12(ja4CInput(exts, p.signatureAlgorithms))}`
+    : `${ja4A(p)}_${b}_${ja4CRaw(exts, p.signatureAlgorithms)}`;
+}
+
 /** `ja4` and `ja4_r` (sorted lists) from the parts. */
 export function ja4SortedForms(p: Ja4Parts): { ja4: string; ja4_r: string } {
-  const a = ja4A(p);
-  const ciphers = p.sortedCiphers.join(',');
-  return {
-    ja4: `${a}_${hash12(ciphers)}_${hash12(ja4CInput(p.sortedExtensions, p.signatureAlgorithms))}`,
-    ja4_r: `${a}_${ciphers}_${ja4CRaw(p.sortedExtensions, p.signatureAlgorithms)}`,
-  };
+  return { ja4: ja4Form(p, p.sortedCiphers, p.sortedExtensions, true), ja4_r: ja4Form(p, p.sortedCiphers, p.sortedExtensions, false) };
 }
 
 /** `ja4_o` and `ja4_ro` (wire order) from the parts. */
 export function ja4OriginalForms(p: Ja4Parts): { ja4_o: string; ja4_ro: string } {
-  const a = ja4A(p);
-  const ciphers = p.ciphers.join(',');
-  return {
-    ja4_o: `${a}_${hash12(ciphers)}_${hash12(ja4CInput(p.extensions, p.signatureAlgorithms))}`,
-    ja4_ro: `${a}_${ciphers}_${ja4CRaw(p.extensions, p.signatureAlgorithms)}`,
-  };
+  return { ja4_o: ja4Form(p, p.ciphers, p.extensions, true), ja4_ro: ja4RawOriginal(p) };
 }
 
 /** `ja4_ro` alone: no hashing. */
 export function ja4RawOriginal(p: Ja4Parts): string {
-  return `${ja4A(p)}_${p.ciphers.join(',')}_${ja4CRaw(p.extensions, p.signatureAlgorithms)}`;
+  return ja4Form(p, p.ciphers, p.extensions, false);
 }

@@ -2,32 +2,22 @@
 // keep the field invariants, their fingerprints equal the references recorded with tshark, the
 // hex sources carry the TCP segments and TLS records, and the interval index finds for every
 // byte the innermost field that covers it.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CaptureAnalyzer } from '../../../core/capture/analyzer.js';
-import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { connectionRow, connectionViews } from '../../../core/capture/connection-view.js';
 import { walkFields, type DataSource, type Field } from '../../../core/dissect/field.js';
 import { FieldIntervalIndex } from '../../../core/dissect/interval-index.js';
 import { checkFieldInvariants } from '../../../core/dissect/validate.js';
-import { createHttpPlugin } from '../../../core/http/http-plugin.js';
+import { analyseWithBytes } from '../../helpers/analyse-with-bytes.js';
 import { clientFixtures } from '../../helpers/paths.js';
 
-function analyse(path: string): ConnectionRecord[] {
-  const out: ConnectionRecord[] = [];
-  const a = new CaptureAnalyzer({ keepBytes: true, plugins: [createHttpPlugin({ keepBytes: true })], onConnection: (r) => out.push(r) });
-  a.push(new Uint8Array(readFileSync(path)));
-  a.end();
-  return out;
-}
 
 const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 
 describe('connection views of recorded clients', () => {
   for (const fx of clientFixtures()) {
     it(fx.id, () => {
-      const records = analyse(join(fx.dir, 'capture.pcap'));
+      const records = analyseWithBytes(join(fx.dir, 'capture.pcap'));
       const views = records.flatMap((r) => connectionViews(r).views.map((v) => ({ r, v })));
       const hellos = views.filter(({ v }) => v.kind === 'client_hello');
       // One ClientHello view per recorded hello, with the reference JA4 and tshark's JA3.

@@ -1,15 +1,15 @@
 // The capture worker drops bytes that are copies of the file and reads them back by their
 // pieces' file offsets: what comes back must be exactly what the engine kept, for every
 // recorded client and every FoxIO reference capture.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CaptureAnalyzer } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { dropFileBytes, withFileBytes } from '../../../electron/services/capture-loader/file-backed.js';
 import { readCaptureFile } from '../../../electron/services/capture-file.js';
+import { analyseWithBytes } from '../../helpers/analyse-with-bytes.js';
 import { CONFORMANCE, clientFixtures, has } from '../../helpers/paths.js';
 
 const captures = [
@@ -27,10 +27,7 @@ describe('file-backed bytes of the capture worker', () => {
   it('covers the recorded clients and the FoxIO captures', () => expect(captures.length).toBeGreaterThan(40));
   for (const path of captures) {
     it(path.split('/').slice(-2).join('/'), async () => {
-      const records: ConnectionRecord[] = [];
-      const a = new CaptureAnalyzer({ keepBytes: true, plugins: [createHttpPlugin({ keepBytes: true })], onConnection: (r) => records.push(r), onWarning: () => {} });
-      a.push(new Uint8Array(readFileSync(path)));
-      a.end();
+      const records = analyseWithBytes(path);
       const fh = await open(path, 'r');
       try {
         for (const r of records) {
@@ -52,10 +49,7 @@ describe('file-backed bytes of the capture worker', () => {
 describe('bytes kept while reading in reused chunks', () => {
   for (const path of captures) {
     it(path.split('/').slice(-2).join('/'), async () => {
-      const whole: ConnectionRecord[] = [];
-      const a = new CaptureAnalyzer({ keepBytes: true, plugins: [createHttpPlugin({ keepBytes: true })], onConnection: (r) => whole.push(r), onWarning: () => {} });
-      a.push(new Uint8Array(readFileSync(path)));
-      a.end();
+      const whole = analyseWithBytes(path);
       const chunked: ConnectionRecord[] = [];
       await readCaptureFile(path, { chunkSize: 997, keepBytes: true, plugins: [createHttpPlugin({ keepBytes: true })], onConnection: (r) => chunked.push(r), onWarning: () => {} });
       const der = (r: ConnectionRecord): string[] => r.tls_certs.flatMap((c) => c.x509.map((x) => Buffer.from(x.der ?? []).toString('hex')));
