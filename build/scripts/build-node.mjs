@@ -10,6 +10,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const entries = [
   // [entry, outfile, format, extra options]
   ['electron/cli/main.ts', 'dist/cli/helloscope.mjs', 'esm', { banner: { js: "#!/usr/bin/env node\nimport { createRequire as __hsCreateRequire } from 'node:module'; const require = __hsCreateRequire(import.meta.url);" } }],
+  // The finishing thread of `helloscope read` on large files (found next to the CLI bundle).
+  ['electron/cli/read/finisher-worker.ts', 'dist/cli/read-finisher.mjs', 'esm', { banner: { js: "import { createRequire as __hsCreateRequire } from 'node:module'; const require = __hsCreateRequire(import.meta.url);" } }],
   // The listener as a library, for the load test and the listener benchmark.
   ['electron/services/listener/index.ts', 'dist/services/listener.mjs', 'esm', {}],
   // The desktop app: main process, preload (sandboxed: one CommonJS file that requires only

@@ -1,21 +1,19 @@
 // The capture engine: file bytes in (any chunk sizes), one ConnectionRecord out per TCP or UDP
 // conversation, with every fingerprint the core knows. Pure TS: the CLI, a worker thread and
 // the desktop app run this same code.
-import type { Problem } from '../dissect/field.js';
-import { fingerprintClientHello, fingerprintServerHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
-import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
+import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello } from '../tls/model.js';
 import { parseTls } from '../tls/parse-tls.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
-import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
-import { findHandshakeRecord, frameAt, sliceCaptured } from './captured-bytes.js';
+import type { CapturedBytes, ConnectionRecord } from './connection.js';
 import { decodeFrame } from './decode.js';
 import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
 import type { ConversationPlugin } from './plugin.js';
 import { TcpDirectionStream } from './tcp-stream.js';
+import { ConversationFinisher, pushProblems, type TcpFinishJob } from './finish-tcp.js';
 
 export { CaptureFormatError, type CaptureWarning } from './file-reader.js';
 
@@ -40,6 +38,14 @@ export interface CaptureAnalyzerOptions {
    * in place, as `helloscope read` does.
    */
   lazyFingerprints?: boolean;
+  /**
+   * When set, each ended TCP conversation is handed over as a job instead of
+   * being finished here and passed to `onConnection`: the consumer runs a ConversationFinisher
+   * (possibly in another thread) and emits the record. UDP conversations still come to
+   * `onConnection`, in the same finishing order relative to the jobs. The job's bytes are views
+   * of shared stream buffers, valid only during the call: a consumer that keeps them copies them.
+   */
+  handOffTcp?: (job: TcpFinishJob, embeddedSecrets: readonly string[]) => void;
 }
 
 type UdpKind = 'quic' | 'dtls' | 'other';
@@ -86,8 +92,6 @@ const MAX_OPEN = 200_000;
 const UDP_KEEP = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
-const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
-
 export class CaptureAnalyzer {
   private readonly reader: CaptureFileReader;
   private readonly convs = new Map<string, Conversation>();
@@ -133,6 +137,7 @@ export class CaptureAnalyzer {
   private readonly warnCounts = new Map<string, number>();
   readonly warnings: CaptureWarning[] = [];
   private readonly plugins: ConversationPlugin[];
+  private readonly finisher: ConversationFinisher;
   private readonly tlsBytes: number;
   private readonly idle: number;
   private readonly perCode: number;
@@ -143,6 +148,7 @@ export class CaptureAnalyzer {
 
   constructor(private readonly opts: CaptureAnalyzerOptions) {
     this.plugins = opts.plugins ?? [];
+    this.finisher = new ConversationFinisher({ plugins: this.plugins, keepBytes: opts.keepBytes, lazyFingerprints: opts.lazyFingerprints });
     this.tlsBytes = opts.tlsBytes ?? 64 * 1024;
     this.idle = opts.idleTimeoutUs ?? 300_000_000;
     this.perCode = opts.warningsPerCode ?? 20;
@@ -564,8 +570,9 @@ export class CaptureAnalyzer {
     r.last_seen_us = c.last;
     r.packets = c.packets;
     r.bytes = c.bytes;
+    let handedOff = false;
     try {
-      if (c.transport === 'tcp') this.finishTcp(c);
+      if (c.transport === 'tcp') handedOff = this.finishTcp(c);
       else this.finishUdp(c);
     } catch (e) {
       // Analysers are written not to throw; if one does, the record still goes out with the reason.
@@ -577,21 +584,12 @@ export class CaptureAnalyzer {
     c.dtls = undefined;
     c.ja4plus = undefined;
     (c as { record?: ConnectionRecord }).record = undefined;
-    this.opts.onConnection(r);
+    if (!handedOff) this.opts.onConnection(r);
   }
 
-  private finishTcp(c: Conversation): void {
+  /** Returns true when the conversation was handed to `handOffTcp` (whose consumer emits it). */
+  private finishTcp(c: Conversation): boolean {
     const r = c.record;
-    let cb = c.c2s!.captured(), sb = c.s2c!.captured();
-    let ctrunc = c.c2s!.truncated, strunc = c.s2c!.truncated;
-    let ctimes = c.c2s!.times, stimes = c.s2c!.times;
-    // Without a SYN, the side that sent a ClientHello is the client.
-    if (!c.sawSyn && !startsWithClientHello(cb.bytes) && startsWithClientHello(sb.bytes)) {
-      [r.src, r.dst, r.src_port, r.dst_port] = [r.dst, r.src, r.dst_port, r.src_port];
-      [cb, sb] = [sb, cb];
-      [ctrunc, strunc] = [strunc, ctrunc];
-      [ctimes, stimes] = [stimes, ctimes];
-    }
     const m = c.ja4plus!.result();
     if (m.ja4t) r.ja4t = m.ja4t;
     if (m.ja4ts) r.ja4ts = m.ja4ts;
@@ -599,78 +597,18 @@ export class CaptureAnalyzer {
     if (m.ja4l_s) r.ja4l_s = m.ja4l_s;
     r.ja4ssh = m.ja4ssh;
     if (c.ja4plus!.isSsh) r.protocol = 'ssh';
-    this.analyzeTls(r, cb, sb);
-    if (r.protocol === 'other' && TLS_METHOD_RE.test(latin1(cb.bytes.subarray(0, 8)))) r.protocol = 'http';
-    for (const p of this.plugins) {
-      try {
-        p.onTcpConversationEnd({ record: r, client: cb, server: sb, clientTruncated: ctrunc, serverTruncated: strunc, clientTimes: ctimes, serverTimes: stimes, embeddedSecrets: this.secrets });
-      } catch (e) {
-        r.problems.push({ severity: 'error', code: 'plugin_error', message: `${p.name} failed on tcp stream ${c.stream}: ${(e as Error)?.message ?? String(e)}` });
-      }
+    const handOff = this.opts.handOffTcp;
+    const job: TcpFinishJob = {
+      record: r, sawSyn: c.sawSyn, client: c.c2s!.captured(), server: c.s2c!.captured(),
+      clientTruncated: c.c2s!.truncated, serverTruncated: c.s2c!.truncated,
+      clientTimes: c.c2s!.times, serverTimes: c.s2c!.times,
+    };
+    if (handOff) {
+      handOff(job, this.secrets);
+      return true;
     }
-  }
-
-  private analyzeTls(r: ConnectionRecord, cb: CapturedBytes, sb: CapturedBytes): void {
-    const client = handshakePrefix(cb.bytes, 1);
-    if (client.end > 0) {
-      if (client.start > 0) r.problems.push({ severity: 'info', code: 'tls_after_preamble', message: `TLS starts ${client.start} bytes into the client stream (after a proxy CONNECT or SOCKS exchange)` });
-      const p = parseTls(cb.bytes.subarray(client.start, client.end), { tree: false, framing: 'tls', source: 'client' });
-      let k = 0;
-      for (const msg of p.messages) {
-        if (msg.kind !== 'client_hello') continue;
-        const hello = msg as ClientHello;
-        const recAt = client.helloRecords[k++] ?? 0;
-        r.hellos.push(this.helloRecord(hello, frameAt(cb, recAt), cb, client.end, undefined, client.start));
-      }
-      if (r.hellos.length) {
-        r.protocol = 'tls';
-        r.tls_server_name = r.hellos[0]!.tls_server_name;
-      }
-      pushProblems(r.problems, p.problems, 'client');
-    } else if (cb.bytes.length >= 2 && (cb.bytes[0]! & 0x80) && cb.bytes[2] === 1) {
-      // SSLv2-compatible ClientHello.
-      try {
-        const p = parseTls(cb.bytes, { tree: false, framing: 'sslv2', source: 'client' });
-        if (p.clientHello) {
-          r.hellos.push(this.helloRecord(p.clientHello, frameAt(cb, 0), cb, cb.bytes.length));
-          r.protocol = 'tls';
-          r.tls_server_name = null;
-        }
-      } catch { /* not SSLv2 after all */ }
-    }
-    const server = handshakePrefix(sb.bytes, 2);
-    if (server.end > 0) {
-      const p = parseTls(sb.bytes.subarray(server.start, server.end), { tree: false, framing: 'tls', source: 'server' });
-      if (p.serverHello) {
-        const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
-        if (this.opts.keepBytes) sh.captured = sliceCaptured(sb, server.start, server.end);
-        r.server_hello = sh;
-        if (r.protocol === 'other') r.protocol = 'tls';
-      }
-      for (const msg of p.messages) {
-        if (msg.kind !== 'certificate' || msg.tls13) continue;
-        const x509: X509Record[] = [];
-        for (const cert of msg.certificates) {
-          try {
-            const x = computeJa4x(cert.der);
-            x509.push({ ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...(this.opts.keepBytes ? { der: cert.der.slice() } : {}), ...rustNameKeys(x.certificate) });
-          } catch (e) {
-            r.problems.push({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` });
-          }
-        }
-        if (x509.length) r.tls_certs.push({ x509 });
-      }
-      pushProblems(r.problems, p.problems, 'server');
-    }
-  }
-
-  private helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls', start = 0): HelloRecord {
-    const more = { frame, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map(latin1) };
-    const h: HelloRecord = this.opts.lazyFingerprints
-      ? Object.assign(new LazyClientHelloFingerprints(hello, transport ? { transport } : {}), more)
-      : { ...fingerprintClientHello(hello, transport ? { transport } : {}), ...more };
-    if (this.opts.keepBytes) h.captured = sliceCaptured(cb, start, end);
-    return h;
+    this.finisher.finishTcp(job, this.secrets);
+    return false;
   }
 
   private finishUdp(c: Conversation): void {
@@ -689,7 +627,7 @@ export class CaptureAnalyzer {
       const cb = joinChunks(c.dtls.c), sb = joinChunks(c.dtls.s);
       if (cb.bytes.length) {
         const p = parseTls(cb.bytes, { tree: false, framing: 'dtls', source: 'client' });
-        for (const msg of p.messages) if (msg.kind === 'client_hello') r.hellos.push(this.helloRecord(msg as ClientHello, cb.pieces[0]?.frame ?? 0, cb, cb.bytes.length, 'dtls'));
+        for (const msg of p.messages) if (msg.kind === 'client_hello') r.hellos.push(this.finisher.helloRecord(msg as ClientHello, cb.pieces[0]?.frame ?? 0, cb, cb.bytes.length, 'dtls'));
         r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
         pushProblems(r.problems, p.problems, 'client');
       }
@@ -786,59 +724,10 @@ function conversationKey(kind: 't' | 'u', p: { src: string; dst: string; srcPort
   return fwd ? `${kind}${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}` : `${kind}${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
 }
 
-const latin1 = (b: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-};
-
-function startsWithClientHello(b: Uint8Array): boolean {
-  return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === 1;
-}
-
-/**
- * The run of cleartext TLS records at the start of a stream (handshake, change_cipher_spec and
- * alert records) up to the first application_data record, and where each record that starts
- * a ClientHello/ServerHello begins.
- */
-function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end: number; helloRecords: number[] } {
-  const helloRecords: number[] = [];
-  const start = findHandshakeRecord(b, helloType);
-  if (start < 0) return { start: 0, end: 0, helloRecords };
-  let off = start;
-  while (off + 5 <= b.length) {
-    const type = b[off]!;
-    if (type < 20 || type > 22 || b[off + 1] !== 3) break;
-    const len = (b[off + 3]! << 8) | b[off + 4]!;
-    if (type === 22 && off + 5 < b.length && (b[off + 5] === 1 || b[off + 5] === 2)) helloRecords.push(off);
-    off += 5 + len;
-  }
-  return { start, end: Math.min(off, b.length), helloRecords };
-}
-
 
 function joinChunks(ch: Chunks): CapturedBytes {
   const bytes = new Uint8Array(ch.size);
   let at = 0;
   for (const p of ch.parts) { bytes.set(p, at); at += p.length; }
   return { bytes, pieces: ch.pieces };
-}
-
-function pushProblems(out: Problem[], ps: readonly Problem[], side: string): void {
-  for (const p of ps) if (p.severity === 'error') out.push({ ...p, message: `${side}: ${p.message}` });
-}
-
-/** The FoxIO `ja4` tool's name keys (issuerCommonName, subjectOrganizationName...). */
-function rustNameKeys(cert: { issuer: { longName: string; value: string }[]; subject: { longName: string; value: string }[] }): Record<string, string> {
-  const out: Record<string, string> = {};
-  const add = (prefix: string, attrs: { longName: string; value: string }[]): void => {
-    for (const a of attrs) {
-      if (/^\d/.test(a.longName)) continue;
-      const k = prefix + a.longName[0]!.toUpperCase() + a.longName.slice(1);
-      out[k] = out[k] ? `${out[k]}, ${a.value}` : a.value;
-    }
-  };
-  add('issuer', cert.issuer);
-  add('subject', cert.subject);
-  return out;
 }

@@ -19,7 +19,7 @@ const EMPTY = new Uint8Array(0);
  * system allocation and GC work each). Slab memory is never handed out twice: a slab is freed
  * when the last view into it is gone.
  */
-const SLAB = 4 << 20;
+const SLAB = 1 << 20;
 const SLAB_PIECE_MAX = 64 * 1024;
 let slab = EMPTY;
 let slabAt = 0;

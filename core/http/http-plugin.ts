@@ -46,9 +46,12 @@ export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlug
   const keep = opts.streamBytes ?? (opts.keylog ? 4 << 20 : 64 * 1024);
   let merged: KeyLog | undefined;
   let mergedFrom = -1;
+  // One plugin serves every file of a `read` run: the cache is for one file's secrets list.
+  let mergedList: readonly string[] | undefined;
   const keys = (view: TcpConversationView): KeyLog | undefined => {
     if (!opts.keylog && view.embeddedSecrets.length === 0) return undefined;
-    if (mergedFrom !== view.embeddedSecrets.length) {
+    if (mergedList !== view.embeddedSecrets || mergedFrom !== view.embeddedSecrets.length) {
+      mergedList = view.embeddedSecrets;
       merged = emptyKeyLog();
       for (const [k, v] of opts.keylog?.byRandom ?? []) merged.byRandom.set(k, v);
       view.embeddedSecrets.forEach((t, i) => parseKeyLog(t, `pcapng decryption secrets block ${i + 1}`, merged));

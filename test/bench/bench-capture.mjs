@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:capture [-- --size 1G|256M|...] [--profile dense|realistic|both] [--keep]`: builds
+// `npm run bench:capture [-- --size 1G|256M|...] [--profile dense|realistic|both] [--keep] [--build-only]`: builds
 // large captures by replicating real recorded connections (each copy with its own client address
 // and port, correct IP and TCP checksums, increasing timestamps), then times, in the same run,
 // `helloscope read` and `tshark -r F -Y tls.handshake.type==1 -T fields -e tls.handshake.ja3` on
@@ -156,6 +156,7 @@ const rows = [];
 const results = [];
 for (const profile of profiles) {
   const c = buildCapture(profile);
+  if (args.includes('--build-only')) { console.log(c.file); continue; }
   const ours = timed(process.execPath, [cli, 'read', c.file, '--format', 'ndjson']);
   const tshark = timed('tshark', ['-r', c.file, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3']);
   const mb = c.size / 1048576;
@@ -173,5 +174,5 @@ console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
 console.log('');
 for (const r of results) console.log(r);
-if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+if (!args.includes('--keep') && !args.includes('--build-only')) rmSync(dir, { recursive: true, force: true });
 else console.log(`\ncaptures kept in ${dir}`);

@@ -1,15 +1,18 @@
 import { stringify as yamlStringify } from 'yaml';
 import { CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
-import { hasFingerprints, toOutputRecord, type OutputRecord } from '../../../core/capture/output.js';
+import type { OutputRecord } from '../../../core/capture/output.js';
 import type { ConversationPlugin } from '../../../core/capture/plugin.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
 import { userLabels } from '../../services/user-labels.js';
 import { readCaptureFile } from '../../services/capture-file.js';
 import { oneOf, parseArgs } from '../args.js';
+import { outputOf } from '../read/emit.js';
+import { finisherScript, PIPELINE_MIN_BYTES, readWithFinisherThread } from '../read/pipeline.js';
 import { CliError } from '../cli-error.js';
 
 export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|yaml|table] [--raw] [--original] [--all] [--keylog FILE]
@@ -68,10 +71,33 @@ function knownClientSummary(h: { ja4: string; ja4_r?: string; ja3?: string }): R
   return c && { ...c };
 }
 
+/**
+ * The finishing-thread script when `path` is read with two threads: large files, no key log
+ * (decryption keeps whole conversations, which would all be copied to the other thread).
+ * HELLOSCOPE_READ_THREADS=1 forces one thread, =2 two threads whatever the size.
+ */
+function pipelineFor(path: string, flags: Map<string, string | true>): string | undefined {
+  const env = process.env.HELLOSCOPE_READ_THREADS;
+  if (env === '1' || flags.has('keylog')) return undefined;
+  const script = finisherScript();
+  if (!script) return undefined;
+  if (env === '2') return script;
+  try {
+    return statSync(path).size >= PIPELINE_MIN_BYTES ? script : undefined;
+  } catch {
+    return undefined; // the one-thread path reports the error
+  }
+}
+
 /** ndjson lines are written in batches of about this many characters (one write per record is slow). */
 const WRITE_BATCH = 64 * 1024;
 
 export async function readCommand(argv: readonly string[]): Promise<number> {
+  // A capture makes many objects that live for a conversation (milliseconds to minutes of capture
+  // time) and then die: by default V8 lets the old generation grow to ~4x what is live before a
+  // full collection, which put a 1 GiB handshake-dense capture near 256 MB of RSS. Growing by
+  // 1.5x keeps it at ~160 MB for about the same CPU (BENCHMARKS.md). Set before the heap grows.
+  setFlagsFromString('--heap-growing-percent=50');
   const args = parseArgs(argv, { boolean: ['raw', 'original', 'all', 'help'], valued: ['format', ...readExtensions.valued] });
   if (args.flags.has('help')) { process.stdout.write(READ_USAGE + '\n'); return 0; }
   if (args.positionals.length === 0) throw new CliError(`read needs at least one capture file\n${READ_USAGE}`, 2);
@@ -99,15 +125,16 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       if (pending) process.stdout.write(pending);
       pending = '';
     };
+    const settings = { ...opts, all, ...(multi ? { file: path } : {}) };
+    const emitText = (text: string): void => {
+      pending += text;
+      if (pending.length >= WRITE_BATCH) flush();
+    };
     const emit = (r: ConnectionRecord): void => {
-      if (!all && !hasFingerprints(r)) return;
-      for (const d of readExtensions.decorate) d(r);
-      const rec = toOutputRecord(r, opts);
-      if (multi) rec.file = path;
-      if (format === 'ndjson') {
-        pending += JSON.stringify(rec) + '\n';
-        if (pending.length >= WRITE_BATCH) flush();
-      } else collected.push(rec);
+      const rec = outputOf(r, settings, readExtensions.decorate);
+      if (!rec) return;
+      if (format === 'ndjson') emitText(JSON.stringify(rec) + '\n');
+      else collected.push(rec);
     };
     const warn = (w: CaptureWarning): void => {
       // Records before the warning go out first, as they did when each was written at once.
@@ -115,14 +142,21 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${tty ? '\n' : ''}helloscope: warning: ${w.file ?? path}: offset ${w.offset}${w.frame ? ` (frame ${w.frame})` : ''}: ${w.message}\n`);
     };
     try {
-      await readCaptureFile(path, {
-        onConnection: emit, onWarning: warn, onProgress: progress, plugins, lazyFingerprints: true,
-        // Records are written as they come; wait for a slow reader instead of queueing them in memory.
-        beforeChunk: () => {
-          flush();
-          return process.stdout.writableNeedDrain ? new Promise<void>((res) => process.stdout.once('drain', () => res())) : undefined;
-        },
-      });
+      // Records are written as they come; wait for a slow reader instead of queueing them in memory.
+      const beforeChunk = (): Promise<void> | undefined => {
+        flush();
+        return process.stdout.writableNeedDrain ? new Promise<void>((res) => process.stdout.once('drain', () => res())) : undefined;
+      };
+      const script = pipelineFor(path, args.flags);
+      if (script) {
+        await readWithFinisherThread(path, {
+          script, plugins, onWarning: warn, onProgress: progress, beforeChunk,
+          init: { flags: [...args.flags], settings, ndjson: format === 'ndjson' },
+          onText: emitText, onRecords: (rs) => { collected.push(...rs); },
+        });
+      } else {
+        await readCaptureFile(path, { onConnection: emit, onWarning: warn, onProgress: progress, plugins, lazyFingerprints: true, beforeChunk });
+      }
       flush();
     } catch (e) {
       flush();

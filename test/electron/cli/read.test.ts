@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -68,4 +68,15 @@ describe('helloscope read', () => {
     expect(r.stderr).toMatch(new RegExp(`warning: ${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: offset \\d+`));
     expect(r.stdout.trim().split('\n').length).toBeGreaterThan(0);
   });
+
+  it('reads each of several files as if it were alone (pcapng decryption secrets do not leak between files)', () => {
+    // Regression: the HTTP analyser cached the merged keys by the number of secrets blocks, so a
+    // second file with as many blocks as the first was decrypted with the first file's keys.
+    const dir = join(CONFORMANCE, 'pcap');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.pcapng')).sort().map((f) => join(dir, f));
+    const together = run(['read', ...files]).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const alone = files.flatMap((f) => run(['read', f]).stdout.trim().split('\n').filter(Boolean).map((l) => ({ ...JSON.parse(l), file: f })));
+    expect(together).toEqual(alone);
+    expect(together.filter((r) => r.file.endsWith('http2-with-cookies.pcapng') && r.http?.length).length).toBeGreaterThan(0);
+  }, 60_000);
 });

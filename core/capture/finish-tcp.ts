@@ -1,0 +1,190 @@
+// Finishing a TCP conversation: what the capture engine does once a conversation has ended and
+// its two directions are reassembled (TLS hellos, server flight, certificates, then the
+// plugins). Apart from the packet side so the two can run in different threads: `helloscope
+// read` hands these jobs to a second thread on large files (electron/cli/read-pipeline.ts).
+import type { Problem } from '../dissect/field.js';
+import { fingerprintClientHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
+import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
+import type { ClientHello } from '../tls/model.js';
+import { parseTls } from '../tls/parse-tls.js';
+import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
+import { findHandshakeRecord, frameAt, sliceCaptured } from './captured-bytes.js';
+import type { ConversationPlugin } from './plugin.js';
+
+/** Everything finishing a TCP conversation reads: plain data, so it can be posted to a worker. */
+export interface TcpFinishJob {
+  /** The record so far: addresses, counters and the TCP-level fingerprints (JA4T/TS/L/SSH). */
+  record: ConnectionRecord;
+  /** Reassembled directions as seen (not yet swapped: a conversation without SYN is decided here). */
+  client: CapturedBytes;
+  server: CapturedBytes;
+  clientTruncated: boolean;
+  serverTruncated: boolean;
+  clientTimes: number[];
+  serverTimes: number[];
+  sawSyn: boolean;
+}
+
+export interface FinisherOptions {
+  plugins?: ConversationPlugin[];
+  keepBytes?: boolean;
+  lazyFingerprints?: boolean;
+}
+
+const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
+
+export class ConversationFinisher {
+  private readonly plugins: ConversationPlugin[];
+
+  constructor(private readonly opts: FinisherOptions) {
+    this.plugins = opts.plugins ?? [];
+  }
+
+  /** Fills `job.record`. Analysers are written not to throw; the caller reports it if one does. */
+  finishTcp(job: TcpFinishJob, embeddedSecrets: readonly string[]): ConnectionRecord {
+    const r = job.record;
+    let cb = job.client, sb = job.server;
+    let ctrunc = job.clientTruncated, strunc = job.serverTruncated;
+    let ctimes = job.clientTimes, stimes = job.serverTimes;
+    // Without a SYN, the side that sent a ClientHello is the client.
+    if (!job.sawSyn && !startsWithClientHello(cb.bytes) && startsWithClientHello(sb.bytes)) {
+      [r.src, r.dst, r.src_port, r.dst_port] = [r.dst, r.src, r.dst_port, r.src_port];
+      [cb, sb] = [sb, cb];
+      [ctrunc, strunc] = [strunc, ctrunc];
+      [ctimes, stimes] = [stimes, ctimes];
+    }
+    this.analyzeTls(r, cb, sb);
+    if (r.protocol === 'other' && TLS_METHOD_RE.test(latin1(cb.bytes.subarray(0, 8)))) r.protocol = 'http';
+    for (const p of this.plugins) {
+      try {
+        p.onTcpConversationEnd({ record: r, client: cb, server: sb, clientTruncated: ctrunc, serverTruncated: strunc, clientTimes: ctimes, serverTimes: stimes, embeddedSecrets });
+      } catch (e) {
+        r.problems.push({ severity: 'error', code: 'plugin_error', message: `${p.name} failed on tcp stream ${r.stream}: ${(e as Error)?.message ?? String(e)}` });
+      }
+    }
+    return r;
+  }
+
+  /** The same, for a job that came from another thread: a failure is a problem on the record. */
+  finishTcpSafely(job: TcpFinishJob, embeddedSecrets: readonly string[]): ConnectionRecord {
+    try {
+      return this.finishTcp(job, embeddedSecrets);
+    } catch (e) {
+      job.record.problems.push({ severity: 'error', code: 'internal_error', message: `analysis of tcp stream ${job.record.stream} failed: ${(e as Error)?.message ?? String(e)}` });
+      return job.record;
+    }
+  }
+
+  private analyzeTls(r: ConnectionRecord, cb: CapturedBytes, sb: CapturedBytes): void {
+    const client = handshakePrefix(cb.bytes, 1);
+    if (client.end > 0) {
+      if (client.start > 0) r.problems.push({ severity: 'info', code: 'tls_after_preamble', message: `TLS starts ${client.start} bytes into the client stream (after a proxy CONNECT or SOCKS exchange)` });
+      const p = parseTls(cb.bytes.subarray(client.start, client.end), { tree: false, framing: 'tls', source: 'client' });
+      let k = 0;
+      for (const msg of p.messages) {
+        if (msg.kind !== 'client_hello') continue;
+        const hello = msg as ClientHello;
+        const recAt = client.helloRecords[k++] ?? 0;
+        r.hellos.push(this.helloRecord(hello, frameAt(cb, recAt), cb, client.end, undefined, client.start));
+      }
+      if (r.hellos.length) {
+        r.protocol = 'tls';
+        r.tls_server_name = r.hellos[0]!.tls_server_name;
+      }
+      pushProblems(r.problems, p.problems, 'client');
+    } else if (cb.bytes.length >= 2 && (cb.bytes[0]! & 0x80) && cb.bytes[2] === 1) {
+      // SSLv2-compatible ClientHello.
+      try {
+        const p = parseTls(cb.bytes, { tree: false, framing: 'sslv2', source: 'client' });
+        if (p.clientHello) {
+          r.hellos.push(this.helloRecord(p.clientHello, frameAt(cb, 0), cb, cb.bytes.length));
+          r.protocol = 'tls';
+          r.tls_server_name = null;
+        }
+      } catch { /* not SSLv2 after all */ }
+    }
+    const server = handshakePrefix(sb.bytes, 2);
+    if (server.end > 0) {
+      const p = parseTls(sb.bytes.subarray(server.start, server.end), { tree: false, framing: 'tls', source: 'server' });
+      if (p.serverHello) {
+        const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
+        if (this.opts.keepBytes) sh.captured = sliceCaptured(sb, server.start, server.end);
+        r.server_hello = sh;
+        if (r.protocol === 'other') r.protocol = 'tls';
+      }
+      for (const msg of p.messages) {
+        if (msg.kind !== 'certificate' || msg.tls13) continue;
+        const x509: X509Record[] = [];
+        for (const cert of msg.certificates) {
+          try {
+            const x = computeJa4x(cert.der);
+            x509.push({ ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...(this.opts.keepBytes ? { der: cert.der.slice() } : {}), ...rustNameKeys(x.certificate) });
+          } catch (e) {
+            r.problems.push({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` });
+          }
+        }
+        if (x509.length) r.tls_certs.push({ x509 });
+      }
+      pushProblems(r.problems, p.problems, 'server');
+    }
+  }
+
+  helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls', start = 0): HelloRecord {
+    const more = { frame, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map(latin1) };
+    const h: HelloRecord = this.opts.lazyFingerprints
+      ? Object.assign(new LazyClientHelloFingerprints(hello, transport ? { transport } : {}), more)
+      : { ...fingerprintClientHello(hello, transport ? { transport } : {}), ...more };
+    if (this.opts.keepBytes) h.captured = sliceCaptured(cb, start, end);
+    return h;
+  }
+
+}
+
+export const latin1 = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+};
+
+function startsWithClientHello(b: Uint8Array): boolean {
+  return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === 1;
+}
+
+/**
+ * The run of cleartext TLS records at the start of a stream (handshake, change_cipher_spec and
+ * alert records) up to the first application_data record, and where each record that starts
+ * a ClientHello/ServerHello begins.
+ */
+function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end: number; helloRecords: number[] } {
+  const helloRecords: number[] = [];
+  const start = findHandshakeRecord(b, helloType);
+  if (start < 0) return { start: 0, end: 0, helloRecords };
+  let off = start;
+  while (off + 5 <= b.length) {
+    const type = b[off]!;
+    if (type < 20 || type > 22 || b[off + 1] !== 3) break;
+    const len = (b[off + 3]! << 8) | b[off + 4]!;
+    if (type === 22 && off + 5 < b.length && (b[off + 5] === 1 || b[off + 5] === 2)) helloRecords.push(off);
+    off += 5 + len;
+  }
+  return { start, end: Math.min(off, b.length), helloRecords };
+}
+
+export function pushProblems(out: Problem[], ps: readonly Problem[], side: string): void {
+  for (const p of ps) if (p.severity === 'error') out.push({ ...p, message: `${side}: ${p.message}` });
+}
+
+/** The FoxIO `ja4` tool's name keys (issuerCommonName, subjectOrganizationName...). */
+function rustNameKeys(cert: { issuer: { longName: string; value: string }[]; subject: { longName: string; value: string }[] }): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (prefix: string, attrs: { longName: string; value: string }[]): void => {
+    for (const a of attrs) {
+      if (/^\d/.test(a.longName)) continue;
+      const k = prefix + a.longName[0]!.toUpperCase() + a.longName.slice(1);
+      out[k] = out[k] ? `${out[k]}, ${a.value}` : a.value;
+    }
+  };
+  add('issuer', cert.issuer);
+  add('subject', cert.subject);
+  return out;
+}

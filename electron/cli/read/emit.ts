@@ -1,0 +1,20 @@
+// Turning finished conversations into `read` output: shared by the single-threaded path and
+// the finishing thread of the read pipeline, so both print the same bytes.
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import { hasFingerprints, toOutputRecord, type OutputOptions, type OutputRecord } from '../../../core/capture/output.js';
+
+export interface EmitSettings extends OutputOptions {
+  /** Print conversations with nothing fingerprinted too. */
+  all: boolean;
+  /** Set on each record when several files are read. */
+  file?: string;
+}
+
+/** The output record of a conversation, or undefined when `read` leaves it out. */
+export function outputOf(r: ConnectionRecord, s: EmitSettings, decorate: readonly ((r: ConnectionRecord) => void)[]): OutputRecord | undefined {
+  if (!s.all && !hasFingerprints(r)) return undefined;
+  for (const d of decorate) d(r);
+  const rec = toOutputRecord(r, s);
+  if (s.file !== undefined) rec.file = s.file;
+  return rec;
+}

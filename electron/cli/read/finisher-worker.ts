@@ -1,0 +1,44 @@
+// The finishing thread of `helloscope read` (bundled as dist/cli/read-finisher.mjs): TLS, JA4X,
+// HTTP and the output record of each conversation the packet thread hands over, in order.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ConversationFinisher } from '../../../core/capture/finish-tcp.js';
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import type { OutputRecord } from '../../../core/capture/output.js';
+import type { ConversationPlugin } from '../../../core/capture/plugin.js';
+import { installNodeHashes } from '../../node/native-hashes.js';
+import { readExtensions } from '../commands/read.js';
+import { outputOf } from './emit.js';
+import { readJobBatch } from './job-codec.js';
+import type { FinisherInit, FromFinisher, ToFinisher } from './protocol.js';
+
+installNodeHashes();
+const init = workerData as FinisherInit;
+const flags = new Map(init.flags);
+const plugins = readExtensions.plugins.map((f) => f(flags)).filter((p): p is ConversationPlugin => !!p);
+const finisher = new ConversationFinisher({ plugins, lazyFingerprints: true });
+const secrets: string[] = [];
+const port = parentPort!;
+
+port.on('message', (m: ToFinisher) => {
+  if (m.t === 'end') { port.close(); return; }
+  try {
+    let text = '';
+    const records: OutputRecord[] = [];
+    const jobs = readJobBatch(m.batch);
+    let next = 0;
+    const emit = (r: ConnectionRecord): void => {
+      const out = outputOf(r, init.settings, readExtensions.decorate);
+      if (!out) return;
+      if (init.ndjson) text += JSON.stringify(out) + '\n';
+      else records.push(out);
+    };
+    for (const step of m.order) {
+      if (typeof step === 'number') for (const end = next + step; next < end; next++) emit(finisher.finishTcpSafely(jobs[next]!, secrets));
+      else if ('secret' in step) secrets.push(step.secret);
+      else emit(step.record);
+    }
+    port.postMessage({ t: 'out', text, records } satisfies FromFinisher);
+  } catch (e) {
+    port.postMessage({ t: 'failed', message: (e as Error)?.stack ?? String(e) } satisfies FromFinisher);
+  }
+});

@@ -1,0 +1,136 @@
+// Batches of finishing jobs in a form that is cheap to post to another thread: the bytes of all
+// jobs in one transferred buffer, the numbers in one transferred Float64Array, the strings in
+// one array. A structured clone of the jobs as objects (about 30 small objects each) cost more
+// than finishing them. Anything a job carries beyond the usual fields (problems, a record
+// already holding results) goes along as a cloned object, so nothing is lost.
+import type { CapturedBytes, ConnectionRecord } from '../../../core/capture/connection.js';
+import type { TcpFinishJob } from '../../../core/capture/finish-tcp.js';
+
+export interface JobBatch {
+  bytes: ArrayBuffer;
+  nums: Float64Array;
+  strs: string[];
+  count: number;
+  /** Job index to a record to use as it is (unusual members), or problems to put on the record. */
+  extra: [number, ConnectionRecord | ConnectionRecord['problems']][];
+}
+
+const PROTOCOLS: ConnectionRecord['protocol'][] = ['other', 'ssh', 'tls', 'quic', 'dtls', 'http'];
+/** Members a record has when it is handed over, in the order newConversation creates them. */
+const USUAL = new Set(['stream', 'transport', 'protocol', 'src', 'dst', 'src_port', 'dst_port', 'first_seen_us', 'last_seen_us', 'packets', 'bytes', 'hellos', 'tls_certs', 'http', 'ja4ssh', 'problems', 'ja4t', 'ja4ts', 'ja4l_c', 'ja4l_s']);
+
+export class JobBatchWriter {
+  private bytes = new Uint8Array(1 << 20);
+  private bytesAt = 0;
+  private nums = new Float64Array(1 << 15);
+  private numsAt = 0;
+  private strs: string[] = [];
+  private extra: JobBatch['extra'] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(job: TcpFinishJob): void {
+    const r = job.record;
+    const i = this.count++;
+    let unusual = r.hellos.length > 0 || r.tls_certs.length > 0 || r.http.length > 0 || r.transport !== 'tcp' || (r.protocol !== 'other' && r.protocol !== 'ssh');
+    if (!unusual) for (const k in r) if (!USUAL.has(k)) { unusual = true; break; }
+    if (unusual) this.extra.push([i, structuredClone(r)]);
+    else if (r.problems.length) this.extra.push([i, r.problems]);
+    const c = job.client, s = job.server;
+    this.room(24 + 4 * (c.pieces.length + s.pieces.length) + job.clientTimes.length + job.serverTimes.length);
+    const n = this.nums;
+    let a = this.numsAt;
+    n[a++] = r.stream; n[a++] = r.src_port; n[a++] = r.dst_port; n[a++] = r.first_seen_us; n[a++] = r.last_seen_us;
+    n[a++] = r.packets; n[a++] = r.bytes; n[a++] = PROTOCOLS.indexOf(r.protocol);
+    n[a++] = (job.sawSyn ? 1 : 0) | (job.clientTruncated ? 2 : 0) | (job.serverTruncated ? 4 : 0);
+    n[a++] = c.bytes.length; n[a++] = s.bytes.length; n[a++] = c.pieces.length; n[a++] = s.pieces.length;
+    n[a++] = job.clientTimes.length; n[a++] = job.serverTimes.length; n[a++] = r.ja4ssh.length;
+    for (const p of c.pieces) { n[a++] = p.at; n[a++] = p.length; n[a++] = p.frame; n[a++] = p.fileOffset; }
+    for (const p of s.pieces) { n[a++] = p.at; n[a++] = p.length; n[a++] = p.frame; n[a++] = p.fileOffset; }
+    for (const t of job.clientTimes) n[a++] = t;
+    for (const t of job.serverTimes) n[a++] = t;
+    this.numsAt = a;
+    this.strs.push(r.src, r.dst, r.ja4t ?? '\0', r.ja4ts ?? '\0', r.ja4l_c ?? '\0', r.ja4l_s ?? '\0', ...r.ja4ssh);
+    this.put(c.bytes);
+    this.put(s.bytes);
+  }
+
+  /** The batch so far (its buffers are meant to be transferred), and a fresh writer state. */
+  take(): { batch: JobBatch; transfer: ArrayBuffer[] } {
+    const nums = this.nums.subarray(0, this.numsAt);
+    const batch: JobBatch = { bytes: this.bytes.buffer as ArrayBuffer, nums, strs: this.strs, count: this.count, extra: this.extra };
+    const transfer = [batch.bytes, nums.buffer as ArrayBuffer];
+    this.bytes = new Uint8Array(Math.max(1 << 20, this.bytesAt));
+    this.nums = new Float64Array(Math.max(1 << 15, this.numsAt));
+    this.bytesAt = this.numsAt = this.count = 0;
+    this.strs = [];
+    this.extra = [];
+    return { batch, transfer };
+  }
+
+  private room(nums: number): void {
+    if (this.numsAt + nums <= this.nums.length) return;
+    const next = new Float64Array(Math.max(this.nums.length * 2, this.numsAt + nums));
+    next.set(this.nums.subarray(0, this.numsAt));
+    this.nums = next;
+  }
+
+  private put(b: Uint8Array): void {
+    if (this.bytesAt + b.length > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.bytesAt + b.length));
+      next.set(this.bytes.subarray(0, this.bytesAt));
+      this.bytes = next;
+    }
+    this.bytes.set(b, this.bytesAt);
+    this.bytesAt += b.length;
+  }
+}
+
+/** The jobs of a batch, in order (their bytes are views of the batch's buffer). */
+export function readJobBatch(b: JobBatch): TcpFinishJob[] {
+  const out: TcpFinishJob[] = [];
+  const bytes = new Uint8Array(b.bytes);
+  const n = b.nums;
+  const extra = new Map(b.extra);
+  let a = 0, s = 0, at = 0;
+  const str = (): string | undefined => { const v = b.strs[s++]!; return v === '\0' ? undefined : v; };
+  for (let i = 0; i < b.count; i++) {
+    const stream = n[a++]!, src_port = n[a++]!, dst_port = n[a++]!, first = n[a++]!, last = n[a++]!, packets = n[a++]!, nbytes = n[a++]!;
+    const protocol = PROTOCOLS[n[a++]!]!;
+    const flags = n[a++]!;
+    const cLen = n[a++]!, sLen = n[a++]!, cPieces = n[a++]!, sPieces = n[a++]!, cTimes = n[a++]!, sTimes = n[a++]!, sshCount = n[a++]!;
+    const pieces = (count: number): CapturedBytes['pieces'] => {
+      const p: CapturedBytes['pieces'] = [];
+      for (let k = 0; k < count; k++) { p.push({ at: n[a]!, length: n[a + 1]!, frame: n[a + 2]!, fileOffset: n[a + 3]! }); a += 4; }
+      return p;
+    };
+    const cp = pieces(cPieces), sp = pieces(sPieces);
+    const clientTimes = Array.from(n.subarray(a, a + cTimes)); a += cTimes;
+    const serverTimes = Array.from(n.subarray(a, a + sTimes)); a += sTimes;
+    const src = b.strs[s++]!, dst = b.strs[s++]!;
+    const ja4t = str(), ja4ts = str(), ja4l_c = str(), ja4l_s = str();
+    const ja4ssh = b.strs.slice(s, s + sshCount); s += sshCount;
+    const client = { bytes: bytes.subarray(at, at + cLen), pieces: cp };
+    at += cLen;
+    const server = { bytes: bytes.subarray(at, at + sLen), pieces: sp };
+    at += sLen;
+    const x = extra.get(i);
+    let record: ConnectionRecord;
+    if (x && !Array.isArray(x)) record = x;
+    else {
+      record = {
+        stream, transport: 'tcp', protocol, src, dst, src_port, dst_port, first_seen_us: first, last_seen_us: last,
+        packets, bytes: nbytes, hellos: [], tls_certs: [], http: [], ja4ssh, problems: x ?? [],
+      };
+      if (ja4t !== undefined) record.ja4t = ja4t;
+      if (ja4ts !== undefined) record.ja4ts = ja4ts;
+      if (ja4l_c !== undefined) record.ja4l_c = ja4l_c;
+      if (ja4l_s !== undefined) record.ja4l_s = ja4l_s;
+    }
+    out.push({ record, client, server, clientTruncated: (flags & 2) !== 0, serverTruncated: (flags & 4) !== 0, clientTimes, serverTimes, sawSyn: (flags & 1) !== 0 });
+  }
+  return out;
+}

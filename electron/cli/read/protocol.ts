@@ -1,0 +1,25 @@
+// Messages between `read`'s packet thread and its finishing thread (see pipeline.ts).
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import type { OutputRecord } from '../../../core/capture/output.js';
+import type { EmitSettings } from './emit.js';
+import type { JobBatch } from './job-codec.js';
+
+export interface FinisherInit {
+  /** The command's flags, from which the finishing thread builds the same plugins. */
+  flags: [string, string | true][];
+  settings: EmitSettings;
+  /** ndjson text back (true), or output records for the whole-output formats. */
+  ndjson: boolean;
+}
+
+/**
+ * In finishing order: a number n stands for the batch's next n TCP jobs; the others are a
+ * finished UDP record, or key log text (pcapng) seen before the next job.
+ */
+export type FinishStep = number | { record: ConnectionRecord } | { secret: string };
+
+export type ToFinisher = { t: 'items'; batch: JobBatch; order: FinishStep[] } | { t: 'end' };
+
+export type FromFinisher =
+  | { t: 'out'; text: string; records: OutputRecord[] }
+  | { t: 'failed'; message: string };
