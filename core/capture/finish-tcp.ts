@@ -5,7 +5,8 @@
 import type { Problem } from '../dissect/field.js';
 import { fingerprintClientHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
 import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
-import type { ClientHello } from '../tls/model.js';
+import { parseTlsRecordsFast } from '../tls/fast-parse.js';
+import type { ClientHello, HandshakeMessage, ServerHello } from '../tls/model.js';
 import { parseTls } from '../tls/parse-tls.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
 import { findHandshakeRecord, frameAt, sliceCaptured } from './captured-bytes.js';
@@ -29,6 +30,15 @@ export interface FinisherOptions {
   plugins?: ConversationPlugin[];
   keepBytes?: boolean;
   lazyFingerprints?: boolean;
+}
+
+const NO_PROBLEMS: readonly Problem[] = [];
+
+/** The messages of a run of handshake records: the fast reader, or parseTls when it declines. */
+function readHandshakes(bytes: Uint8Array, source: 'client' | 'server'): { messages: HandshakeMessage[]; problems: readonly Problem[]; serverHello?: ServerHello } {
+  const fast = parseTlsRecordsFast(bytes, source);
+  if (fast) return { messages: fast, problems: NO_PROBLEMS, serverHello: fast.find((m): m is ServerHello => m.kind === 'server_hello') };
+  return parseTls(bytes, { tree: false, framing: 'tls', source });
 }
 
 const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
@@ -79,7 +89,7 @@ export class ConversationFinisher {
     const client = handshakePrefix(cb.bytes, 1);
     if (client.end > 0) {
       if (client.start > 0) r.problems.push({ severity: 'info', code: 'tls_after_preamble', message: `TLS starts ${client.start} bytes into the client stream (after a proxy CONNECT or SOCKS exchange)` });
-      const p = parseTls(cb.bytes.subarray(client.start, client.end), { tree: false, framing: 'tls', source: 'client' });
+      const p = readHandshakes(cb.bytes.subarray(client.start, client.end), 'client');
       let k = 0;
       for (const msg of p.messages) {
         if (msg.kind !== 'client_hello') continue;
@@ -105,7 +115,7 @@ export class ConversationFinisher {
     }
     const server = handshakePrefix(sb.bytes, 2);
     if (server.end > 0) {
-      const p = parseTls(sb.bytes.subarray(server.start, server.end), { tree: false, framing: 'tls', source: 'server' });
+      const p = readHandshakes(sb.bytes.subarray(server.start, server.end), 'server');
       if (p.serverHello) {
         const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
         if (this.opts.keepBytes) sh.captured = sliceCaptured(sb, server.start, server.end);
@@ -155,7 +165,7 @@ function startsWithClientHello(b: Uint8Array): boolean {
  * alert records) up to the first application_data record, and where each record that starts
  * a ClientHello/ServerHello begins.
  */
-function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end: number; helloRecords: number[] } {
+export function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: number; end: number; helloRecords: number[] } {
   const helloRecords: number[] = [];
   const start = findHandshakeRecord(b, helloType);
   if (start < 0) return { start: 0, end: 0, helloRecords };
