@@ -2,6 +2,7 @@
 // its two directions are reassembled (TLS hellos, server flight, certificates, then the
 // plugins). Apart from the packet side so the two can run in different threads: `helloscope
 // read` hands these jobs to a second thread on large files (electron/cli/read-pipeline.ts).
+import { decodeLatin1 } from '../bytes/field-reader.js';
 import type { Problem } from '../dissect/field.js';
 import { fingerprintClientHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
 import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
@@ -150,11 +151,7 @@ export class ConversationFinisher {
 
 }
 
-export const latin1 = (b: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-};
+export const latin1 = (b: Uint8Array): string => decodeLatin1(b);
 
 function startsWithClientHello(b: Uint8Array): boolean {
   return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === 1;

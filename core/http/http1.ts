@@ -1,6 +1,7 @@
 // HTTP/1.0 and 1.1 request parsing with byte ranges: request line and header fields exactly as
 // sent (names in their original case and order), for JA4H and the dissection view. A request
 // cut off before the end of its header section is still returned (complete: false).
+import { decodeLatin1 } from '../bytes/field-reader.js';
 import type { Field, Problem } from '../dissect/field.js';
 import type { HttpHeader, HttpRequest } from './model.js';
 
@@ -15,11 +16,7 @@ export interface Http1Parse {
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_HEADER_BYTES = 256 * 1024;
 
-const latin1 = (b: Uint8Array, s: number, e: number): string => {
-  let out = '';
-  for (let i = s; i < e; i++) out += String.fromCharCode(b[i]!);
-  return out;
-};
+const latin1 = (b: Uint8Array, s: number, e: number): string => decodeLatin1(b, s, e);
 
 /** True when the bytes start like an HTTP/1 request line (`METHOD SP`). */
 export function looksLikeHttp1Request(b: Uint8Array): boolean {

@@ -258,7 +258,7 @@ function decodeExtension(b: Uint8Array, source: string, type: number, p: number,
     case 10: t.supportedGroups = u16List(b, p, e); return;
     case 11: t.ecPointFormats = u8List(b, p, e); return;
     case 13: t.signatureAlgorithmsOffset = p + 2; t.signatureAlgorithms = u16List(b, p, e); return;
-    case 16: t.alpn = protocolNames(b, p, e, (o) => { t.alpnFirstOffset = o; }); return;
+    case 16: t.alpn = protocolNames(b, p, e); if (t.alpn.length) t.alpnFirstOffset = p + 3; return;
     case 43: {
       if (!client) { if (e - p !== 2) throw NOT_FAST; t.supportedVersions = [u16(b, p)]; return; }
       if (e - p < 1) throw NOT_FAST;
@@ -297,17 +297,44 @@ function decodeExtension(b: Uint8Array, source: string, type: number, p: number,
       if (!client) break;
       t.applicationSettings = protocolNames(b, p, e).map((n) => decodeLatin1(n));
       return;
-    case 0xfe0d:
+    case 0xfe0d: {
       if (!client) break;
       if (e - p < 1) throw NOT_FAST;
       t.echType = b[p]!;
-      break; // the rest is checked by the decoder
+      if (t.echType !== 0) return;
+      // ECHClientHello outer: cipher suite (4), config id (1), enc and payload vectors.
+      if (e - p < 6) throw NOT_FAST;
+      const enc = vec2(b, p + 6, e);
+      if (vec2(b, enc, e) !== e) throw NOT_FAST;
+      return;
+    }
+    case 5: { // status_request
+      if (p === e || !client) return;
+      if (b[p] !== 1) { if (e - p < 1) throw NOT_FAST; return; }
+      const ids = vec2(b, p + 1, e);
+      if (vec2(b, ids, e) !== e) throw NOT_FAST;
+      return;
+    }
+    case 34: // delegated_credentials
+      if (!client) break;
+      u16List(b, p, e);
+      return;
+    case 50: u16List(b, p, e); return; // signature_algorithms_cert
+    case 41: { // pre_shared_key
+      if (!client) break;
+      const ids = vec2(b, p, e);
+      for (let q = p + 2; q < ids;) { q = vec2(b, q, ids); if (ids - q < 4) throw NOT_FAST; q += 4; if (q > ids) throw NOT_FAST; }
+      const binders = vec2(b, ids, e);
+      if (binders !== e) throw NOT_FAST;
+      for (let q = ids + 2; q < binders;) { const n = b[q]!; q += 1 + n; if (q > binders) throw NOT_FAST; }
+      return;
+    }
     case 21: case 35: // padding, session_ticket: any bytes
       return;
     case 0xff01: // renegotiation_info
       if (e - p < 1 || p + 1 + b[p]! !== e) throw NOT_FAST;
       return;
-    case 5: case 18: case 42: // status_request, signed_certificate_timestamp, early_data: empty is the common case
+    case 18: case 42: // signed_certificate_timestamp, early_data: empty is the common case
       if (p === e) return;
       break;
   }
@@ -348,14 +375,13 @@ function u8List(b: Uint8Array, p: number, e: number): number[] {
 }
 
 /** A ProtocolNameList filling [p, e) exactly, with no empty name. */
-function protocolNames(b: Uint8Array, p: number, e: number, first?: (offset: number) => void): Uint8Array[] {
+function protocolNames(b: Uint8Array, p: number, e: number): Uint8Array[] {
   const end = vec2(b, p, e);
   if (end !== e) throw NOT_FAST;
   const out: Uint8Array[] = [];
   for (let q = p + 2; q < end;) {
     const n = b[q]!;
     if (n === 0 || q + 1 + n > end) throw NOT_FAST;
-    if (out.length === 0) first?.(q + 1);
     out.push(b.subarray(q + 1, q + 1 + n));
     q += 1 + n;
   }

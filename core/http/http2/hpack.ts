@@ -1,6 +1,7 @@
 // HPACK (RFC 7541) decoder with its dynamic table, one per connection and direction. Written
 // here rather than using hpack.js because core/ cannot use Node's Buffer (hpack.js needs it);
 // test/core/http/hpack.test.ts checks it against hpack.js's encoder and the RFC's examples.
+import { decodeLatin1 } from '../../bytes/field-reader.js';
 import { HUFFMAN, STATIC_TABLE } from './hpack-tables.js';
 
 export class HpackError extends Error {
@@ -105,9 +106,7 @@ export class HpackDecoder {
       const at = p;
       p += len;
       if (huff) return huffmanDecode(raw, at);
-      let s = '';
-      for (let i = 0; i < raw.length; i++) s += String.fromCharCode(raw[i]!);
-      return s;
+      return decodeLatin1(raw);
     };
     while (p < b.length) {
       const start = p;
