@@ -140,7 +140,8 @@ export class TcpDirectionStream {
       return;
     }
     const skip = this.len - rel;
-    this.append(data.subarray(skip), frame, fileOffset + skip, time);
+    // In-order data (the usual case) is appended as it is: a view per segment is garbage.
+    this.append(skip === 0 ? data : data.subarray(skip), frame, fileOffset + skip, time);
     this.drainPending();
   }
 

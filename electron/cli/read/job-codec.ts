@@ -102,14 +102,14 @@ export function readJobBatch(b: JobBatch): TcpFinishJob[] {
     const protocol = PROTOCOLS[n[a++]!]!;
     const flags = n[a++]!;
     const cLen = n[a++]!, sLen = n[a++]!, cPieces = n[a++]!, sPieces = n[a++]!, cTimes = n[a++]!, sTimes = n[a++]!, sshCount = n[a++]!;
-    const pieces = (count: number): CapturedBytes['pieces'] => {
-      const p: CapturedBytes['pieces'] = [];
-      for (let k = 0; k < count; k++) { p.push({ at: n[a]!, length: n[a + 1]!, frame: n[a + 2]!, fileOffset: n[a + 3]! }); a += 4; }
-      return p;
-    };
-    const cp = pieces(cPieces), sp = pieces(sPieces);
-    const clientTimes = Array.from(n.subarray(a, a + cTimes)); a += cTimes;
-    const serverTimes = Array.from(n.subarray(a, a + sTimes)); a += sTimes;
+    const cp: CapturedBytes['pieces'] = new Array(cPieces);
+    for (let k = 0; k < cPieces; k++, a += 4) cp[k] = { at: n[a]!, length: n[a + 1]!, frame: n[a + 2]!, fileOffset: n[a + 3]! };
+    const sp: CapturedBytes['pieces'] = new Array(sPieces);
+    for (let k = 0; k < sPieces; k++, a += 4) sp[k] = { at: n[a]!, length: n[a + 1]!, frame: n[a + 2]!, fileOffset: n[a + 3]! };
+    const clientTimes: number[] = new Array(cTimes);
+    for (let k = 0; k < cTimes; k++) clientTimes[k] = n[a++]!;
+    const serverTimes: number[] = new Array(sTimes);
+    for (let k = 0; k < sTimes; k++) serverTimes[k] = n[a++]!;
     const src = b.strs[s++]!, dst = b.strs[s++]!;
     const ja4t = str(), ja4ts = str(), ja4l_c = str(), ja4l_s = str();
     const ja4ssh = b.strs.slice(s, s + sshCount); s += sshCount;
