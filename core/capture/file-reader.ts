@@ -61,7 +61,6 @@ const BOM = 0x1a2b3c4d;
 const MAX_RECORD = 16 * 1024 * 1024;
 /** How much of a new chunk is joined with a record left over from the previous one. */
 const JOIN_HEAD = 256 * 1024;
-const EMPTY = new Uint8Array(0);
 
 export class CaptureFileReader {
   format: CaptureFormat | undefined;

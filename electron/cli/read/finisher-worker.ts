@@ -6,7 +6,7 @@ import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import type { OutputRecord } from '../../../core/capture/output.js';
 import type { ConversationPlugin } from '../../../core/capture/plugin.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
-import { readExtensions } from '../commands/read.js';
+import { readExtensions } from './extensions.js';
 import { outputOf } from './emit.js';
 import { readJobBatch } from './job-codec.js';
 import type { FinisherInit, FromFinisher, ToFinisher } from './protocol.js';
