@@ -19,10 +19,15 @@ const PROTOCOLS: ConnectionRecord['protocol'][] = ['other', 'ssh', 'tls', 'quic'
 /** Members a record has when it is handed over, in the order newConversation creates them. */
 const USUAL = new Set(['stream', 'transport', 'protocol', 'src', 'dst', 'src_port', 'dst_port', 'first_seen_us', 'last_seen_us', 'packets', 'bytes', 'hellos', 'tls_certs', 'http', 'ja4ssh', 'problems', 'ja4t', 'ja4ts', 'ja4l_c', 'ja4l_s']);
 
+const MIN_BYTES = 64 * 1024;
+const MIN_NUMS = 4096;
+
 export class JobBatchWriter {
-  private bytes = new Uint8Array(1 << 20);
+  // Sized like the previous batch (see take()): a batch of a download-heavy capture holds a few
+  // KB, one of a handshake-dense capture a few MB.
+  private bytes = new Uint8Array(MIN_BYTES);
   private bytesAt = 0;
-  private nums = new Float64Array(1 << 15);
+  private nums = new Float64Array(MIN_NUMS);
   private numsAt = 0;
   private strs: string[] = [];
   private extra: JobBatch['extra'] = [];
@@ -30,6 +35,11 @@ export class JobBatchWriter {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Bytes of the jobs added so far. */
+  get byteCount(): number {
+    return this.bytesAt;
   }
 
   add(job: TcpFinishJob): void {
@@ -63,8 +73,8 @@ export class JobBatchWriter {
     const nums = this.nums.subarray(0, this.numsAt);
     const batch: JobBatch = { bytes: this.bytes.buffer as ArrayBuffer, nums, strs: this.strs, count: this.count, extra: this.extra };
     const transfer = [batch.bytes, nums.buffer as ArrayBuffer];
-    this.bytes = new Uint8Array(Math.max(1 << 20, this.bytesAt));
-    this.nums = new Float64Array(Math.max(1 << 15, this.numsAt));
+    this.bytes = new Uint8Array(Math.max(MIN_BYTES, this.bytesAt + (this.bytesAt >> 2)));
+    this.nums = new Float64Array(Math.max(MIN_NUMS, this.numsAt + (this.numsAt >> 2)));
     this.bytesAt = this.numsAt = this.count = 0;
     this.strs = [];
     this.extra = [];

@@ -15,6 +15,9 @@ import { readCaptureFile, type ReadCaptureSummary } from '../../services/capture
 import { JobBatchWriter } from './job-codec.js';
 import type { FinishStep, FinisherInit, FromFinisher, ToFinisher } from './protocol.js';
 
+const BATCH_JOBS = 256;
+const BATCH_BYTES = 1 << 20;
+
 /** Files from this size on are read with a finishing thread (a thread costs ~50 ms to start). */
 export const PIPELINE_MIN_BYTES = 16 * 1024 * 1024;
 /**
@@ -95,9 +98,11 @@ export async function readWithFinisherThread(path: string, o: PipelineOptions): 
       },
       onConnection: (record) => { endRun(); order.push({ record }); },
       onWarning: o.onWarning,
-      onProgress: (read, total) => { post(); o.onProgress(read, total); },
+      onProgress: o.onProgress,
       beforeChunk: async () => {
-        post();
+        // A message per few hundred conversations: one per chunk cost more than the finishing on
+        // a capture of large downloads (a few conversations per chunk).
+        if (jobs.size >= BATCH_JOBS || jobs.byteCount >= BATCH_BYTES || order.length >= BATCH_JOBS) post();
         await o.beforeChunk();
         await until(() => posted - answered < MAX_IN_FLIGHT);
       },
