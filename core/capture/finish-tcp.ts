@@ -42,10 +42,48 @@ function readHandshakes(bytes: Uint8Array, source: 'client' | 'server'): { messa
   return parseTls(bytes, { tree: false, framing: 'tls', source });
 }
 
+/**
+ * JA4X and the names of a certificate are a function of its DER bytes, and a capture carries the
+ * same server certificates over and over: remember them, compared byte for byte on a hit.
+ */
+class CertificateMemo {
+  private readonly byHash = new Map<number, { der: Uint8Array; rec: X509Record }[]>();
+  private size = 0;
+
+  get(der: Uint8Array): X509Record {
+    const h = quickHash(der);
+    const list = this.byHash.get(h);
+    if (list) for (const e of list) if (sameBytes(e.der, der)) return e.rec;
+    const x = computeJa4x(der); // throws on a certificate it cannot read (not remembered)
+    const rec: X509Record = { ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...rustNameKeys(x.certificate) };
+    if (this.size >= 512) { this.byHash.clear(); this.size = 0; }
+    const entry = { der: der.slice(), rec };
+    if (list && this.byHash.has(h)) list.push(entry); else this.byHash.set(h, [entry]);
+    this.size++;
+    return rec;
+  }
+}
+
+/** FNV-1a over the length, the first and the last 64 bytes (certificates differ in serial and signature). */
+function quickHash(b: Uint8Array): number {
+  let h = 0x811c9dc5 ^ b.length;
+  const n = b.length;
+  for (let i = 0; i < Math.min(64, n); i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (let i = Math.max(64, n - 64); i < n; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h | 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;
 
 export class ConversationFinisher {
   private readonly plugins: ConversationPlugin[];
+  private readonly certificates = new CertificateMemo();
 
   constructor(private readonly opts: FinisherOptions) {
     this.plugins = opts.plugins ?? [];
@@ -128,8 +166,8 @@ export class ConversationFinisher {
         const x509: X509Record[] = [];
         for (const cert of msg.certificates) {
           try {
-            const x = computeJa4x(cert.der);
-            x509.push({ ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...(this.opts.keepBytes ? { der: cert.der.slice() } : {}), ...rustNameKeys(x.certificate) });
+            const x = this.certificates.get(cert.der);
+            x509.push(this.opts.keepBytes ? { ...x, der: cert.der.slice() } : { ...x });
           } catch (e) {
             r.problems.push({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` });
           }
