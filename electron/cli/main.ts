@@ -38,6 +38,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 installNodeHashes();
+// `helloscope read big.pcap | head`: the reader went away; stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`helloscope: cannot write the output: ${e.message}\n`);
+  process.exit(74);
+});
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {

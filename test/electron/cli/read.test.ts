@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CLI, CONFORMANCE, clientFixtures } from '../../helpers/paths.js';
+import { writeSynthCapture } from '../../bench/synth-capture.mjs';
+import { CLI, CONFORMANCE, ROOT, clientFixtures } from '../../helpers/paths.js';
 
 const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
@@ -78,5 +79,21 @@ describe('helloscope read', () => {
     const alone = files.flatMap((f) => run(['read', f]).stdout.trim().split('\n').filter(Boolean).map((l) => ({ ...JSON.parse(l), file: f })));
     expect(together).toEqual(alone);
     expect(together.filter((r) => r.file.endsWith('http2-with-cookies.pcapng') && r.http?.length).length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('stops quietly when the reader of its output goes away (read big.pcap | head -1), with one or two threads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-epipe-'));
+    const file = join(dir, 'big.pcap');
+    writeSynthCapture(file, 9000, ROOT);
+    for (const threads of ['1', '2']) {
+      const child = spawn(process.execPath, [CLI, 'read', file], { env: { ...process.env, HELLOSCOPE_READ_THREADS: threads }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => { err += d; });
+      // Read the first line, then close our end of the pipe.
+      await new Promise<void>((res) => child.stdout.once('data', () => { child.stdout.destroy(); res(); }));
+      const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+      expect(err).not.toMatch(/EPIPE|Unhandled|at /);
+      expect(code).toBe(0);
+    }
   }, 60_000);
 });
