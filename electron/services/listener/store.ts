@@ -91,7 +91,20 @@ export class ObservationStore {
 
   add(partial: Omit<StoredObservation, 'id'>): StoredObservation {
     const obs = { id: this.nextId++, ...partial } as StoredObservation;
-    const line = JSON.stringify(obs);
+    return this.keep(obs, JSON.stringify(obs));
+  }
+
+  /**
+   * Like add, for a caller that has the line's text already: `obs` has an `id` member first
+   * (its value is set here) and `afterId` is what `JSON.stringify(obs)` writes after the id
+   * (`"ip":…` without the closing brace), so the line is the same as add's.
+   */
+  addPrepared(obs: StoredObservation, afterId: string): StoredObservation {
+    obs.id = this.nextId++;
+    return this.keep(obs, `{"id":${obs.id},${afterId}}`);
+  }
+
+  private keep(obs: StoredObservation, line: string): StoredObservation {
     this.made++;
     this.remember(obs, line);
     this.pending.push(line);
