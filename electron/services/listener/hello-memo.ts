@@ -29,6 +29,32 @@ const EXT_PADDING = 21, EXT_SESSION_TICKET = 35, EXT_PSK = 41, EXT_KEY_SHARE = 5
  * per-connection fields set to zero.
  */
 export function helloShapeKey(b: Uint8Array): string | null {
+  const masks = helloShapeMasks(b);
+  return masks === null ? null : keyOf(b, masks);
+}
+
+function keyOf(b: Uint8Array, masks: readonly number[]): string {
+  const k = Buffer.from(b); // a copy: the connection's bytes stay as received
+  for (let i = 0; i < masks.length; i += 2) k.fill(0, masks[i]!, masks[i]! + masks[i + 1]!);
+  return k.toString('latin1');
+}
+
+/** True when `b` (with its masks `bm`) has the shape of `a` (masks `am`): same masks, same bytes outside them. */
+function sameShape(a: Uint8Array, am: readonly number[], b: Uint8Array, bm: readonly number[]): boolean {
+  const n = a.length;
+  if (b.length !== n || am.length !== bm.length) return false;
+  for (let i = 0; i < am.length; i++) if (am[i] !== bm[i]) return false;
+  let from = 0;
+  for (let m = 0; m <= am.length; m += 2) {
+    const to = m < am.length ? am[m]! : n;
+    for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
+    if (m < am.length) from = to + am[m + 1]!;
+  }
+  return true;
+}
+
+/** The (start, length) pairs of the per-connection fields of a hello, in order, or null (see helloShapeKey). */
+export function helloShapeMasks(b: Uint8Array): number[] | null {
   const n = b.length;
   if (n < 9 + 2 + 32 + 1 + 2 + 1 || b[0] !== 0x16 || b[1] !== 3) return null;
   if (((b[3]! << 8) | b[4]!) !== n - 5) return null;
@@ -105,9 +131,7 @@ export function helloShapeKey(b: Uint8Array): string | null {
       p = end;
     }
   }
-  const k = Buffer.from(b); // a copy: the connection's bytes stay as received
-  for (let i = 0; i < masks.length; i += 2) k.fill(0, masks[i]!, masks[i]! + masks[i + 1]!);
-  return k.toString("latin1");
+  return masks;
 }
 
 /** Parses a hello the way the listener does (no field tree). */
@@ -131,18 +155,33 @@ export class HelloMemo {
   constructor(private readonly max = 1024) {}
 
   get(bytes: Uint8Array, hello: () => ClientHello): HelloFacts {
-    const key = helloShapeKey(bytes);
-    if (key !== null) {
+    const masks = helloShapeMasks(bytes);
+    let key: string | null = null;
+    if (masks !== null) {
+      // The shapes met last are compared in place (no key to build); then the map.
+      for (let i = 0; i < this.recent.length; i++) {
+        const r = this.recent[i]!;
+        if (sameShape(r.bytes, r.masks, bytes, masks)) { this.hits++; return r.facts; }
+      }
+      key = keyOf(bytes, masks);
       const hit = this.byShape.get(key);
-      if (hit !== undefined) { this.hits++; return hit; }
+      if (hit !== undefined) { this.hits++; this.remember(bytes, masks, hit); return hit; }
     }
     this.misses++;
     const facts = computeHelloFacts(hello());
     if (key !== null) {
       if (this.byShape.size >= this.max) this.byShape.clear();
       this.byShape.set(key, facts);
+      this.remember(bytes, masks!, facts);
     }
     return facts;
+  }
+
+  private readonly recent: { bytes: Uint8Array; masks: number[]; facts: HelloFacts }[] = [];
+  private remember(bytes: Uint8Array, masks: number[], facts: HelloFacts): void {
+    // A copy of the bytes: the entry outlives the connection's read buffer.
+    if (this.recent.length >= 4) this.recent.pop();
+    this.recent.unshift({ bytes: new Uint8Array(bytes), masks, facts });
   }
 
   get size(): number {

@@ -82,6 +82,8 @@ function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: stri
   return { cert, key: readFileSync(keyPath, 'utf8'), sha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase() };
 }
 
+/** The ALPN list in its wire form, made once (node:tls converts an array on every connection). */
+const ALPN = Buffer.from([2, ...Buffer.from('h2'), 8, ...Buffer.from('http/1.1')]);
 const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
 const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [431, 'Request Header Fields Too Large']]);
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -218,7 +220,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       const helloAt = performance.now();
       socket.pause();
       socket.unshift(collector.buffered);
-      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['h2', 'http/1.1'] });
+      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ALPN });
       t.on('error', () => socket.destroy());
       t.on('secure', () => {
         const rtt = performance.now() - helloAt;
@@ -244,7 +246,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             t.off('data', onH2);
             clearTimeout(reqTimer);
             const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type));
+            handle(socket, t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type));
           };
           t.on('data', onH2);
           return;
@@ -266,7 +268,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             if (key !== undefined) requests.set(key, rf);
           }
           if (!rf.parsed.request) { respond(reply, 400, { error: rf.parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
-          handle(t, st.bytes, rf.parsed.request, rtt, null, reply, rf);
+          handle(socket, t, st.bytes, rf.parsed.request, rtt, null, reply, rf);
         };
         t.on('data', onReq);
       });
@@ -284,8 +286,9 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type);
   }
 
-  function handle(t: tls.TLSSocket, helloBytes: Uint8Array, request: HttpRequest, rtt: number, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
-    const ip = t.remoteAddress ?? socketAddr(t);
+  function handle(raw: net.Socket, t: tls.TLSSocket, helloBytes: Uint8Array, request: HttpRequest, rtt: number, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
+    // The address from the TCP socket itself (the TLS socket's getters forward to it).
+    const ip = raw.remoteAddress ?? 'unknown';
     // The parse is made only when something needs more than the facts kept per hello shape.
     let p: TlsParse | undefined;
     const parsed = (): TlsParse => (p ??= parseHello(helloBytes));
@@ -300,7 +303,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     const st = shapeText(facts);
     const protocol = t.getProtocol();
     const partial = {
-      id: 0, ip, port: t.remotePort ?? 0, time_ms: now,
+      id: 0, ip, port: raw.remotePort ?? 0, time_ms: now,
       tls_server_name: facts.serverName,
       ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
       tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
@@ -417,11 +420,21 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   };
 }
 
-const utcNow = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-const clientOf = (v: ClientVerdict): { label: string; confidence: number; exact: boolean } | null => (v.match ? { label: v.match.label, confidence: v.match.confidence, exact: v.match.exact } : null);
-
-function socketAddr(t: tls.TLSSocket): string {
-  return (t as unknown as { _parent?: net.Socket })._parent?.remoteAddress ?? 'unknown';
+/** `2026-12-01 20:33:05.123` (the ISO form without T and Z); the text up to the second is kept per second. */
+let utcSecond = NaN, utcPrefix = '';
+export function utcNow(ms: number): string {
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const sec = Math.floor(ms / 1000);
+  if (sec !== utcSecond) {
+    const iso = new Date(ms).toISOString();
+    // Years 0-9999 only (a 24-character ISO form); others are rare enough to format in full.
+    if (iso.length !== 24) return iso.replace('T', ' ').replace('Z', '');
+    utcSecond = sec;
+    utcPrefix = iso.slice(0, 10) + ' ' + iso.slice(11, 20);
+  }
+  const m = ms - sec * 1000;
+  return utcPrefix + (m < 10 ? '00' : m < 100 ? '0' : '') + m;
 }
+const clientOf = (v: ClientVerdict): { label: string; confidence: number; exact: boolean } | null => (v.match ? { label: v.match.label, confidence: v.match.confidence, exact: v.match.exact } : null);
 
 export { VERSION_TEXT, dotted };
