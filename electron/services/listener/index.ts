@@ -156,8 +156,10 @@ interface RequestFacts {
   parsed: Http1Parse;
   ja4h?: Ja4hFingerprints;
   ua?: string | null;
-  /** `"ja4h":…,"ja4h_r":…,"ja4h_ro":…` of the log line. */
+  /** `"ja4h":…,"ja4h_r":…,"ja4h_ro":…`, `"http_protocol":…` and `"user_agent":…,"method":…,"path":…` of the log line. */
   line?: string;
+  proto?: string;
+  tail?: string;
   /** The `user-agent` member and the `ja4h` member of the /fps answer. */
   fpsUa?: string | undefined;
   fpsJa4h?: string;
@@ -191,6 +193,9 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const verdicts = new ClientVerdicts();
   const hellos = new HelloMemo();
   const requests = new Bounded<RequestFacts>(1024);
+  // The log line's texts of the last connection's address and TLS parameters (they rarely change).
+  let lastIp: string | undefined, lastIpText = '';
+  let lastTls: { akamai: string | null; tv: unknown; cs: unknown; al: unknown; text: string } | undefined;
   let listenPort = 0; // set once listening (server.address() is a system call)
 
   const server = net.createServer({ pauseOnConnect: false }, (socket) => {
@@ -315,7 +320,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     };
     // The log line: exactly JSON.stringify of the observation, from the parts kept per hello
     // shape and per request plus this connection's own values.
-    const body = `${JSON.stringify(ip)},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${(r.line ??= JSON.stringify({ ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro }).slice(1, -1))},"akamai":${JSON.stringify(akamai)},"tls_version":${JSON.stringify(partial.tls_version)},"cipher_suite":${JSON.stringify(partial.cipher_suite)},"alpn":${JSON.stringify(partial.alpn)},"http_protocol":${JSON.stringify(request.version)},"rtt_ms":${num(partial.rtt_ms)},"user_agent":${JSON.stringify(ua)},"method":${JSON.stringify(request.method)},"path":${JSON.stringify(request.target)},"hello_hex":"${partial.hello_hex}"`;
+    const tv = partial.tls_version, cs = partial.cipher_suite, al = partial.alpn;
+    let tlsText = lastTls;
+    if (!tlsText || tlsText.akamai !== akamai || tlsText.tv !== tv || tlsText.cs !== cs || tlsText.al !== al) {
+      lastTls = tlsText = { akamai, tv, cs, al, text: `"akamai":${JSON.stringify(akamai)},"tls_version":${JSON.stringify(tv)},"cipher_suite":${JSON.stringify(cs)},"alpn":${JSON.stringify(al)}` };
+    }
+    if (ip !== lastIp) { lastIp = ip; lastIpText = JSON.stringify(ip); }
+    r.line ??= JSON.stringify({ ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro }).slice(1, -1);
+    r.proto ??= `"http_protocol":${JSON.stringify(request.version)}`;
+    r.tail ??= JSON.stringify({ user_agent: ua, method: request.method, path: request.target }).slice(1, -1);
+    const body = `${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${r.line},${tlsText.text},${r.proto},"rtt_ms":${num(partial.rtt_ms)},${r.tail},"hello_hex":"${partial.hello_hex}"`;
     const stored = store.addPrepared(partial, `"ip":${body}`);
     // The ConnectionRecord (the type captures produce) is for subscribers, the desktop app's
     // live table: built only when someone listens, and only when a subscriber reads it.
