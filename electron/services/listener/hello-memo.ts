@@ -152,10 +152,11 @@ export class HelloMemo {
   private readonly byShape = new Map<string, HelloFacts>();
   hits = 0;
   misses = 0;
-  constructor(private readonly max = 1024) {}
+  /** At most `max` shapes of at most `maxBytes` bytes each (larger hellos are computed every time: the memo stays small). */
+  constructor(private readonly max = 1024, private readonly maxBytes = 8192) {}
 
   get(bytes: Uint8Array, hello: () => ClientHello): HelloFacts {
-    const masks = helloShapeMasks(bytes);
+    const masks = bytes.length <= this.maxBytes ? helloShapeMasks(bytes) : null;
     let key: string | null = null;
     if (masks !== null) {
       // The shapes met last are compared in place (no key to build); then the map.

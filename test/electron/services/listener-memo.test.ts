@@ -114,6 +114,11 @@ describe('hello facts remembered per shape', () => {
     const bad = new Uint8Array(bytes);
     bad[5] = 2;
     expect(helloShapeKey(bad)).toBeNull();
+    // Hellos above the memo's size limit are computed every time.
+    const small = new HelloMemo(1024, bytes.length - 1);
+    small.get(bytes, () => parseHello(bytes).clientHello as ClientHello);
+    small.get(bytes, () => parseHello(bytes).clientHello as ClientHello);
+    expect([small.hits, small.misses, small.size]).toEqual([0, 2, 0]);
   });
 });
 
