@@ -35,6 +35,17 @@ export interface StoreOptions {
   warn?: (msg: string) => void;
 }
 
+/**
+ * The lines, each ended by a newline, as one flat string: `join` makes a flat string, and one more
+ * `+ '\n'` would make a rope that the write then copies once more to flatten.
+ */
+function joinLines(lines: string[]): string {
+  lines.push('');
+  const text = lines.join('\n');
+  lines.pop();
+  return text;
+}
+
 export class ObservationStore {
   readonly window: { obs: ObservationSummary; line: string }[] = [];
   private windowSize = 0;
@@ -122,7 +133,7 @@ export class ObservationStore {
     }
     const lines = this.pending;
     this.pending = [];
-    const text = lines.join('\n') + '\n';
+    const text = joinLines(lines);
     this.writing = true;
     write(this.fd, text, (err) => {
       if (err) { this.pending.unshift(...lines); this.writing = false; this.o.warn?.(`${this.path}: write failed: ${err.message}`); return; }
@@ -149,7 +160,7 @@ export class ObservationStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.length) return;
-    const text = this.pending.join('\n') + '\n';
+    const text = joinLines(this.pending);
     const n = this.pending.length;
     this.pending = [];
     writeSync(this.fd, text);
