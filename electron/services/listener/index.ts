@@ -10,14 +10,16 @@ import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { ConnectionRecord, HelloRecord } from '../../../core/capture/connection.js';
 import { computeJa4h } from '../../../core/fingerprint/ja4plus/ja4h.js';
-import { fingerprintClientHello } from '../../../core/fingerprint/tls-fingerprints.js';
 import { parseHttp1Request } from '../../../core/http/http1.js';
 import { Http2ClientStream } from '../../../core/http/http2/client-stream.js';
 import type { HttpRequest } from '../../../core/http/model.js';
 import { computeAkamai } from '../../../core/fingerprint/akamai.js';
 import { h2Reply } from './h2-reply.js';
 import type { ClientHello } from '../../../core/tls/model.js';
-import { parseTls } from '../../../core/tls/parse-tls.js';
+import { parseTls, type TlsParse } from '../../../core/tls/parse-tls.js';
+import { HelloMemo, parseHello, type HelloFacts } from './hello-memo.js';
+import type { Ja4hFingerprints } from '../../../core/fingerprint/ja4plus/ja4h.js';
+import type { Http1Parse } from '../../../core/http/http1.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { botScore } from './bot-score.js';
 import { assessUserAgent, knownClient, type ClientMatch, type UserAgentVerdict } from '../../../core/knowledge/index.js';
@@ -80,6 +82,8 @@ function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: stri
   return { cert, key: readFileSync(keyPath, 'utf8'), sha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase() };
 }
 
+/** The ALPN list in its wire form, made once (node:tls converts an array on every connection). */
+const ALPN = Buffer.from([2, ...Buffer.from('h2'), 8, ...Buffer.from('http/1.1')]);
 const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
 const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [431, 'Request Header Fields Too Large']]);
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -109,7 +113,70 @@ export class ClientVerdicts {
     return v;
   }
 }
-export interface ClientVerdict { match: ClientMatch | null; check: UserAgentVerdict }
+export interface ClientVerdict {
+  match: ClientMatch | null;
+  check: UserAgentVerdict;
+  /** The `client` and `user_agent_check` members of the /fps answer, as its pretty JSON (made on first use). */
+  fpsText?: string;
+}
+
+/**
+ * One member of a pretty-printed (2-space) JSON object at the top level: exactly what
+ * `JSON.stringify(object, null, 2)` writes for it (nested lines indented once more: no string
+ * in JSON output holds a raw newline), or undefined when the value is left out (undefined).
+ */
+export function prettyMember(key: string, value: unknown): string | undefined {
+  const v = JSON.stringify(value, null, 2) as string | undefined;
+  return v === undefined ? undefined : `  ${JSON.stringify(key)}: ${v.replace(/\n/g, '\n  ')}`;
+}
+const members = (xs: [string, unknown][]): string => xs.map(([k, v]) => prettyMember(k, v)).filter((x) => x !== undefined).join(',\n');
+
+/** What the listener derives from a hello shape once, for its log lines and /fps answers. */
+interface ShapeText {
+  /** `"tls_server_name":…` to `"sha3_384":…` of the log line (compact JSON, the stored key order). */
+  line: string;
+  /** The `sha3_384` and `tls_fp` members of the /fps answer, and its `ja3` and `ja4` members. */
+  fpsHash: string;
+  fpsJa: string;
+}
+function shapeText(f: HelloFacts): ShapeText {
+  if (f.derived) return f.derived as ShapeText;
+  const fp = f.fp;
+  const line = JSON.stringify({
+    tls_server_name: f.serverName, ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
+    tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
+  }).slice(1, -1);
+  const d: ShapeText = { line, fpsHash: members([['sha3_384', fp.sha3_384], ['tls_fp', fp.tls_fp]]), fpsJa: members([['ja3', fp.ja3], ['ja4', fp.ja4]]) };
+  f.derived = d;
+  return d;
+}
+
+/** An HTTP/1 request as received (its exact bytes) with what the listener derives from it. Shared: never mutated. */
+interface RequestFacts {
+  parsed: Http1Parse;
+  ja4h?: Ja4hFingerprints;
+  ua?: string | null;
+  /** `"ja4h":…,"ja4h_r":…,"ja4h_ro":…`, `"http_protocol":…` and `"user_agent":…,"method":…,"path":…` of the log line. */
+  line?: string;
+  proto?: string;
+  tail?: string;
+  /** The `user-agent` member and the `ja4h` member of the /fps answer. */
+  fpsUa?: string | undefined;
+  fpsJa4h?: string;
+}
+const userAgentOf = (r: HttpRequest): string | null => r.headers.find((x) => x.name.toLowerCase() === 'user-agent')?.value ?? null;
+
+/** A bounded map (emptied when full) of exact keys. */
+class Bounded<V> {
+  private readonly m = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined { return this.m.get(k); }
+  set(k: string, v: V): void {
+    if (this.m.size >= this.max) this.m.clear();
+    this.m.set(k, v);
+  }
+}
+const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
 export async function startListener(o: ListenerOptions): Promise<ListenerHandle> {
   const host = o.host ?? '127.0.0.1';
@@ -124,6 +191,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const maxHeaderBytes = o.maxHeaderBytes ?? 64 * 1024, maxHeaders = o.maxHeaders ?? 200;
   const sockets = new Set<net.Socket>();
   const verdicts = new ClientVerdicts();
+  const hellos = new HelloMemo();
+  const requests = new Bounded<RequestFacts>(1024);
+  // The log line's texts of the last connection's address and TLS parameters (they rarely change).
+  let lastIp: string | undefined, lastIpText = '';
+  let lastTls: { akamai: string | null; tv: unknown; cs: unknown; al: unknown; text: string } | undefined;
   let listenPort = 0; // set once listening (server.address() is a system call)
 
   const server = net.createServer({ pauseOnConnect: false }, (socket) => {
@@ -153,7 +225,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       const helloAt = performance.now();
       socket.pause();
       socket.unshift(collector.buffered);
-      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['h2', 'http/1.1'] });
+      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ALPN });
       t.on('error', () => socket.destroy());
       t.on('secure', () => {
         const rtt = performance.now() - helloAt;
@@ -179,7 +251,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             t.off('data', onH2);
             clearTimeout(reqTimer);
             const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type));
+            handle(socket, t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type));
           };
           t.on('data', onH2);
           return;
@@ -193,9 +265,15 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           clearTimeout(reqTimer);
           const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type);
           if (end < 0) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
-          const parsed = parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
-          if (!parsed.request) { respond(reply, 400, { error: parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
-          handle(t, st.bytes, parsed.request, rtt, null, reply);
+          // Clients repeat their requests byte for byte: the parse and JA4H are kept per exact bytes.
+          const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
+          let rf = key === undefined ? undefined : requests.get(key);
+          if (rf === undefined) {
+            rf = { parsed: parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)) };
+            if (key !== undefined) requests.set(key, rf);
+          }
+          if (!rf.parsed.request) { respond(reply, 400, { error: rf.parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
+          handle(socket, t, st.bytes, rf.parsed.request, rtt, null, reply, rf);
         };
         t.on('data', onReq);
       });
@@ -213,79 +291,112 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type);
   }
 
-  function handle(t: tls.TLSSocket, helloBytes: Uint8Array, request: HttpRequest, rtt: number, akamai: string | null, reply: Reply): void {
-    const ip = t.remoteAddress ?? socketAddr(t);
-    const p = parseTls(helloBytes, { tree: false, framing: 'tls', source: 'client' });
-    const hello = p.clientHello as ClientHello;
-    const fp = fingerprintClientHello(hello);
-    const req = { request };
-    if (req.request.headers.length > maxHeaders) { respond(reply, 431, { error: `more than ${maxHeaders} headers` }); return; }
-    const h = computeJa4h(req.request);
-    const ua = req.request.headers.find((x) => x.name.toLowerCase() === 'user-agent')?.value ?? null;
+  function handle(raw: net.Socket, t: tls.TLSSocket, helloBytes: Uint8Array, request: HttpRequest, rtt: number, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
+    // The address from the TCP socket itself (the TLS socket's getters forward to it).
+    const ip = raw.remoteAddress ?? 'unknown';
+    // The parse is made only when something needs more than the facts kept per hello shape.
+    let p: TlsParse | undefined;
+    const parsed = (): TlsParse => (p ??= parseHello(helloBytes));
+    const facts = hellos.get(helloBytes, () => parsed().clientHello as ClientHello);
+    const fp = facts.fp;
+    if (request.headers.length > maxHeaders) { respond(reply, 431, { error: `more than ${maxHeaders} headers` }); return; }
+    const r: RequestFacts = rf ?? { parsed: { request } as Http1Parse };
+    const h = (r.ja4h ??= computeJa4h(request));
+    const ua = r.ua !== undefined ? r.ua : (r.ua = userAgentOf(request));
     const cipher = t.getCipher();
     const now = Date.now();
-    const stored = store.add({
-      ip, port: t.remotePort ?? 0, time_ms: now,
-      tls_server_name: hello.serverName ?? null,
+    const st = shapeText(facts);
+    const protocol = t.getProtocol();
+    const partial = {
+      id: 0, ip, port: raw.remotePort ?? 0, time_ms: now,
+      tls_server_name: facts.serverName,
       ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
       tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
       ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, akamai,
-      tls_version: TLS_NAMES[t.getProtocol() ?? ''] ?? t.getProtocol(), cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
-      alpn: t.alpnProtocol || null, http_protocol: req.request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
-      user_agent: ua, method: req.request.method, path: req.request.target,
+      tls_version: TLS_NAMES[protocol ?? ''] ?? protocol, cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
+      alpn: t.alpnProtocol || null, http_protocol: request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
+      user_agent: ua, method: request.method, path: request.target,
       hello_hex: hexOf(helloBytes),
-    });
+    };
+    // The log line: exactly JSON.stringify of the observation, from the parts kept per hello
+    // shape and per request plus this connection's own values.
+    const tv = partial.tls_version, cs = partial.cipher_suite, al = partial.alpn;
+    let tlsText = lastTls;
+    if (!tlsText || tlsText.akamai !== akamai || tlsText.tv !== tv || tlsText.cs !== cs || tlsText.al !== al) {
+      lastTls = tlsText = { akamai, tv, cs, al, text: `"akamai":${JSON.stringify(akamai)},"tls_version":${JSON.stringify(tv)},"cipher_suite":${JSON.stringify(cs)},"alpn":${JSON.stringify(al)}` };
+    }
+    if (ip !== lastIp) { lastIp = ip; lastIpText = JSON.stringify(ip); }
+    r.line ??= JSON.stringify({ ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro }).slice(1, -1);
+    r.proto ??= `"http_protocol":${JSON.stringify(request.version)}`;
+    r.tail ??= JSON.stringify({ user_agent: ua, method: request.method, path: request.target }).slice(1, -1);
+    const body = `${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${r.line},${tlsText.text},${r.proto},"rtt_ms":${num(partial.rtt_ms)},${r.tail},"hello_hex":"${partial.hello_hex}"`;
+    const stored = store.addPrepared(partial, `"ip":${body}`);
     // The ConnectionRecord (the type captures produce) is for subscribers, the desktop app's
     // live table: built only when someone listens, and only when a subscriber reads it.
     if (events.listenerCount('observation') > 0) {
       let record: ConnectionRecord | undefined;
       const build = (): ConnectionRecord => {
-        const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(helloBytes), pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
+        const hello = parsed().clientHello as ClientHello;
+        const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: facts.serverName, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(helloBytes), pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
         return {
           stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: stored.port, dst_port: listenPort,
           first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length,
-          tls_server_name: hello.serverName ?? null, hellos: [helloRecord], tls_certs: [],
-          http: [{ frame: 0, method: req.request.method, path: req.request.target, version: req.request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
-          ja4ssh: [], problems: p.problems,
+          tls_server_name: facts.serverName, hellos: [helloRecord], tls_certs: [],
+          http: [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
+          ja4ssh: [], problems: parsed().problems,
         };
       };
       events.emit('observation', { stored, get record() { return (record ??= build()); } } satisfies ListenerObservation);
     }
-    route(reply, req.request.method, req.request.target, stored, hello, p);
+    route(reply, request.method, request.target, stored, parsed, st, r);
   }
 
-  function route(t: Reply, method: string, target: string, obs: StoredObservation, hello: ClientHello, parsed: ReturnType<typeof parseTls>): void {
-    const url = new URL(target, 'https://listener');
+  // Targets answered without the URL parser (what it would give for them: the path itself, no query).
+  const PLAIN_TARGETS = new Set(['/', '/fps', '/stats', '/v1/tls/fingerprint']);
+  const NO_QUERY = new URLSearchParams();
+
+  function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, st?: ShapeText, rf?: RequestFacts): void {
+    let pathname: string, query: URLSearchParams;
+    if (PLAIN_TARGETS.has(target)) { pathname = target; query = NO_QUERY; }
+    else { const url = new URL(target, 'https://listener'); pathname = url.pathname; query = url.searchParams; }
     const count = store.countByIp(obs.ip);
     const fpsView = (x: StoredObservation) => ({
       num_fingerprints: count, sha3_384: x.sha3_384, tls_fp: x.tls_fp, 'user-agent': x.user_agent,
-      utc_now: new Date(x.time_ms).toISOString().replace('T', ' ').replace('Z', ''), timestamp: x.time_ms / 1000,
+      utc_now: utcNow(x.time_ms), timestamp: x.time_ms / 1000,
       ja3: x.ja3, ja4: x.ja4, ja4h: x.ja4h, akamai: x.akamai,
     });
-    if (url.pathname === '/fps' && method === 'GET') {
-      if (url.searchParams.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
+    if (pathname === '/fps' && method === 'GET') {
+      if (query.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
+      const v = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), (obs.user_agent as string | null) ?? null);
+      const detail = query.get('detail') === '1';
+      if (!detail && st && rf) {
+        // The same text as JSON.stringify(answer, null, 2), from members kept per hello shape,
+        // per request and per verdict plus this connection's own values.
+        const uaM = rf.fpsUa !== undefined ? rf.fpsUa : (rf.fpsUa = prettyMember('user-agent', obs.user_agent) ?? '');
+        const text = `{\n  "num_fingerprints": ${num(count)},\n${st.fpsHash},\n${uaM ? uaM + ',\n' : ''}  "utc_now": ${JSON.stringify(utcNow(obs.time_ms))},\n  "timestamp": ${num(obs.time_ms / 1000)},\n${st.fpsJa},\n${(rf.fpsJa4h ??= prettyMember('ja4h', obs.ja4h)!)},\n  "akamai": ${JSON.stringify(obs.akamai)},\n${(v.fpsText ??= members([['client', clientOf(v)], ['user_agent_check', v.check]]))}\n}`;
+        return t(200, text + '\n', 'application/json');
+      }
       const out: Record<string, unknown> = fpsView(obs);
-      const { match: m, check } = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), (obs.user_agent as string | null) ?? null);
-      out.client = m ? { label: m.label, confidence: m.confidence, exact: m.exact } : null;
-      out.user_agent_check = check;
-      if (url.searchParams.get('detail') === '1') {
+      out.client = clientOf(v);
+      out.user_agent_check = v.check;
+      if (detail) {
         const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
         Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
       }
       return respond(t, 200, out);
     }
-    if (url.pathname === '/stats' && method === 'GET') return respond(t, 200, stats(url.searchParams.get('bo') === '1'));
-    if (url.pathname === '/v1/tls/fingerprint') {
+    if (pathname === '/stats' && method === 'GET') return respond(t, 200, stats(query.get('bo') === '1'));
+    if (pathname === '/v1/tls/fingerprint') {
       if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
       const ua = (obs.user_agent as string | null) ?? null;
-      const v = botScore(ua, hello, verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), ua).check);
+      const v = botScore(ua, parsed().clientHello as ClientHello, verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), ua).check);
       return respond(t, 200, {
         tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, http_protocol: obs.http_protocol, tcp_rtt_ms: obs.rtt_ms,
         ja3_hash: obs.ja3, ja4: obs.ja4, ja4h: obs.ja4h, bot_score: v.bot_score, verified_bot: v.verified_bot, bot_reasons: v.reasons,
       });
     }
-    if (url.pathname === '/' && method === 'GET') return respond(t, 200, renderPage(obs, hello, parsed), 'text/html');
-    return respond(t, 404, { error: `no such endpoint: ${method} ${url.pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
+    if (pathname === '/' && method === 'GET') return respond(t, 200, renderPage(obs, parsed().clientHello as ClientHello, parsed()), 'text/html');
+    return respond(t, 404, { error: `no such endpoint: ${method} ${pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
   }
 
   function stats(onlyWithUa: boolean): unknown {
@@ -323,8 +434,21 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   };
 }
 
-function socketAddr(t: tls.TLSSocket): string {
-  return (t as unknown as { _parent?: net.Socket })._parent?.remoteAddress ?? 'unknown';
+/** `2026-12-01 20:33:05.123` (the ISO form without T and Z); the text up to the second is kept per second. */
+let utcSecond = NaN, utcPrefix = '';
+export function utcNow(ms: number): string {
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const sec = Math.floor(ms / 1000);
+  if (sec !== utcSecond) {
+    const iso = new Date(ms).toISOString();
+    // Years 0-9999 only (a 24-character ISO form); others are rare enough to format in full.
+    if (iso.length !== 24) return iso.replace('T', ' ').replace('Z', '');
+    utcSecond = sec;
+    utcPrefix = iso.slice(0, 10) + ' ' + iso.slice(11, 20);
+  }
+  const m = ms - sec * 1000;
+  return utcPrefix + (m < 10 ? '00' : m < 100 ? '0' : '') + m;
 }
+const clientOf = (v: ClientVerdict): { label: string; confidence: number; exact: boolean } | null => (v.match ? { label: v.match.label, confidence: v.match.confidence, exact: v.match.exact } : null);
 
 export { VERSION_TEXT, dotted };

@@ -35,6 +35,17 @@ export interface StoreOptions {
   warn?: (msg: string) => void;
 }
 
+/**
+ * The lines, each ended by a newline, as one flat string: `join` makes a flat string, and one more
+ * `+ '\n'` would make a rope that the write then copies once more to flatten.
+ */
+function joinLines(lines: string[]): string {
+  lines.push('');
+  const text = lines.join('\n');
+  lines.pop();
+  return text;
+}
+
 export class ObservationStore {
   readonly window: { obs: ObservationSummary; line: string }[] = [];
   private windowSize = 0;
@@ -91,7 +102,20 @@ export class ObservationStore {
 
   add(partial: Omit<StoredObservation, 'id'>): StoredObservation {
     const obs = { id: this.nextId++, ...partial } as StoredObservation;
-    const line = JSON.stringify(obs);
+    return this.keep(obs, JSON.stringify(obs));
+  }
+
+  /**
+   * Like add, for a caller that has the line's text already: `obs` has an `id` member first
+   * (its value is set here) and `afterId` is what `JSON.stringify(obs)` writes after the id
+   * (`"ip":…` without the closing brace), so the line is the same as add's.
+   */
+  addPrepared(obs: StoredObservation, afterId: string): StoredObservation {
+    obs.id = this.nextId++;
+    return this.keep(obs, `{"id":${obs.id},${afterId}}`);
+  }
+
+  private keep(obs: StoredObservation, line: string): StoredObservation {
     this.made++;
     this.remember(obs, line);
     this.pending.push(line);
@@ -109,7 +133,7 @@ export class ObservationStore {
     }
     const lines = this.pending;
     this.pending = [];
-    const text = lines.join('\n') + '\n';
+    const text = joinLines(lines);
     this.writing = true;
     write(this.fd, text, (err) => {
       if (err) { this.pending.unshift(...lines); this.writing = false; this.o.warn?.(`${this.path}: write failed: ${err.message}`); return; }
@@ -136,7 +160,7 @@ export class ObservationStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.length) return;
-    const text = this.pending.join('\n') + '\n';
+    const text = joinLines(this.pending);
     const n = this.pending.length;
     this.pending = [];
     writeSync(this.fd, text);
