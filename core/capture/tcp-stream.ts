@@ -38,9 +38,15 @@ export class TcpDirectionStream {
   private isn: number | undefined;
   private buf: Uint8Array;
   private len = 0;
-  readonly pieces: CapturedBytes['pieces'] = [];
+  /**
+   * Runs of bytes as flat numbers (at, length, frame, fileOffset per run), made into objects by
+   * captured(): a conversation lives for thousands of packets, and an object per segment kept
+   * that long is copied by every young-generation collection until it is promoted.
+   */
+  private runs: number[] = [];
   readonly times: number[] = [];
-  private pending: Pending[] = [];
+  /** Out-of-order segments, allocated when the first one arrives. */
+  private pending: Pending[] | undefined;
   /** Bytes beyond `limit` or behind a gap that never filled. */
   truncated = false;
   /** Payload bytes seen in this direction (including retransmissions). */
@@ -135,8 +141,9 @@ export class TcpDirectionStream {
     if (rel > this.len) {
       // A gap: hold the segment until the missing bytes arrive.
       if (rel >= this.limit) { this.truncated = true; return; }
-      if (this.pending.length >= MAX_PENDING) { this.truncated = true; return; }
-      this.pending.push({ rel, data: data.slice(), frame, fileOffset, time });
+      const pending = (this.pending ??= []);
+      if (pending.length >= MAX_PENDING) { this.truncated = true; return; }
+      pending.push({ rel, data: data.slice(), frame, fileOffset, time });
       return;
     }
     const skip = this.len - rel;
@@ -158,20 +165,21 @@ export class TcpDirectionStream {
       this.buf = nb;
     }
     this.buf.set(data, this.len);
-    this.pieces.push({ at: this.len, length: data.length, frame, fileOffset });
+    this.runs.push(this.len, data.length, frame, fileOffset);
     this.times.push(time);
     this.len += data.length;
   }
 
   private drainPending(): void {
-    if (this.pending.length === 0) return;
+    const pending = this.pending;
+    if (!pending || pending.length === 0) return;
     let progressed = true;
-    while (progressed && this.pending.length) {
+    while (progressed && pending.length) {
       progressed = false;
-      for (let i = 0; i < this.pending.length; i++) {
-        const p = this.pending[i]!;
+      for (let i = 0; i < pending.length; i++) {
+        const p = pending[i]!;
         if (p.rel <= this.len) {
-          this.pending.splice(i, 1);
+          pending.splice(i, 1);
           const skip = this.len - p.rel;
           if (skip < p.data.length) this.append(p.data.subarray(skip), p.frame, p.fileOffset + skip, p.time);
           progressed = true;
@@ -183,7 +191,10 @@ export class TcpDirectionStream {
 
   /** Bytes rebuilt so far (a view). A gap still open at the end marks the stream truncated. */
   captured(): CapturedBytes {
-    if (this.pending.length) this.truncated = true;
-    return { bytes: this.buf.subarray(0, this.len), pieces: this.pieces };
+    if (this.pending?.length) this.truncated = true;
+    const r = this.runs;
+    const pieces: CapturedBytes['pieces'] = new Array(r.length >> 2);
+    for (let i = 0, k = 0; i < r.length; i += 4, k++) pieces[k] = { at: r[i]!, length: r[i + 1]!, frame: r[i + 2]!, fileOffset: r[i + 3]! };
+    return { bytes: this.buf.subarray(0, this.len), pieces };
   }
 }
