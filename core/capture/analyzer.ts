@@ -77,8 +77,11 @@ interface Conversation {
   udpKind?: UdpKind;
   quic?: QuicConversation;
   dtls?: { c: Chunks; s: Chunks };
-  /** Dropped once the record is emitted. */
-  record: ConnectionRecord;
+  /**
+   * Made when the conversation is finished and dropped once it is emitted: a record and its five
+   * arrays kept for the conversation's life were copied by every young-generation collection.
+   */
+  record?: ConnectionRecord;
 }
 
 interface Chunks { parts: Uint8Array[]; pieces: CapturedBytes['pieces']; size: number }
@@ -217,14 +220,14 @@ export class CaptureAnalyzer {
 
   private newConversation(transport: 'tcp' | 'udp', ca: string, cp: number, sa: string, sp: number, ts: number): Conversation {
     const stream = transport === 'tcp' ? this.tcpStreams++ : this.udpStreams++;
-    const record: ConnectionRecord = {
-      stream, transport, protocol: 'other', src: ca, dst: sa, src_port: cp, dst_port: sp,
-      first_seen_us: ts, last_seen_us: ts, packets: 0, bytes: 0, hellos: [], tls_certs: [], http: [], ja4ssh: [], problems: [],
-    };
-    const c: Conversation = { key: '', h4: 0, a4: -1, b4: -1, inTable: false, pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false, record };
+    const c: Conversation = { key: '', h4: 0, a4: -1, b4: -1, inTable: false, pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false };
     if (transport === 'tcp') {
       let keep = this.tlsBytes;
-      for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(record));
+      // The record itself is made when the conversation is finished (see recordOf).
+      if (this.plugins.length) {
+        const probe = recordOf(c);
+        for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(probe));
+      }
       c.c2s = new TcpDirectionStream(keep);
       c.s2c = new TcpDirectionStream(keep);
       c.ja4plus = new TcpJa4Plus();
@@ -565,11 +568,7 @@ export class CaptureAnalyzer {
     c.done = true;
     this.live.delete(c);
     this.tombs.push(c);
-    const r = c.record;
-    r.first_seen_us = c.first;
-    r.last_seen_us = c.last;
-    r.packets = c.packets;
-    r.bytes = c.bytes;
+    const r = (c.record = recordOf(c));
     let handedOff = false;
     try {
       if (c.transport === 'tcp') handedOff = this.finishTcp(c);
@@ -583,13 +582,13 @@ export class CaptureAnalyzer {
     c.quic = undefined;
     c.dtls = undefined;
     c.ja4plus = undefined;
-    (c as { record?: ConnectionRecord }).record = undefined;
+    c.record = undefined;
     if (!handedOff) this.opts.onConnection(r);
   }
 
   /** Returns true when the conversation was handed to `handOffTcp` (whose consumer emits it). */
   private finishTcp(c: Conversation): boolean {
-    const r = c.record;
+    const r = c.record!;
     const m = c.ja4plus!.result();
     if (m.ja4t) r.ja4t = m.ja4t;
     if (m.ja4ts) r.ja4ts = m.ja4ts;
@@ -612,7 +611,7 @@ export class CaptureAnalyzer {
   }
 
   private finishUdp(c: Conversation): void {
-    const r = c.record;
+    const r = c.record!;
     if (c.quic) {
       const q = c.quic.result();
       r.protocol = 'quic';
@@ -730,4 +729,12 @@ function joinChunks(ch: Chunks): CapturedBytes {
   let at = 0;
   for (const p of ch.parts) { bytes.set(p, at); at += p.length; }
   return { bytes, pieces: ch.pieces };
+}
+
+/** A conversation's record as it stands: addresses, times and counters, nothing analysed yet. */
+function recordOf(c: Conversation): ConnectionRecord {
+  return {
+    stream: c.stream, transport: c.transport, protocol: 'other', src: c.ca, dst: c.sa, src_port: c.cp, dst_port: c.sp,
+    first_seen_us: c.first, last_seen_us: c.last, packets: c.packets, bytes: c.bytes, hellos: [], tls_certs: [], http: [], ja4ssh: [], problems: [],
+  };
 }
