@@ -27,26 +27,43 @@ export async function readCaptureFile(path: string, opts: ReadCaptureOptions): P
   try {
     const total = (await fh.stat()).size;
     let read = 0;
-    // Two buffers for the whole file: the next chunk is read (in libuv's thread pool) while the
-    // analyzer works on this one. The analyzer copies what it keeps and holds no view of a chunk
-    // once push() returns.
-    const bufs = [new Uint8Array(chunkSize), new Uint8Array(chunkSize)];
-    let next = fh.read(bufs[0]!, 0, chunkSize, 0);
+    // Three buffers for the whole file: while the analyzer works on one chunk, the next two are
+    // being read (in libuv's thread pool), so a read that is slow for a moment (copying from the
+    // page cache costs about as much as analysing a chunk of large downloads) does not stop it.
+    // The analyzer copies what it keeps and holds no view of a chunk once push() returns.
+    const bufs = [new Uint8Array(chunkSize), new Uint8Array(chunkSize), new Uint8Array(chunkSize)];
+    type Pending = { done: Promise<{ bytesRead: number }>; buf: Uint8Array; at: number };
+    const inflight: Pending[] = [];
+    let pos = 0;
+    const issue = (buf: Uint8Array): void => {
+      inflight.push({ done: fh.read(buf, 0, chunkSize, pos), buf, at: pos });
+      pos += chunkSize;
+    };
+    for (const b of bufs) issue(b);
     try {
-      for (let i = 0; ; i++) {
+      for (;;) {
         if (signal?.aborted) return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true };
         await beforeChunk?.();
-        const { bytesRead } = await next;
+        const r = inflight.shift()!;
+        const { bytesRead } = await r.done;
         if (bytesRead === 0) break;
-        const buf = bufs[i & 1]!;
-        next = fh.read(bufs[(i + 1) & 1]!, 0, chunkSize, read + bytesRead);
-        analyzer.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead));
+        if (bytesRead < chunkSize) {
+          // A short read: the file ends here (or was cut while being read). Reads issued beyond
+          // it are dropped, and reading goes on from here until a read returns nothing.
+          await Promise.all(inflight.map((x) => x.done.catch(() => undefined)));
+          const free = inflight.map((x) => x.buf);
+          inflight.length = 0;
+          pos = r.at + bytesRead;
+          for (const b of free) issue(b);
+        }
+        analyzer.push(bytesRead === chunkSize ? r.buf : r.buf.subarray(0, bytesRead));
         read += bytesRead;
         onProgress?.(read, total);
+        issue(r.buf);
       }
     } finally {
-      // A read still in flight must end before the file is closed.
-      await next.catch(() => undefined);
+      // Reads still in flight must end before the file is closed.
+      await Promise.all(inflight.map((x) => x.done.catch(() => undefined)));
     }
     analyzer.end();
     return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: false };
