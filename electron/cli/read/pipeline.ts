@@ -121,10 +121,11 @@ export async function readWithFinisherThread(path: string, o: PipelineOptions): 
 
 /**
  * The finishing thread allocates a lot and keeps little (a batch at a time): a young generation
- * of 48 MB (V8's default for a main thread) lets most of it die there, scavenges being cheap when
- * little survives; 24 MB cost ~10% more CPU in that thread on a handshake-dense capture.
+ * of 32 MB lets most of it die there, scavenges being cheap when little survives. On 1 GiB of
+ * handshake-dense capture: 24 MB took ~25% longer overall, 48 MB (V8's default for a main
+ * thread) was no faster and put peak RSS at 239-250 MB, near the 256 MB the issue allows.
  */
 function workerLimits(): { maxYoungGenerationSizeMb?: number } {
-  const y = Number(process.env.HELLOSCOPE_FINISHER_YOUNG_MB ?? 48);
+  const y = Number(process.env.HELLOSCOPE_FINISHER_YOUNG_MB ?? 32);
   return y > 0 ? { maxYoungGenerationSizeMb: y } : {};
 }
