@@ -11,19 +11,13 @@ import type { ClientHello, HandshakeMessage, ServerHello } from '../tls/model.js
 import { parseTls } from '../tls/parse-tls.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
 import { findHandshakeRecord, frameAt, sliceCaptured } from './captured-bytes.js';
-import type { ConversationPlugin } from './plugin.js';
+import type { ConversationPlugin, TcpConversationView } from './plugin.js';
 
-/** Everything finishing a TCP conversation reads: plain data, so it can be posted to a worker. */
-export interface TcpFinishJob {
-  /** The record so far: addresses, counters and the TCP-level fingerprints (JA4T/TS/L/SSH). */
-  record: ConnectionRecord;
-  /** Reassembled directions as seen (not yet swapped: a conversation without SYN is decided here). */
-  client: CapturedBytes;
-  server: CapturedBytes;
-  clientTruncated: boolean;
-  serverTruncated: boolean;
-  clientTimes: number[];
-  serverTimes: number[];
+/**
+ * Everything finishing a TCP conversation reads: plain data, so it can be posted to a worker. The
+ * directions are as seen (not yet swapped: a conversation without SYN is decided here).
+ */
+export interface TcpFinishJob extends Omit<TcpConversationView, 'embeddedSecrets'> {
   sawSyn: boolean;
 }
 

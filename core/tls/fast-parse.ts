@@ -169,7 +169,8 @@ function readMessage(b: Uint8Array, source: string, at: number, limit: number, r
 
 const u16 = (b: Uint8Array, p: number): number => (b[p]! << 8) | b[p + 1]!;
 
-function readClientHello(b: Uint8Array, source: string, p: number, end: number, m: ClientHello, st: ReadState): void {
+/** legacy_version, random and legacy_session_id, common to both hellos; returns where they end. */
+function readVersionRandomSession(b: Uint8Array, p: number, end: number, m: ClientHello | ServerHello): number {
   if (end - p < 35) throw NOT_FAST;
   m.legacyVersion = u16(b, p);
   m.random = b.subarray(p + 2, p + 34);
@@ -177,7 +178,11 @@ function readClientHello(b: Uint8Array, source: string, p: number, end: number, 
   p += 35;
   if (p + sidLen > end) throw NOT_FAST;
   m.sessionId = b.subarray(p, p + sidLen);
-  p += sidLen;
+  return p + sidLen;
+}
+
+function readClientHello(b: Uint8Array, source: string, p: number, end: number, m: ClientHello, st: ReadState): void {
+  p = readVersionRandomSession(b, p, end, m);
   if (end - p < 2) throw NOT_FAST;
   const csLen = u16(b, p);
   p += 2;
@@ -197,17 +202,12 @@ function readClientHello(b: Uint8Array, source: string, p: number, end: number, 
 }
 
 function readServerHello(b: Uint8Array, source: string, p: number, end: number, m: ServerHello, st: ReadState): void {
-  if (end - p < 35) throw NOT_FAST;
-  m.legacyVersion = u16(b, p);
-  let hrr = true;
-  for (let i = 0; i < 32; i++) if (b[p + 2 + i] !== HRR[i]) { hrr = false; break; }
-  if (hrr) throw NOT_FAST;
-  m.random = b.subarray(p + 2, p + 34);
-  const sidLen = b[p + 34]!;
-  p += 35;
-  if (p + sidLen > end) throw NOT_FAST;
-  m.sessionId = b.subarray(p, p + sidLen);
-  p += sidLen;
+  if (end - p >= 34) {
+    let hrr = true;
+    for (let i = 0; i < 32; i++) if (b[p + 2 + i] !== HRR[i]) { hrr = false; break; }
+    if (hrr) throw NOT_FAST;
+  }
+  p = readVersionRandomSession(b, p, end, m);
   if (end - p < 3) throw NOT_FAST;
   m.cipherSuiteOffset = p;
   m.cipherSuite = u16(b, p);
