@@ -97,7 +97,7 @@ export class ConversationFinisher {
       [ctimes, stimes] = [stimes, ctimes];
     }
     this.analyzeTls(r, cb, sb);
-    if (r.protocol === 'other' && TLS_METHOD_RE.test(latin1(cb.bytes.subarray(0, 8)))) r.protocol = 'http';
+    if (r.protocol === 'other' && TLS_METHOD_RE.test(decodeLatin1(cb.bytes, 0, Math.min(8, cb.bytes.length)))) r.protocol = 'http';
     for (const p of this.plugins) {
       try {
         p.onTcpConversationEnd({ record: r, client: cb, server: sb, clientTruncated: ctrunc, serverTruncated: strunc, clientTimes: ctimes, serverTimes: stimes, embeddedSecrets });
@@ -173,7 +173,7 @@ export class ConversationFinisher {
   }
 
   helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls', start = 0): HelloRecord {
-    const more = { frame, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map(latin1) };
+    const more = { frame, tls_server_name: hello.serverName ?? null, alpn: (hello.alpn ?? []).map((a) => decodeLatin1(a)) };
     const h: HelloRecord = this.opts.lazyFingerprints
       ? Object.assign(new LazyClientHelloFingerprints(hello, transport ? { transport } : {}), more)
       : { ...fingerprintClientHello(hello, transport ? { transport } : {}), ...more };
@@ -183,7 +183,6 @@ export class ConversationFinisher {
 
 }
 
-export const latin1 = (b: Uint8Array): string => decodeLatin1(b);
 
 function startsWithClientHello(b: Uint8Array): boolean {
   return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === 1;

@@ -16,7 +16,6 @@ export interface Http1Parse {
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_HEADER_BYTES = 256 * 1024;
 
-const latin1 = (b: Uint8Array, s: number, e: number): string => decodeLatin1(b, s, e);
 
 /** True when the bytes start like an HTTP/1 request line (`METHOD SP`). */
 export function looksLikeHttp1Request(b: Uint8Array): boolean {
@@ -55,7 +54,7 @@ export function parseHttp1Request(bytes: Uint8Array, opts: { tree?: boolean; sou
     return { request: null, consumed: 0, complete: false, problems };
   }
   const rl = lines[0]!;
-  const reqLine = latin1(bytes, rl.s, rl.e);
+  const reqLine = decodeLatin1(bytes, rl.s, rl.e);
   const m = /^(\S+) (\S+)(?: (HTTP\/\d(?:\.\d)?))?$/.exec(reqLine);
   if (!m || !TOKEN.test(m[1]!)) {
     problem('error', 'not_http', `not an HTTP request line at offset ${rl.s}: ${JSON.stringify(reqLine.slice(0, 60))}`, rl.s);
@@ -82,7 +81,7 @@ export function parseHttp1Request(bytes: Uint8Array, opts: { tree?: boolean; sou
     if ((first === 0x20 || first === 0x09) && headers.length) {
       // obs-fold: continuation of the previous field value (RFC 9112 5.2).
       const h = headers[headers.length - 1]!;
-      h.value = `${h.value} ${latin1(bytes, l.s, l.e).trim()}`;
+      h.value = `${h.value} ${decodeLatin1(bytes, l.s, l.e).trim()}`;
       h.length = l.next - h.start!;
       delete h.valueStart; // the value now spans lines: offsets into it no longer map to bytes
       problem('warning', 'obs_fold', `header ${h.name} continues on a folded line at offset ${l.s}`, l.s);
@@ -90,11 +89,11 @@ export function parseHttp1Request(bytes: Uint8Array, opts: { tree?: boolean; sou
     }
     const colon = bytes.indexOf(0x3a, l.s);
     if (colon < 0 || colon >= l.e) {
-      problem('warning', 'bad_header', `header line without ':' at offset ${l.s}: ${JSON.stringify(latin1(bytes, l.s, Math.min(l.e, l.s + 40)))}`, l.s);
+      problem('warning', 'bad_header', `header line without ':' at offset ${l.s}: ${JSON.stringify(decodeLatin1(bytes, l.s, Math.min(l.e, l.s + 40)))}`, l.s);
       continue;
     }
-    const name = latin1(bytes, l.s, colon);
-    const raw = latin1(bytes, colon + 1, l.e);
+    const name = decodeLatin1(bytes, l.s, colon);
+    const raw = decodeLatin1(bytes, colon + 1, l.e);
     const value = raw.trim();
     if (!TOKEN.test(name)) problem('warning', 'bad_header_name', `header name ${JSON.stringify(name)} at offset ${l.s} is not a token`, l.s);
     headers.push({ name, value, start: l.s, length: l.next - l.s, valueStart: colon + 1 + (value ? raw.indexOf(value) : 0) });
@@ -127,7 +126,7 @@ function chunkedEnd(b: Uint8Array, at: number): number {
   for (let guard = 0; guard < 100000; guard++) {
     const nl = b.indexOf(0x0a, at);
     if (nl < 0) return b.length;
-    const size = parseInt(latin1(b, at, nl).trim().split(';')[0]!, 16);
+    const size = parseInt(decodeLatin1(b, at, nl).trim().split(';')[0]!, 16);
     if (!Number.isFinite(size)) return b.length;
     at = nl + 1;
     if (size === 0) {

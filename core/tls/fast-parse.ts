@@ -261,12 +261,7 @@ function decodeExtension(b: Uint8Array, source: string, type: number, p: number,
     case 16: t.alpn = protocolNames(b, p, e); if (t.alpn.length) t.alpnFirstOffset = p + 3; return;
     case 43: {
       if (!client) { if (e - p !== 2) throw NOT_FAST; t.supportedVersions = [u16(b, p)]; return; }
-      if (e - p < 1) throw NOT_FAST;
-      const n = b[p]!;
-      if ((n & 1) !== 0 || p + 1 + n !== e) throw NOT_FAST;
-      const v: number[] = [];
-      for (let q = p + 1; q < e; q += 2) v.push(u16(b, q));
-      t.supportedVersions = v;
+      t.supportedVersions = u16ListShort(b, p, e);
       return;
     }
     case 45: t.pskKeyExchangeModes = u8List(b, p, e); return;
@@ -284,15 +279,7 @@ function decodeExtension(b: Uint8Array, source: string, type: number, p: number,
       return;
     }
     case 28: if (e - p !== 2) throw NOT_FAST; t.recordSizeLimit = u16(b, p); return;
-    case 27: {
-      if (e - p < 1) throw NOT_FAST;
-      const n = b[p]!;
-      if ((n & 1) !== 0 || p + 1 + n !== e) throw NOT_FAST;
-      const v: number[] = [];
-      for (let q = p + 1; q < e; q += 2) v.push(u16(b, q));
-      t.certCompressionAlgorithms = v;
-      return;
-    }
+    case 27: t.certCompressionAlgorithms = u16ListShort(b, p, e); return;
     case 0x4469: case 0x44cd:
       if (!client) break;
       t.applicationSettings = protocolNames(b, p, e).map((n) => decodeLatin1(n));
@@ -363,6 +350,16 @@ function u16List(b: Uint8Array, p: number, e: number): number[] {
   if (end !== e || ((end - p - 2) & 1) !== 0) throw NOT_FAST;
   const v: number[] = [];
   for (let q = p + 2; q < end; q += 2) v.push(u16(b, q));
+  return v;
+}
+
+/** A u8-length list of u16 values filling [p, e) exactly (supported_versions, compress_certificate). */
+function u16ListShort(b: Uint8Array, p: number, e: number): number[] {
+  if (e - p < 1) throw NOT_FAST;
+  const n = b[p]!;
+  if ((n & 1) !== 0 || p + 1 + n !== e) throw NOT_FAST;
+  const v: number[] = [];
+  for (let q = p + 1; q < e; q += 2) v.push(u16(b, q));
   return v;
 }
 

@@ -13,12 +13,11 @@ SIZES=${*:-4096 16384 65536 262144 1048576}
 NS=hs-dl-$$
 PORT=28444
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns-lo.sh"
 TMP=$(mktemp -d)
 trap 'ip netns del $NS 2>/dev/null || true; rm -rf "$TMP"' EXIT
-ip netns add $NS
-ip netns exec $NS ip link set lo up mtu 1500
-ip netns exec $NS ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || true
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 30 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
+netns_lo $NS tso gso gro
+self_signed "$TMP" ec -pkeyopt ec_paramgen_curve:prime256v1
 ip netns exec $NS node "$HERE/download-server.mjs" "$TMP/cert.pem" "$TMP/key.pem" $PORT > "$TMP/server.log" &
 SERVER=$!
 ip netns exec $NS tcpdump -i lo -U -s 262144 -w "$OUT" "tcp port $PORT" 2>/dev/null &

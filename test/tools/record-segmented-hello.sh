@@ -8,12 +8,11 @@ OUT=${1:?out dir}
 NS=hs-mtu-$$
 PORT=28443
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns-lo.sh"
 TMP=$(mktemp -d)
 trap 'ip netns del $NS 2>/dev/null || true; rm -rf "$TMP"' EXIT
-ip netns add $NS
-ip netns exec $NS ip link set lo up mtu 1500
-ip netns exec $NS ethtool -K lo tso off gso off >/dev/null 2>&1 || true
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 30 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
+netns_lo $NS tso gso
+self_signed "$TMP" rsa:2048
 ip netns exec $NS node "$HERE/local-https-server.mjs" "$TMP/cert.pem" "$TMP/key.pem" $PORT > "$TMP/server.log" &
 SERVER=$!
 ip netns exec $NS tcpdump -i lo -U --immediate-mode -w "$OUT/capture.pcap" "tcp port $PORT" 2>/dev/null &

@@ -1,6 +1,7 @@
 // Everything Helloscope takes from one QUIC conversation: the ClientHello(s) and ServerHello from
 // the Initial packets with their fingerprints (`q` prefix), and JA4L for QUIC. The capture engine
 // creates one per UDP conversation that `looksLikeQuicLongHeader` and pushes every datagram.
+import { decodeLatin1 } from '../../bytes/field-reader.js';
 import type { UdpDatagram } from '../../capture/packet.js';
 import type { HelloRecord, ServerHelloRecord } from '../../capture/connection.js';
 import type { Problem } from '../../dissect/field.js';
@@ -9,7 +10,6 @@ import { fingerprintClientHello, fingerprintServerHello } from '../../fingerprin
 import { parseTls } from '../../tls/parse-tls.js';
 import { QuicInitialTracker } from './initial-tracker.js';
 
-const latin1 = (b: Uint8Array): string => String.fromCharCode(...b);
 
 export interface QuicConversationResult {
   hellos: HelloRecord[];
@@ -42,7 +42,7 @@ export class QuicConversation {
         ...fingerprintClientHello(p.clientHello, { transport: 'quic' }),
         frame: h.frame,
         tls_server_name: p.clientHello.serverName ?? null,
-        alpn: (p.clientHello.alpn ?? []).map(latin1),
+        alpn: (p.clientHello.alpn ?? []).map((a) => decodeLatin1(a)),
         captured: { bytes: h.bytes, pieces: h.pieces },
       });
     }
