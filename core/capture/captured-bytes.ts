@@ -1,6 +1,13 @@
 // Helpers over CapturedBytes (reassembled bytes with the frames they came from).
 import type { CapturedBytes } from './connection.js';
 
+/** `count` pieces from flat runs of four numbers (at, length, frame, fileOffset) starting at `from`. */
+export function piecesFromRuns(runs: ArrayLike<number>, from: number, count: number): CapturedBytes['pieces'] {
+  const out: CapturedBytes['pieces'] = new Array(count);
+  for (let k = 0, i = from; k < count; k++, i += 4) out[k] = { at: runs[i]!, length: runs[i + 1]!, frame: runs[i + 2]!, fileOffset: runs[i + 3]! };
+  return out;
+}
+
 /** The capture frame that carried byte `at` of a reassembled stream. */
 export function frameAt(c: CapturedBytes, at: number): number {
   for (const p of c.pieces) if (at < p.at + p.length) return p.frame;

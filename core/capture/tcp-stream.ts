@@ -3,6 +3,7 @@
 // payload seen when the capture starts mid-connection) up to a byte limit, remembering which
 // frame each run of bytes came from. Overlaps keep the bytes that arrived first (as Wireshark
 // does by default).
+import { piecesFromRuns } from './captured-bytes.js';
 import type { CapturedBytes } from './connection.js';
 
 interface Pending { rel: number; data: Uint8Array; frame: number; fileOffset: number; time: number }
@@ -192,9 +193,6 @@ export class TcpDirectionStream {
   /** Bytes rebuilt so far (a view). A gap still open at the end marks the stream truncated. */
   captured(): CapturedBytes {
     if (this.pending?.length) this.truncated = true;
-    const r = this.runs;
-    const pieces: CapturedBytes['pieces'] = new Array(r.length >> 2);
-    for (let i = 0, k = 0; i < r.length; i += 4, k++) pieces[k] = { at: r[i]!, length: r[i + 1]!, frame: r[i + 2]!, fileOffset: r[i + 3]! };
-    return { bytes: this.buf.subarray(0, this.len), pieces };
+    return { bytes: this.buf.subarray(0, this.len), pieces: piecesFromRuns(this.runs, 0, this.runs.length >> 2) };
   }
 }

@@ -3,7 +3,8 @@
 // one array. A structured clone of the jobs as objects (about 30 small objects each) cost more
 // than finishing them. Anything a job carries beyond the usual fields (problems, a record
 // already holding results) goes along as a cloned object, so nothing is lost.
-import type { CapturedBytes, ConnectionRecord } from '../../../core/capture/connection.js';
+import { piecesFromRuns } from '../../../core/capture/captured-bytes.js';
+import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import type { TcpFinishJob } from '../../../core/capture/finish-tcp.js';
 
 export interface JobBatch {
@@ -112,10 +113,8 @@ export function readJobBatch(b: JobBatch): TcpFinishJob[] {
     const protocol = PROTOCOLS[n[a++]!]!;
     const flags = n[a++]!;
     const cLen = n[a++]!, sLen = n[a++]!, cPieces = n[a++]!, sPieces = n[a++]!, cTimes = n[a++]!, sTimes = n[a++]!, sshCount = n[a++]!;
-    const cp: CapturedBytes['pieces'] = new Array(cPieces);
-    for (let k = 0; k < cPieces; k++, a += 4) cp[k] = { at: n[a]!, length: n[a + 1]!, frame: n[a + 2]!, fileOffset: n[a + 3]! };
-    const sp: CapturedBytes['pieces'] = new Array(sPieces);
-    for (let k = 0; k < sPieces; k++, a += 4) sp[k] = { at: n[a]!, length: n[a + 1]!, frame: n[a + 2]!, fileOffset: n[a + 3]! };
+    const cp = piecesFromRuns(n, a, cPieces); a += 4 * cPieces;
+    const sp = piecesFromRuns(n, a, sPieces); a += 4 * sPieces;
     const clientTimes: number[] = new Array(cTimes);
     for (let k = 0; k < cTimes; k++) clientTimes[k] = n[a++]!;
     const serverTimes: number[] = new Array(sTimes);
