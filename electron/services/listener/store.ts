@@ -2,8 +2,9 @@
 // fsync (a killed process loses at most the last batch), read back on start (a damaged last line
 // is skipped with a warning), rotated at a size limit; and an in-memory window of the most recent
 // records (by their encoded size, 50 MB by default, like the seed API) for /fps and /stats.
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, write, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { Fifo } from './fifo.js';
 
 export interface StoredObservation {
   id: number;
@@ -32,6 +33,8 @@ export interface StoreOptions {
   windowBytes?: number;
   rotateBytes?: number;
   flushMs?: number;
+  /** How much of the log's end is read at a time on start (tests make it small). */
+  readChunk?: number;
   warn?: (msg: string) => void;
 }
 
@@ -46,11 +49,20 @@ function joinLines(lines: string[]): string {
   return text;
 }
 
+interface WindowRecord {
+  obs: ObservationSummary;
+  line: string;
+}
+
+/** How much of the log's end is read at a time on start. */
+const TAIL_CHUNK = 4 * 1024 * 1024;
+
 export class ObservationStore {
-  readonly window: { obs: ObservationSummary; line: string }[] = [];
+  readonly window = new Fifo<WindowRecord>();
   private windowSize = 0;
+  private readonly windowMax: number;
   /** Window records by client address, for /fps?all=1 without scanning the window. */
-  private readonly ipIndex = new Map<string, { obs: ObservationSummary; line: string }[]>();
+  private readonly ipIndex = new Map<string, Fifo<WindowRecord>>();
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private fd: number;
@@ -63,26 +75,66 @@ export class ObservationStore {
 
   constructor(private readonly o: StoreOptions) {
     mkdirSync(o.dataDir, { recursive: true });
+    this.windowMax = o.windowBytes ?? 50 * 1024 * 1024;
     this.path = join(o.dataDir, 'observations.ndjson');
     this.load();
     this.fd = openSync(this.path, 'a');
     this.logSize = existsSync(this.path) ? statSync(this.path).size : 0;
   }
 
+  /**
+   * Reads the log back: only its end, as much as the window holds (the log may be 256 MB before
+   * it rotates; the window is 50 MB by default), from the last complete line backwards.
+   */
   private load(): void {
     if (!existsSync(this.path)) return;
-    const text = readFileSync(this.path, 'utf8');
-    const lines = text.split('\n');
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      try {
-        const obs = JSON.parse(line) as StoredObservation;
-        this.remember(obs, line);
-        this.nextId = Math.max(this.nextId, obs.id + 1);
-      } catch {
-        this.o.warn?.(`${this.path}: line ${i + 1} is damaged and was skipped${i >= lines.length - 2 ? ' (the process probably stopped while writing it)' : ''}`);
+    const fd = openSync(this.path, 'r');
+    let tail: Buffer, start: number;
+    try {
+      const size = fstatSync(fd).size;
+      start = size;
+      const chunks: Buffer[] = [];
+      let got = 0;
+      // A window of N characters of lines is at most N bytes of UTF-8 and may be more (a
+      // character can take up to 3 bytes), so read until the whole lines read fill it.
+      for (;;) {
+        const n = Math.min(this.o.readChunk ?? TAIL_CHUNK, start);
+        if (n === 0) break;
+        const b = Buffer.allocUnsafe(n);
+        readSync(fd, b, 0, n, start - n);
+        chunks.unshift(b);
+        start -= n;
+        got += n;
+        if (got > this.windowMax + 1 && this.windowChars(Buffer.concat(chunks, got), start) > this.windowMax) break;
       }
-    });
+      tail = Buffer.concat(chunks, got);
+    } finally {
+      closeSync(fd);
+    }
+    // A line cut by where the reading started is not a whole line: skip it.
+    let at = start === 0 ? 0 : tail.indexOf(0x0a) + 1;
+    if (start !== 0 && at === 0) return;
+    while (at < tail.length) {
+      let end = tail.indexOf(0x0a, at);
+      if (end < 0) end = tail.length;
+      const line = tail.toString('utf8', at, end);
+      if (line.trim()) {
+        try {
+          const obs = JSON.parse(line) as StoredObservation;
+          this.remember(obs, line);
+          this.nextId = Math.max(this.nextId, obs.id + 1);
+        } catch {
+          this.o.warn?.(`${this.path}: the line at byte offset ${start + at} is damaged and was skipped${end >= tail.length - 1 ? ' (the process probably stopped while writing it)' : ''}`);
+        }
+      }
+      at = end + 1;
+    }
+  }
+
+  /** The characters (plus one per newline) of the whole lines of `tail`, read from byte `start` of the log. */
+  private windowChars(tail: Buffer, start: number): number {
+    const from = start === 0 ? 0 : tail.indexOf(0x0a) + 1;
+    return from === 0 && start !== 0 ? 0 : tail.toString('utf8', from).length;
   }
 
   private remember(full: StoredObservation, line: string): void {
@@ -90,11 +142,16 @@ export class ObservationStore {
     this.window.push(w);
     this.windowSize += line.length + 1;
     const list = this.ipIndex.get(full.ip);
-    if (list) list.push(w); else this.ipIndex.set(full.ip, [w]);
-    const max = this.o.windowBytes ?? 50 * 1024 * 1024;
-    while (this.windowSize > max && this.window.length > 1) {
+    if (list) list.push(w);
+    else {
+      const l = new Fifo<WindowRecord>();
+      l.push(w);
+      this.ipIndex.set(full.ip, l);
+    }
+    while (this.windowSize > this.windowMax && this.window.length > 1) {
       const old = this.window.shift()!;
       this.windowSize -= old.line.length + 1;
+      // The oldest record of the window is the oldest of its address too.
       const l = this.ipIndex.get(old.obs.ip);
       if (l) { l.shift(); if (!l.length) this.ipIndex.delete(old.obs.ip); }
     }
@@ -186,7 +243,7 @@ export class ObservationStore {
 
   /** Observations of one address in the window, most recent last (read back from their log lines). */
   byIp(ip: string): StoredObservation[] {
-    return (this.ipIndex.get(ip) ?? []).map((w) => JSON.parse(w.line) as StoredObservation);
+    return this.ipIndex.get(ip)?.map((w) => JSON.parse(w.line) as StoredObservation) ?? [];
   }
 
   countByIp(ip: string): number {

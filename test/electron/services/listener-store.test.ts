@@ -1,0 +1,88 @@
+// The listener's observation store on its own: the window keeps the most recent records by size
+// (per address too), and on start only the end of the log is read back, as much as the window
+// holds, with ids continuing after the last one and damaged lines reported by byte offset.
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Fifo } from '../../../electron/services/listener/fifo.js';
+import { ObservationStore } from '../../../electron/services/listener/store.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'hs-store-'));
+const obs = (i: number, ip: string, ua = `ua-${i}`) => ({ ip, port: 1000 + i, time_ms: 1_700_000_000_000 + i, sha3_384: `s${i % 3}`, ja4: 'j', ja3: 'h', user_agent: ua });
+
+describe('Fifo', () => {
+  it('gives items back in the order they came, across many pushes and removals', () => {
+    const f = new Fifo<number>();
+    const model: number[] = [];
+    let next = 0;
+    // Interleaved runs of pushes and removals, long enough to pass its compaction several times.
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 700 + (round % 7) * 100; i++) { f.push(next); model.push(next++); }
+      const got: (number | undefined)[] = [], want: (number | undefined)[] = [];
+      for (let i = 0; i < 650 + (round % 5) * 120 && model.length; i++) { got.push(f.shift()); want.push(model.shift()); }
+      expect(got).toEqual(want);
+      expect(f.length).toBe(model.length);
+    }
+    expect(f.map((x) => x)).toEqual(model);
+    expect(Array.from({ length: model.length }, () => f.shift())).toEqual(model);
+    expect(f.shift()).toBeUndefined();
+    expect(f.length).toBe(0);
+  });
+});
+
+describe('ObservationStore window', () => {
+  it('keeps the most recent records within windowBytes, for the window and for each address', async () => {
+    const d = dir();
+    const s = new ObservationStore({ dataDir: d, windowBytes: 20_000 });
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(JSON.stringify(s.add(obs(i, `10.0.0.${i % 4}`))));
+    // The window is the longest run of the last lines whose sizes (with a newline each) fit.
+    let size = 0, k = 0;
+    while (k < lines.length && size + lines[lines.length - 1 - k]!.length + 1 <= 20_000) size += lines[lines.length - 1 - k++]!.length + 1;
+    const kept = lines.slice(-k).map((l) => JSON.parse(l));
+    expect(s.all().map((x) => x.id)).toEqual(kept.map((x) => x.id));
+    for (let a = 0; a < 4; a++) {
+      expect(s.byIp(`10.0.0.${a}`)).toEqual(kept.filter((x) => x.ip === `10.0.0.${a}`));
+      expect(s.countByIp(`10.0.0.${a}`)).toBe(kept.filter((x) => x.ip === `10.0.0.${a}`).length);
+    }
+    await s.close();
+    expect(readFileSync(join(d, 'observations.ndjson'), 'utf8').trim().split('\n')).toEqual(lines);
+  });
+
+  it.each([[undefined], [777]])('on start reads back only the end of a long log (read %s bytes at a time), continues its ids, and reports a damaged line by byte offset', async (readChunk) => {
+    const d = dir();
+    const path = join(d, 'observations.ndjson');
+    const lines = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: i + 1, ...obs(i, '10.1.0.1', `ua-${'é€'.repeat(20)}-${i}`) }));
+    // A damaged line in the part the window will hold, and a cut last line.
+    const bad = 19_990;
+    const text = lines.map((l, i) => (i === bad ? l.slice(0, 30) : l)).join('\n') + '\n';
+    writeFileSync(path, text);
+    appendFileSync(path, '{"id": 20001, "ip": "10.1');
+    const warnings: string[] = [];
+    const s = new ObservationStore({ dataDir: d, windowBytes: 5_000, warn: (m) => warnings.push(m), ...(readChunk ? { readChunk } : {}) });
+    const ids = s.all().map((x) => x.id);
+    // The window is the last lines that fit in 5,000 characters (the damaged one left out).
+    const intact = lines.map((l, i) => ({ l, i })).filter((x) => x.i !== bad);
+    let size = 0, k = 0;
+    while (size + intact[intact.length - 1 - k]!.l.length + 1 <= 5_000) size += intact[intact.length - 1 - k++]!.l.length + 1;
+    expect(ids).toEqual(intact.slice(-k).map((x) => x.i + 1));
+    expect(ids.length).toBeGreaterThan(10);
+    const badOffset = Buffer.byteLength(lines.slice(0, bad).join('\n') + '\n');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`byte offset ${badOffset} is damaged`);
+    expect(warnings[1]).toMatch(/damaged and was skipped \(the process probably stopped while writing it\)/);
+    expect(s.add(obs(0, '10.1.0.1')).id).toBe(20_001);
+    await s.close();
+  });
+
+  it('reads a log smaller than the window back whole', async () => {
+    const d = dir();
+    const a = new ObservationStore({ dataDir: d });
+    for (let i = 0; i < 50; i++) a.add(obs(i, '10.2.0.1'));
+    await a.close();
+    const b = new ObservationStore({ dataDir: d });
+    expect(b.all().map((x) => x.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await b.close();
+  });
+});
