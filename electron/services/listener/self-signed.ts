@@ -28,13 +28,23 @@ export interface GeneratedCert {
   sha256: string;
 }
 
-export function generateSelfSigned(commonName = 'Helloscope local listener', days = 825): GeneratedCert {
+/**
+ * The serial number's INTEGER content from random bytes: positive (top bit clear) and minimally
+ * encoded (DER forbids a leading zero byte before a byte below 0x80, and OpenSSL rejects the
+ * certificate: "illegal padding"), so the first byte is kept in 0x40-0x7f.
+ */
+export function serialFrom(random: Uint8Array): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
+  return serial;
+}
+
+export function generateSelfSigned(commonName = 'Helloscope local listener', days = 825, random: Uint8Array = randomBytes(16)): GeneratedCert {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const name = seq(tlv(0x31, seq(oid('2.5.4.3'), utf8(commonName))));
   const sigAlg = seq(oid('1.2.840.10045.4.3.2')); // ecdsa-with-SHA256
-  const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  const serial = serialFrom(random);
   const now = new Date(Date.now() - 60_000);
   const later = new Date(now.getTime() + days * 86400_000);
   const san = seq(
