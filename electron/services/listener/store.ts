@@ -1,8 +1,8 @@
 // Observations: an append-only NDJSON log in the data directory, written in small batches with
 // fsync (a killed process loses at most the last batch), read back on start (a damaged last line
 // is skipped with a warning), rotated at a size limit; and an in-memory window of the most recent
-// records (by their encoded size, 50 MB by default, like the seed API) for /fps and /stats.
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, write, writeSync } from 'node:fs';
+// records (by the size of their log lines, 50 MB by default, like the seed API) for /fps and /stats.
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { Fifo } from './fifo.js';
 
@@ -15,7 +15,7 @@ export interface StoredObservation {
   [key: string]: unknown;
 }
 
-/** What /stats needs of an observation; the window keeps only this and the log line (fewer objects for the GC to walk). */
+/** What /stats needs of an observation. */
 export interface ObservationSummary {
   id: number;
   ip: string;
@@ -26,36 +26,68 @@ export interface ObservationSummary {
   user_agent: unknown;
 }
 
-const summarize = (o: StoredObservation): ObservationSummary => ({ id: o.id, ip: o.ip, time_ms: o.time_ms, sha3_384: o.sha3_384, ja4: o.ja4, ja3: o.ja3, user_agent: o.user_agent ?? null });
+/**
+ * A record of the window: the summary and the log line's bytes (with its newline). The line is
+ * kept as bytes, outside the JavaScript heap: the window holds up to 50 MB of lines, which as
+ * strings the garbage collector would copy from the young generation and walk on every full
+ * collection; as bytes each record is one small object, and the same bytes are what the log gets.
+ */
+interface WindowRecord extends ObservationSummary {
+  line: Buffer;
+}
+
+const recordOf = (o: StoredObservation, line: Buffer): WindowRecord => ({ id: o.id, ip: o.ip, time_ms: o.time_ms, sha3_384: o.sha3_384, ja4: o.ja4, ja3: o.ja3, user_agent: o.user_agent ?? null, line });
 
 export interface StoreOptions {
   dataDir: string;
+  /** The window's size: the bytes of the most recent log lines it holds (50 MB). */
   windowBytes?: number;
   rotateBytes?: number;
   flushMs?: number;
-  /** How much of the log's end is read at a time on start (tests make it small). */
-  readChunk?: number;
   warn?: (msg: string) => void;
 }
 
+const NEWLINE = 0x0a;
+
+function readAt(fd: number, start: number, n: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  let got = 0;
+  while (got < n) {
+    const r = readSync(fd, b, got, n - got, start + got);
+    if (r === 0) break;
+    got += r;
+  }
+  return b.subarray(0, got);
+}
+
 /**
- * The lines, each ended by a newline, as one flat string: `join` makes a flat string, and one more
- * `+ '\n'` would make a rope that the write then copies once more to flatten.
+ * The whole lines of `tail` (bytes of the log from byte `start`; a first line cut by where the
+ * reading started is left out), parsed, each line copied with its newline (so the read buffer is
+ * not kept alive by them), and the offsets of the lines that do not parse.
  */
-function joinLines(lines: string[]): string {
-  lines.push('');
-  const text = lines.join('\n');
-  lines.pop();
-  return text;
+function linesOf(tail: Buffer, start: number): { whole: { obs: StoredObservation; line: Buffer }[]; damaged: { offset: number; last: boolean }[] } {
+  const whole: { obs: StoredObservation; line: Buffer }[] = [], damaged: { offset: number; last: boolean }[] = [];
+  let at = start === 0 ? 0 : tail.indexOf(NEWLINE) + 1;
+  if (start !== 0 && at === 0) return { whole, damaged };
+  while (at < tail.length) {
+    let end = tail.indexOf(NEWLINE, at);
+    if (end < 0) end = tail.length;
+    const text = tail.toString('utf8', at, end);
+    if (text.trim()) {
+      try {
+        const obs = JSON.parse(text) as StoredObservation;
+        const line = Buffer.allocUnsafe(end - at + 1);
+        tail.copy(line, 0, at, end);
+        line[line.length - 1] = NEWLINE;
+        whole.push({ obs, line });
+      } catch {
+        damaged.push({ offset: start + at, last: end >= tail.length - 1 });
+      }
+    }
+    at = end + 1;
+  }
+  return { whole, damaged };
 }
-
-interface WindowRecord {
-  obs: ObservationSummary;
-  line: string;
-}
-
-/** How much of the log's end is read at a time on start. */
-const TAIL_CHUNK = 4 * 1024 * 1024;
 
 export class ObservationStore {
   readonly window = new Fifo<WindowRecord>();
@@ -63,7 +95,8 @@ export class ObservationStore {
   private readonly windowMax: number;
   /** Window records by client address, for /fps?all=1 without scanning the window. */
   private readonly ipIndex = new Map<string, Fifo<WindowRecord>>();
-  private pending: string[] = [];
+  /** Lines made and not yet written, each with its newline. */
+  private pending: Buffer[] = [];
   private timer: NodeJS.Timeout | undefined;
   private fd: number;
   private logSize = 0;
@@ -77,83 +110,62 @@ export class ObservationStore {
     mkdirSync(o.dataDir, { recursive: true });
     this.windowMax = o.windowBytes ?? 50 * 1024 * 1024;
     this.path = join(o.dataDir, 'observations.ndjson');
-    this.load();
+    const endsCut = this.load();
     this.fd = openSync(this.path, 'a');
+    // A log whose last line was cut off (a killed process) ends without a newline: end it, or
+    // the next line written would be glued to the damaged one and be lost with it.
+    if (endsCut) writeSync(this.fd, '\n');
     this.logSize = existsSync(this.path) ? statSync(this.path).size : 0;
   }
 
   /**
    * Reads the log back: only its end, as much as the window holds (the log may be 256 MB before
-   * it rotates; the window is 50 MB by default), from the last complete line backwards.
+   * it rotates; the window is 50 MB by default). True when the log does not end with a newline.
    */
-  private load(): void {
-    if (!existsSync(this.path)) return;
+  private load(): boolean {
+    if (!existsSync(this.path)) return false;
     const fd = openSync(this.path, 'r');
-    let tail: Buffer, start: number;
     try {
       const size = fstatSync(fd).size;
-      start = size;
-      const chunks: Buffer[] = [];
-      let got = 0;
-      // A window of N characters of lines is at most N bytes of UTF-8 and may be more (a
-      // character can take up to 3 bytes), so read until the whole lines read fill it.
+      // The window's bytes, the newline before its first line (which says that line is whole),
+      // and a margin; more when damaged lines in that part leave the window short.
+      let want = Math.min(size, this.windowMax + 1 + 64 * 1024);
       for (;;) {
-        const n = Math.min(this.o.readChunk ?? TAIL_CHUNK, start);
-        if (n === 0) break;
-        const b = Buffer.allocUnsafe(n);
-        readSync(fd, b, 0, n, start - n);
-        chunks.unshift(b);
-        start -= n;
-        got += n;
-        if (got > this.windowMax + 1 && this.windowChars(Buffer.concat(chunks, got), start) > this.windowMax) break;
+        const start = size - want;
+        const tail = readAt(fd, start, want);
+        const { whole, damaged } = linesOf(tail, start);
+        if (start === 0 || whole.reduce((n, x) => n + x.line.length, 0) > this.windowMax) {
+          for (const d of damaged) this.o.warn?.(`${this.path}: the line at byte offset ${d.offset} is damaged and was skipped${d.last ? ' (the process probably stopped while writing it)' : ''}`);
+          for (const x of whole) {
+            this.remember(x.obs, x.line);
+            this.nextId = Math.max(this.nextId, x.obs.id + 1);
+          }
+          return tail.length > 0 && tail[tail.length - 1] !== NEWLINE;
+        }
+        want = Math.min(size, want * 2);
       }
-      tail = Buffer.concat(chunks, got);
     } finally {
       closeSync(fd);
     }
-    // A line cut by where the reading started is not a whole line: skip it.
-    let at = start === 0 ? 0 : tail.indexOf(0x0a) + 1;
-    if (start !== 0 && at === 0) return;
-    while (at < tail.length) {
-      let end = tail.indexOf(0x0a, at);
-      if (end < 0) end = tail.length;
-      const line = tail.toString('utf8', at, end);
-      if (line.trim()) {
-        try {
-          const obs = JSON.parse(line) as StoredObservation;
-          this.remember(obs, line);
-          this.nextId = Math.max(this.nextId, obs.id + 1);
-        } catch {
-          this.o.warn?.(`${this.path}: the line at byte offset ${start + at} is damaged and was skipped${end >= tail.length - 1 ? ' (the process probably stopped while writing it)' : ''}`);
-        }
-      }
-      at = end + 1;
-    }
   }
 
-  /** The characters (plus one per newline) of the whole lines of `tail`, read from byte `start` of the log. */
-  private windowChars(tail: Buffer, start: number): number {
-    const from = start === 0 ? 0 : tail.indexOf(0x0a) + 1;
-    return from === 0 && start !== 0 ? 0 : tail.toString('utf8', from).length;
-  }
-
-  private remember(full: StoredObservation, line: string): void {
-    const w = { obs: summarize(full), line };
+  private remember(full: StoredObservation, line: Buffer): void {
+    const w = recordOf(full, line);
     this.window.push(w);
-    this.windowSize += line.length + 1;
-    const list = this.ipIndex.get(full.ip);
+    this.windowSize += line.length;
+    const list = this.ipIndex.get(w.ip);
     if (list) list.push(w);
     else {
       const l = new Fifo<WindowRecord>();
       l.push(w);
-      this.ipIndex.set(full.ip, l);
+      this.ipIndex.set(w.ip, l);
     }
     while (this.windowSize > this.windowMax && this.window.length > 1) {
       const old = this.window.shift()!;
-      this.windowSize -= old.line.length + 1;
+      this.windowSize -= old.line.length;
       // The oldest record of the window is the oldest of its address too.
-      const l = this.ipIndex.get(old.obs.ip);
-      if (l) { l.shift(); if (!l.length) this.ipIndex.delete(old.obs.ip); }
+      const l = this.ipIndex.get(old.ip);
+      if (l) { l.shift(); if (!l.length) this.ipIndex.delete(old.ip); }
     }
   }
 
@@ -172,8 +184,9 @@ export class ObservationStore {
     return this.keep(obs, `{"id":${obs.id},${afterId}}`);
   }
 
-  private keep(obs: StoredObservation, line: string): StoredObservation {
+  private keep(obs: StoredObservation, text: string): StoredObservation {
     this.made++;
+    const line = Buffer.from(text + '\n');
     this.remember(obs, line);
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
@@ -190,14 +203,13 @@ export class ObservationStore {
     }
     const lines = this.pending;
     this.pending = [];
-    const text = joinLines(lines);
     this.writing = true;
-    write(this.fd, text, (err) => {
+    writev(this.fd, lines, (err, bytes) => {
       if (err) { this.pending.unshift(...lines); this.writing = false; this.o.warn?.(`${this.path}: write failed: ${err.message}`); return; }
       fsync(this.fd, () => {
         this.writing = false;
         this.written += lines.length;
-        this.logSize += Buffer.byteLength(text);
+        this.logSize += bytes;
         this.rotateIfNeeded();
         if (this.pending.length && !this.timer) this.timer = setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
       });
@@ -217,13 +229,12 @@ export class ObservationStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.length) return;
-    const text = joinLines(this.pending);
-    const n = this.pending.length;
+    const lines = this.pending;
     this.pending = [];
-    writeSync(this.fd, text);
+    const bytes = writevSync(this.fd, lines);
     fsyncSync(this.fd);
-    this.written += n;
-    this.logSize += Buffer.byteLength(text);
+    this.written += lines.length;
+    this.logSize += bytes;
     this.rotateIfNeeded();
   }
 
@@ -243,7 +254,7 @@ export class ObservationStore {
 
   /** Observations of one address in the window, most recent last (read back from their log lines). */
   byIp(ip: string): StoredObservation[] {
-    return this.ipIndex.get(ip)?.map((w) => JSON.parse(w.line) as StoredObservation) ?? [];
+    return this.ipIndex.get(ip)?.map((w) => JSON.parse(w.line.toString('utf8')) as StoredObservation) ?? [];
   }
 
   countByIp(ip: string): number {
@@ -251,6 +262,6 @@ export class ObservationStore {
   }
 
   all(): ObservationSummary[] {
-    return this.window.map((w) => w.obs);
+    return this.window.map((w) => w);
   }
 }

@@ -1,6 +1,7 @@
-// The listener's observation store on its own: the window keeps the most recent records by size
-// (per address too), and on start only the end of the log is read back, as much as the window
-// holds, with ids continuing after the last one and damaged lines reported by byte offset.
+// The listener's observation store on its own: the window keeps the most recent records by the
+// bytes of their log lines (per address too), and on start only the end of the log is read back,
+// as much as the window holds, with ids continuing after the last one and damaged lines reported
+// by byte offset.
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,9 +38,9 @@ describe('ObservationStore window', () => {
     const s = new ObservationStore({ dataDir: d, windowBytes: 20_000 });
     const lines: string[] = [];
     for (let i = 0; i < 3000; i++) lines.push(JSON.stringify(s.add(obs(i, `10.0.0.${i % 4}`))));
-    // The window is the longest run of the last lines whose sizes (with a newline each) fit.
+    // The window is the longest run of the last lines whose sizes (in bytes, with a newline each) fit.
     let size = 0, k = 0;
-    while (k < lines.length && size + lines[lines.length - 1 - k]!.length + 1 <= 20_000) size += lines[lines.length - 1 - k++]!.length + 1;
+    while (k < lines.length && size + Buffer.byteLength(lines[lines.length - 1 - k]!) + 1 <= 20_000) size += Buffer.byteLength(lines[lines.length - 1 - k++]!) + 1;
     const kept = lines.slice(-k).map((l) => JSON.parse(l));
     expect(s.all().map((x) => x.id)).toEqual(kept.map((x) => x.id));
     for (let a = 0; a < 4; a++) {
@@ -50,7 +51,7 @@ describe('ObservationStore window', () => {
     expect(readFileSync(join(d, 'observations.ndjson'), 'utf8').trim().split('\n')).toEqual(lines);
   });
 
-  it.each([[undefined], [777]])('on start reads back only the end of a long log (read %s bytes at a time), continues its ids, and reports a damaged line by byte offset', async (readChunk) => {
+  it('on start reads back only the end of a long log, continues its ids, reports a damaged line by byte offset, and ends a cut last line', async () => {
     const d = dir();
     const path = join(d, 'observations.ndjson');
     const lines = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: i + 1, ...obs(i, '10.1.0.1', `ua-${'é€'.repeat(20)}-${i}`) }));
@@ -60,12 +61,12 @@ describe('ObservationStore window', () => {
     writeFileSync(path, text);
     appendFileSync(path, '{"id": 20001, "ip": "10.1');
     const warnings: string[] = [];
-    const s = new ObservationStore({ dataDir: d, windowBytes: 5_000, warn: (m) => warnings.push(m), ...(readChunk ? { readChunk } : {}) });
+    const s = new ObservationStore({ dataDir: d, windowBytes: 5_000, warn: (m) => warnings.push(m) });
     const ids = s.all().map((x) => x.id);
-    // The window is the last lines that fit in 5,000 characters (the damaged one left out).
+    // The window is the last lines that fit in 5,000 bytes (the damaged one left out).
     const intact = lines.map((l, i) => ({ l, i })).filter((x) => x.i !== bad);
     let size = 0, k = 0;
-    while (size + intact[intact.length - 1 - k]!.l.length + 1 <= 5_000) size += intact[intact.length - 1 - k++]!.l.length + 1;
+    while (size + Buffer.byteLength(intact[intact.length - 1 - k]!.l) + 1 <= 5_000) size += Buffer.byteLength(intact[intact.length - 1 - k++]!.l) + 1;
     expect(ids).toEqual(intact.slice(-k).map((x) => x.i + 1));
     expect(ids.length).toBeGreaterThan(10);
     const badOffset = Buffer.byteLength(lines.slice(0, bad).join('\n') + '\n');
@@ -73,6 +74,29 @@ describe('ObservationStore window', () => {
     expect(warnings[0]).toContain(`byte offset ${badOffset} is damaged`);
     expect(warnings[1]).toMatch(/damaged and was skipped \(the process probably stopped while writing it\)/);
     expect(s.add(obs(0, '10.1.0.1')).id).toBe(20_001);
+    await s.close();
+    // The cut line was ended, so the new line is a line of its own.
+    const all = readFileSync(path, 'utf8').split('\n');
+    expect(all.at(-3)).toBe('{"id": 20001, "ip": "10.1');
+    expect(JSON.parse(all.at(-2)!)).toMatchObject({ id: 20_001, ip: '10.1.0.1' });
+    expect(all.at(-1)).toBe('');
+  });
+
+  it('reads further back when a long damaged line leaves the end of the log short of a full window', async () => {
+    const d = dir();
+    const path = join(d, 'observations.ndjson');
+    const before = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: i + 1, ...obs(i, '10.3.0.1') }));
+    const after = Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: 301 + i, ...obs(300 + i, '10.3.0.1') }));
+    const garbage = '{"id": 5, ' + 'x'.repeat(200_000);
+    writeFileSync(path, [...before, garbage, ...after].join('\n') + '\n');
+    const warnings: string[] = [];
+    const s = new ObservationStore({ dataDir: d, windowBytes: 5_000, warn: (m) => warnings.push(m) });
+    const intact = [...before, ...after];
+    let size = 0, k = 0;
+    while (size + Buffer.byteLength(intact[intact.length - 1 - k]!) + 1 <= 5_000) size += Buffer.byteLength(intact[intact.length - 1 - k++]!) + 1;
+    expect(k).toBeGreaterThan(after.length);
+    expect(s.all().map((x) => x.id)).toEqual(intact.slice(-k).map((l) => JSON.parse(l).id));
+    expect(warnings).toEqual([`${path}: the line at byte offset ${Buffer.byteLength(before.join('\n') + '\n')} is damaged and was skipped`]);
     await s.close();
   });
 
