@@ -65,8 +65,10 @@ function readAt(fd: number, start: number, n: number): Buffer {
  * reading started is left out), parsed, each line copied with its newline (so the read buffer is
  * not kept alive by them), and the offsets of the lines that do not parse.
  */
-function linesOf(tail: Buffer, start: number): { whole: { obs: StoredObservation; line: Buffer }[]; damaged: { offset: number; last: boolean }[] } {
-  const whole: { obs: StoredObservation; line: Buffer }[] = [], damaged: { offset: number; last: boolean }[] = [];
+function linesOf(tail: Buffer, start: number): { whole: WindowRecord[]; damaged: { offset: number; last: boolean }[] } {
+  // Records only (the summary and the line's bytes): the parsed observations, 50 MB of them for a
+  // full window, are dropped as soon as they are read.
+  const whole: WindowRecord[] = [], damaged: { offset: number; last: boolean }[] = [];
   let at = start === 0 ? 0 : tail.indexOf(NEWLINE) + 1;
   if (start !== 0 && at === 0) return { whole, damaged };
   while (at < tail.length) {
@@ -79,7 +81,7 @@ function linesOf(tail: Buffer, start: number): { whole: { obs: StoredObservation
         const line = Buffer.allocUnsafe(end - at + 1);
         tail.copy(line, 0, at, end);
         line[line.length - 1] = NEWLINE;
-        whole.push({ obs, line });
+        whole.push(recordOf(obs, line));
       } catch {
         damaged.push({ offset: start + at, last: end >= tail.length - 1 });
       }
@@ -136,9 +138,9 @@ export class ObservationStore {
         const { whole, damaged } = linesOf(tail, start);
         if (start === 0 || whole.reduce((n, x) => n + x.line.length, 0) > this.windowMax) {
           for (const d of damaged) this.o.warn?.(`${this.path}: the line at byte offset ${d.offset} is damaged and was skipped${d.last ? ' (the process probably stopped while writing it)' : ''}`);
-          for (const x of whole) {
-            this.remember(x.obs, x.line);
-            this.nextId = Math.max(this.nextId, x.obs.id + 1);
+          for (const w of whole) {
+            this.remember(w);
+            this.nextId = Math.max(this.nextId, w.id + 1);
           }
           return tail.length > 0 && tail[tail.length - 1] !== NEWLINE;
         }
@@ -149,10 +151,9 @@ export class ObservationStore {
     }
   }
 
-  private remember(full: StoredObservation, line: Buffer): void {
-    const w = recordOf(full, line);
+  private remember(w: WindowRecord): void {
     this.window.push(w);
-    this.windowSize += line.length;
+    this.windowSize += w.line.length;
     const list = this.ipIndex.get(w.ip);
     if (list) list.push(w);
     else {
@@ -187,7 +188,7 @@ export class ObservationStore {
   private keep(obs: StoredObservation, text: string): StoredObservation {
     this.made++;
     const line = Buffer.from(text + '\n');
-    this.remember(obs, line);
+    this.remember(recordOf(obs, line));
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
     return obs;
