@@ -146,6 +146,8 @@ describe('text built from kept parts equals what JSON.stringify writes', () => {
 
     it('the /fps answers (repeat clients included) are JSON.stringify(answer, null, 2), and each log line is JSON.stringify of its observation', async () => {
       const uas = ['repeat/1', 'repeat/1', 'repeat/1', 'Mozilla/5.0 "quoted" \\ back', 'ünï', 'repeat/1'];
+      const stored: Record<string, unknown>[] = [];
+      const unsubscribe = h.subscribe((o) => stored.push(o.stored));
       const bodies: string[] = [];
       for (const ua of uas) bodies.push(await get('/fps', { 'user-agent': ua }));
       bodies.push(await get('/fps'));
@@ -162,6 +164,10 @@ describe('text built from kept parts equals what JSON.stringify writes', () => {
       const lines = readFileSync(h.store.path, 'utf8').trim().split('\n');
       expect(lines.length).toBe(h.store.made);
       for (const l of lines) expect(l).toBe(JSON.stringify(JSON.parse(l)));
+      // Each line is the text of the observation the listener handed to its subscribers.
+      unsubscribe();
+      expect(stored.length).toBe(uas.length + 2); // and the request without a User-Agent, and /fps?all=1
+      for (const o of stored) expect(lines.find((l) => JSON.parse(l).id === o.id)).toBe(JSON.stringify(o));
       const first = JSON.parse(lines[0]!);
       expect(Object.keys(first)).toEqual(['id', 'ip', 'port', 'time_ms', 'tls_server_name', 'ja3', 'ja3_full', 'ja3n', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro', 'tls_fp', 'sha3_384', 'ja4h', 'ja4h_r', 'ja4h_ro', 'akamai', 'tls_version', 'cipher_suite', 'alpn', 'http_protocol', 'rtt_ms', 'user_agent', 'method', 'path', 'hello_hex']);
       // What is kept per shape equals what the logged hello gives when computed.
