@@ -358,7 +358,12 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, st?: ShapeText, rf?: RequestFacts): void {
     let pathname: string, query: URLSearchParams;
     if (PLAIN_TARGETS.has(target)) { pathname = target; query = NO_QUERY; }
-    else { const url = new URL(target, 'https://listener'); pathname = url.pathname; query = url.searchParams; }
+    else {
+      // A target the URL parser rejects (`GET http://[ HTTP/1.1`, any HTTP/2 :path) is the client's error: a 400, not an exception out of the socket's data handler.
+      let url: URL;
+      try { url = new URL(target, 'https://listener'); } catch { return respond(t, 400, { error: `not a valid request target: ${target}` }); }
+      pathname = url.pathname; query = url.searchParams;
+    }
     const count = store.countByIp(obs.ip);
     const fpsView = (x: StoredObservation) => ({
       num_fingerprints: count, sha3_384: x.sha3_384, tls_fp: x.tls_fp, 'user-agent': x.user_agent,

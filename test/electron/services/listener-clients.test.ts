@@ -1,0 +1,60 @@
+// The listener with real clients that behave unusually (but legally, or at least commonly): each
+// gets an answer, and none of them takes the listener down.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hs-listener-clients-'));
+const run = (cmd: string, args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((res) => {
+  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  p.stdout.on('data', (d) => (out += d));
+  p.stderr.on('data', (d) => (err += d));
+  const t = setTimeout(() => p.kill('SIGKILL'), 15000);
+  p.on('close', (code) => { clearTimeout(t); res({ code, out, err }); });
+});
+
+describe('listener with unusual clients', () => {
+  let h: ListenerHandle;
+  beforeAll(async () => { h = await startListener({ host: '127.0.0.1', port: 0, dataDir: join(tmp, 'data'), requestTimeoutMs: 3000 }); });
+  afterAll(async () => { await h?.stop(); });
+
+  /** Sends `bytes` over TLS (ALPN http/1.1) and returns everything the listener answers until it closes. */
+  const rawTls = (bytes: string | Buffer[], alpn = ['http/1.1']) => new Promise<string>((res, rej) => {
+    const s = tls.connect({ host: '127.0.0.1', port: h.port, rejectUnauthorized: false, ALPNProtocols: alpn }, async () => {
+      for (const b of typeof bytes === 'string' ? [Buffer.from(bytes, 'latin1')] : bytes) {
+        s.write(b);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    });
+    let out = '';
+    s.on('data', (d) => (out += d.toString('latin1')));
+    s.on('close', () => res(out));
+    s.on('error', rej);
+  });
+  const h2get = (headers: http2.OutgoingHttpHeaders) => new Promise<{ status: number; body: string }>((res, rej) => {
+    const c = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false });
+    c.on('error', rej);
+    const r = c.request(headers);
+    let status = 0, body = '';
+    r.on('response', (x) => (status = Number(x[':status'])));
+    r.on('data', (d) => (body += d));
+    r.on('end', () => { c.close(); res({ status, body }); });
+    r.on('error', rej);
+    r.end();
+  });
+
+  it('a request target the URL parser rejects gets a 400 (HTTP/1.1 and HTTP/2), and the listener keeps serving', async () => {
+    const r1 = await rawTls('GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(r1).toMatch(/^HTTP\/1.1 400 /);
+    expect(r1).toMatch(/not a valid request target/);
+    const r2 = await h2get({ ':path': 'http://[' });
+    expect(r2.status).toBe(400);
+    expect((await h2get({ ':path': '/fps' })).status).toBe(200);
+  });
+});
