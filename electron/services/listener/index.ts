@@ -82,8 +82,12 @@ function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: stri
   return { cert, key: readFileSync(keyPath, 'utf8'), sha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase() };
 }
 
-/** The ALPN list in its wire form, made once (node:tls converts an array on every connection). */
-const ALPN = Buffer.from([2, ...Buffer.from('h2'), 8, ...Buffer.from('http/1.1')]);
+/**
+ * The ALPN list in its wire form, made once (node:tls converts an array on every connection).
+ * http/1.0 too: node:tls refuses a client whose list shares nothing with it (alert 120), and
+ * curl --http1.0 offers only http/1.0, which the HTTP/1 reader speaks.
+ */
+const ALPN = Buffer.from([2, ...Buffer.from('h2'), 8, ...Buffer.from('http/1.1'), 8, ...Buffer.from('http/1.0')]);
 const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
 const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [431, 'Request Header Fields Too Large']]);
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');

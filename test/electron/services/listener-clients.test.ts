@@ -57,4 +57,12 @@ describe('listener with unusual clients', () => {
     expect(r2.status).toBe(400);
     expect((await h2get({ ':path': '/fps' })).status).toBe(200);
   });
+
+  it('curl --http1.0 (ALPN http/1.0 only) gets its fingerprints', async () => {
+    const r = await run('curl', ['-sk', '--http1.0', `https://127.0.0.1:${h.port}/fps?detail=1`]);
+    const j = JSON.parse(r.out);
+    expect(j.alpn).toBe('http/1.0');
+    expect(j.ja4).toMatch(/^t13i\d{4}h0_/);
+    expect(j.ja4h.slice(0, 4)).toBe('ge10');
+  });
 });
