@@ -180,6 +180,11 @@ class Bounded<V> {
     this.m.set(k, v);
   }
 }
+/** Where an empty line ends a header section with bare LFs (`\n\n` or `\n\r\n`), or -1. */
+function bareLfEnd(b: Buffer): number {
+  const a = b.indexOf('\n\n'), c = b.indexOf('\n\r\n');
+  return a < 0 ? c : c < 0 ? a : Math.min(a, c);
+}
 const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
 export async function startListener(o: ListenerOptions): Promise<ListenerHandle> {
@@ -263,7 +268,10 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         let buf: Buffer | undefined;
         const onReq = (c: Buffer): void => {
           buf = buf ? Buffer.concat([buf, c]) : c;
-          const end = buf.indexOf('\r\n\r\n');
+          // The core's parser also ends lines at a bare LF (RFC 9112 2.2; hand-written clients send
+          // them): so does the header section here, or such a request waits for the timeout unanswered.
+          let end = buf.indexOf('\r\n\r\n');
+          if (end < 0) end = bareLfEnd(buf);
           if (end < 0 && buf.length <= maxHeaderBytes) return;
           t.off('data', onReq);
           clearTimeout(reqTimer);

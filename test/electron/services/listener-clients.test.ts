@@ -65,4 +65,12 @@ describe('listener with unusual clients', () => {
     expect(j.ja4).toMatch(/^t13i\d{4}h0_/);
     expect(j.ja4h.slice(0, 4)).toBe('ge10');
   });
+
+  it('a request with bare LF line endings (which the core parser reads) is answered, not left to the request timeout', async () => {
+    const r = await rawTls('GET /fps HTTP/1.1\nHost: x\nUser-Agent: lf/1\n\n');
+    expect(r).toMatch(/^HTTP\/1.1 200 /);
+    expect(JSON.parse(r.slice(r.indexOf('\r\n\r\n') + 4))['user-agent']).toBe('lf/1');
+    const mixed = await rawTls('GET /fps HTTP/1.1\r\nHost: x\nUser-Agent: lf/2\n\r\n');
+    expect(JSON.parse(mixed.slice(mixed.indexOf('\r\n\r\n') + 4))['user-agent']).toBe('lf/2');
+  });
 });
