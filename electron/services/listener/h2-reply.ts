@@ -26,12 +26,13 @@ function varint(n: number): number[] {
   return out;
 }
 
-export function h2Reply(t: tls.TLSSocket, stream: number, status: number, body: string, type: string): void {
+/** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
+export function h2Reply(t: tls.TLSSocket, stream: number, status: number, body: string, type: string, head = false): void {
   const data = Buffer.from(body, 'utf8');
   // :status is static entry 8, content-type 31, content-length 28.
   const block = Buffer.concat([literal(8, String(status)), literal(31, `${type}; charset=utf-8`), literal(28, String(data.length))]);
-  const out = [frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0)), frame(1, 0x4, stream, block)];
-  for (let i = 0; i < data.length || i === 0; i += 16384) {
+  const out = [frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0)), frame(1, head ? 0x5 : 0x4, stream, block)];
+  for (let i = 0; !head && (i < data.length || i === 0); i += 16384) {
     const last = i + 16384 >= data.length;
     out.push(frame(0, last ? 1 : 0, stream, data.subarray(i, i + 16384)));
     if (last) break;

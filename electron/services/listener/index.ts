@@ -260,7 +260,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             t.off('data', onH2);
             clearTimeout(reqTimer);
             const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(socket, t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type));
+            handle(socket, t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type, req.method === 'HEAD'));
           };
           t.on('data', onH2);
           return;
@@ -275,7 +275,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           if (end < 0 && buf.length <= maxHeaderBytes) return;
           t.off('data', onReq);
           clearTimeout(reqTimer);
-          const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type);
+          let head = false;
+          const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type, head);
           if (end < 0) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
           // Clients repeat their requests byte for byte: the parse and JA4H are kept per exact bytes.
           const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
@@ -285,6 +286,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             if (key !== undefined) requests.set(key, rf);
           }
           if (!rf.parsed.request) { respond(reply, 400, { error: rf.parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
+          head = rf.parsed.request.method === 'HEAD';
           handle(socket, t, st.bytes, rf.parsed.request, rtt, null, reply, rf);
         };
         t.on('data', onReq);
@@ -295,9 +297,10 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   server.maxConnections = o.maxConnections ?? 2048;
 
   type Reply = (status: number, body: string, type: string) => void;
-  function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string): void {
+  /** `head`: the answer to a HEAD request, the GET answer's header section without its content (RFC 9110 9.3.2). */
+  function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string, head = false): void {
     const reason = REASONS.get(status) ?? '';
-    t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`);
+    t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : text}`);
   }
   function respond(reply: Reply, status: number, body: unknown, type = 'application/json'): void {
     reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type);
@@ -368,6 +371,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const NO_QUERY = new URLSearchParams();
 
   function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, st?: ShapeText, rf?: RequestFacts): void {
+    // HEAD is GET without the content (RFC 9110 9.3.2; the replies leave it out).
+    const get = method === 'GET' || method === 'HEAD';
     let pathname: string, query: URLSearchParams;
     if (PLAIN_TARGETS.has(target)) { pathname = target; query = NO_QUERY; }
     else {
@@ -382,7 +387,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       utc_now: utcNow(x.time_ms), timestamp: x.time_ms / 1000,
       ja3: x.ja3, ja4: x.ja4, ja4h: x.ja4h, akamai: x.akamai,
     });
-    if (pathname === '/fps' && method === 'GET') {
+    if (pathname === '/fps' && get) {
       if (query.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
       const v = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), (obs.user_agent as string | null) ?? null);
       const detail = query.get('detail') === '1';
@@ -402,7 +407,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       }
       return respond(t, 200, out);
     }
-    if (pathname === '/stats' && method === 'GET') return respond(t, 200, stats(query.get('bo') === '1'));
+    if (pathname === '/stats' && get) return respond(t, 200, stats(query.get('bo') === '1'));
     if (pathname === '/v1/tls/fingerprint') {
       if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
       const ua = (obs.user_agent as string | null) ?? null;
@@ -412,7 +417,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         ja3_hash: obs.ja3, ja4: obs.ja4, ja4h: obs.ja4h, bot_score: v.bot_score, verified_bot: v.verified_bot, bot_reasons: v.reasons,
       });
     }
-    if (pathname === '/' && method === 'GET') return respond(t, 200, renderPage(obs, parsed().clientHello as ClientHello, parsed()), 'text/html');
+    if (pathname === '/' && get) return respond(t, 200, renderPage(obs, parsed().clientHello as ClientHello, parsed()), 'text/html');
     return respond(t, 404, { error: `no such endpoint: ${method} ${pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
   }
 

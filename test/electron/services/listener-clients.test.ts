@@ -73,4 +73,17 @@ describe('listener with unusual clients', () => {
     const mixed = await rawTls('GET /fps HTTP/1.1\r\nHost: x\nUser-Agent: lf/2\n\r\n');
     expect(JSON.parse(mixed.slice(mixed.indexOf('\r\n\r\n') + 4))['user-agent']).toBe('lf/2');
   });
+
+  it('HEAD (curl -I) gets the GET answer\'s status and headers without content, over HTTP/1.1 and HTTP/2', async () => {
+    for (const v of ['--http1.1', '--http2']) {
+      const r = await run('curl', ['-sk', '-I', v, `https://127.0.0.1:${h.port}/fps`]);
+      expect(r.code, `${v}: ${r.err}`).toBe(0);
+      expect(r.out, v).toMatch(/^HTTP\/(1.1|2) 200/);
+      expect(Number(/content-length: (\d+)/i.exec(r.out)?.[1]), v).toBeGreaterThan(100);
+    }
+    // Nothing after the header section on HTTP/1.1 (RFC 9110 9.3.2).
+    const raw = await rawTls('HEAD /stats HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(raw).toMatch(/^HTTP\/1.1 200 /);
+    expect(raw.endsWith('\r\n\r\n')).toBe(true);
+  });
 });
