@@ -277,7 +277,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           clearTimeout(reqTimer);
           let head = false;
           const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type, head);
-          if (end < 0) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
+          // Over the limit too when the end came in the read that crossed it (reads are up to a TLS record, 16 KiB).
+          if (end < 0 || end > maxHeaderBytes) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
           // Clients repeat their requests byte for byte: the parse and JA4H are kept per exact bytes.
           const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
           let rf = key === undefined ? undefined : requests.get(key);

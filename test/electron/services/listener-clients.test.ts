@@ -86,4 +86,11 @@ describe('listener with unusual clients', () => {
     expect(raw).toMatch(/^HTTP\/1.1 200 /);
     expect(raw.endsWith('\r\n\r\n')).toBe(true);
   });
+
+  it('request headers over the limit (64 KiB) get a 431 also when their end arrives in the read that crosses the limit', async () => {
+    const r = await rawTls(`GET /fps HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70000)}\r\n\r\n`);
+    expect(r).toMatch(/^HTTP\/1.1 431 /);
+    const fits = await rawTls(`GET /fps HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(60000)}\r\n\r\n`);
+    expect(fits).toMatch(/^HTTP\/1.1 200 /);
+  });
 });
