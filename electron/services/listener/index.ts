@@ -24,6 +24,7 @@ import { installNodeHashes } from '../../node/native-hashes.js';
 import { botScore } from './bot-score.js';
 import { assessUserAgent, knownClient, type ClientMatch, type UserAgentVerdict } from '../../../core/knowledge/index.js';
 import { HelloCollector } from './hello-collector.js';
+import { ReceivedBytes } from './received-bytes.js';
 import { renderPage } from './page.js';
 import { generateSelfSigned } from './self-signed.js';
 import { ObservationStore, type StoredObservation } from './store.js';
@@ -181,8 +182,8 @@ class Bounded<V> {
   }
 }
 /** Where an empty line ends a header section with bare LFs (`\n\n` or `\n\r\n`), or -1. */
-function bareLfEnd(b: Buffer): number {
-  const a = b.indexOf('\n\n'), c = b.indexOf('\n\r\n');
+function bareLfEnd(b: Buffer, from: number): number {
+  const a = b.indexOf('\n\n', from), c = b.indexOf('\n\r\n', from);
   return a < 0 ? c : c < 0 ? a : Math.min(a, c);
 }
 const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
@@ -265,13 +266,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           t.on('data', onH2);
           return;
         }
-        let buf: Buffer | undefined;
+        const got = new ReceivedBytes();
         const onReq = (c: Buffer): void => {
-          buf = buf ? Buffer.concat([buf, c]) : c;
+          got.append(c);
+          const buf = got.bytes;
+          // Only the new bytes are searched (from 3 before them: an end split across two reads).
+          const from = Math.max(0, buf.length - c.length - 3);
           // The core's parser also ends lines at a bare LF (RFC 9112 2.2; hand-written clients send
           // them): so does the header section here, or such a request waits for the timeout unanswered.
-          let end = buf.indexOf('\r\n\r\n');
-          if (end < 0) end = bareLfEnd(buf);
+          let end = buf.indexOf('\r\n\r\n', from);
+          if (end < 0) end = bareLfEnd(buf, from);
           if (end < 0 && buf.length <= maxHeaderBytes) return;
           t.off('data', onReq);
           clearTimeout(reqTimer);
