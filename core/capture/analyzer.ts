@@ -13,7 +13,7 @@ import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
 import type { ConversationPlugin } from './plugin.js';
 import { TcpDirectionStream } from './tcp-stream.js';
-import { ConversationFinisher, pushProblems, type TcpFinishJob } from './finish-tcp.js';
+import { ConversationFinisher, cutHelloProblem, pushProblems, type TcpFinishJob } from './finish-tcp.js';
 
 export { CaptureFormatError, type CaptureWarning } from './file-reader.js';
 
@@ -626,14 +626,21 @@ export class CaptureAnalyzer {
       const cb = joinChunks(c.dtls.c), sb = joinChunks(c.dtls.s);
       if (cb.bytes.length) {
         const p = parseTls(cb.bytes, { tree: false, framing: 'dtls', source: 'client' });
-        for (const msg of p.messages) if (msg.kind === 'client_hello') r.hellos.push(this.finisher.helloRecord(msg as ClientHello, cb.pieces[0]?.frame ?? 0, cb, cb.bytes.length, 'dtls'));
+        let cut = 0;
+        for (const msg of p.messages) {
+          if (msg.kind !== 'client_hello') continue;
+          if (msg.truncated) cut++;
+          else r.hellos.push(this.finisher.helloRecord(msg as ClientHello, cb.pieces[0]?.frame ?? 0, cb, cb.bytes.length, 'dtls'));
+        }
         r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
         pushProblems(r.problems, p.problems, 'client');
+        if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
       }
       if (sb.bytes.length) {
         const p = parseTls(sb.bytes, { tree: false, framing: 'dtls', source: 'server' });
-        if (p.serverHello) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: sb.pieces[0]?.frame ?? 0 };
+        if (p.serverHello && !p.serverHello.truncated) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: sb.pieces[0]?.frame ?? 0 };
         pushProblems(r.problems, p.problems, 'server');
+        if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
       }
     }
   }

@@ -169,6 +169,22 @@ describe('damaged input', () => {
     expect(got.warnings.find((w) => w.code === 'snaplen_cut')?.frame).toBe(6);
   });
 
+  it('gives no fingerprint for hellos cut when captured (tshark gives none), and says so', () => {
+    // editcap -s 150: the ClientHello and ServerHello segments keep their first bytes only.
+    const out = join(tmp, 'snap150.pcap');
+    expect(spawnSync('editcap', ['-s', '150', join(curl.dir, 'capture.pcap'), out]).status).toBe(0);
+    const got = analyze(readBytes(out));
+    const r = got.records.find((x) => x.transport === 'tcp' && x.stream === 0)!;
+    expect(r.hellos).toEqual([]);
+    expect(r.server_hello).toBeUndefined();
+    expect(r.protocol).toBe('tls');
+    expect(r.ja4t).toBe(base[0]!.ja4t);
+    expect(r.problems.filter((p) => p.code === 'tls_hello_cut').map((p) => p.message)).toEqual([
+      'client: the ClientHello is cut off in the capture (not fingerprinted)',
+      'server: the ServerHello is cut off in the capture (not fingerprinted)',
+    ]);
+  });
+
   it('reports a pcapng packet longer than its block', () => {
     const ng = join(tmp, 'ng.pcapng');
     expect(spawnSync('editcap', ['-F', 'pcapng', join(curl.dir, 'capture.pcap'), ng]).status).toBe(0);
