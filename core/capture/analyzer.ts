@@ -5,6 +5,7 @@ import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello } from '../tls/model.js';
 import { parseTls } from '../tls/parse-tls.js';
+import { isRecordHeader } from '../tls/records.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord } from './connection.js';
@@ -84,7 +85,11 @@ interface Conversation {
   record?: ConnectionRecord;
 }
 
-interface Chunks { parts: Uint8Array[]; pieces: CapturedBytes['pieces']; size: number }
+interface Chunks {
+  parts: Uint8Array[]; pieces: CapturedBytes['pieces']; size: number;
+  /** DTLS: datagrams that end inside a record (cut when captured). */
+  cut: number;
+}
 
 const SWEEP_EVERY = 4096;
 /** Closed conversations are finished this long after their FIN/RST, so late ACKs still count. */
@@ -467,12 +472,18 @@ export class CaptureAnalyzer {
       c.quic ??= new QuicConversation();
       c.quic.push(d, fromClient);
     } else if (c.udpKind === 'dtls') {
-      c.dtls ??= { c: { parts: [], pieces: [], size: 0 }, s: { parts: [], pieces: [], size: 0 } };
+      c.dtls ??= { c: { parts: [], pieces: [], size: 0, cut: 0 }, s: { parts: [], pieces: [], size: 0, cut: 0 } };
       const ch = fromClient ? c.dtls.c : c.dtls.s;
       if (ch.size < UDP_KEEP && p.length) {
-        ch.pieces.push({ at: ch.size, length: p.length, frame: d.frame, fileOffset: this.frameOffset + (p.byteOffset - this.frameBase) });
-        ch.parts.push(p.slice());
-        ch.size += p.length;
+        // The datagrams are read as one run of records, and a record never spans datagrams:
+        // keep whole records only, so a datagram cut when captured does not run into the next.
+        const n = wholeDtlsRecords(p);
+        if (n < p.length && isRecordHeader(p, n, true)) ch.cut++;
+        if (n) {
+          ch.pieces.push({ at: ch.size, length: n, frame: d.frame, fileOffset: this.frameOffset + (p.byteOffset - this.frameBase) });
+          ch.parts.push(p.slice(0, n));
+          ch.size += n;
+        }
       }
     }
   }
@@ -636,6 +647,9 @@ export class CaptureAnalyzer {
         pushProblems(r.problems, p.problems, 'client');
         if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
       }
+      for (const [side, ch] of [['client', c.dtls.c], ['server', c.dtls.s]] as const) {
+        if (ch.cut) r.problems.push({ severity: 'warning', code: 'dtls_record_cut', message: `${side}: ${ch.cut} ${ch.cut > 1 ? 'datagrams end' : 'datagram ends'} inside a DTLS record (cut when captured); the cut records are left out` });
+      }
       if (sb.bytes.length) {
         const p = parseTls(sb.bytes, { tree: false, framing: 'dtls', source: 'server' });
         if (p.serverHello && !p.serverHello.truncated) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: sb.pieces[0]?.frame ?? 0 };
@@ -730,6 +744,17 @@ function conversationKey(kind: 't' | 'u', p: { src: string; dst: string; srcPort
   return fwd ? `${kind}${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}` : `${kind}${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
 }
 
+
+/** Length of the run of whole DTLS plaintext records at the start of a datagram. */
+function wholeDtlsRecords(p: Uint8Array): number {
+  let off = 0;
+  while (off + 13 <= p.length && isRecordHeader(p, off, true)) {
+    const end = off + 13 + ((p[off + 11]! << 8) | p[off + 12]!);
+    if (end > p.length) break;
+    off = end;
+  }
+  return off;
+}
 
 function joinChunks(ch: Chunks): CapturedBytes {
   const bytes = new Uint8Array(ch.size);

@@ -232,6 +232,27 @@ describe('tunnels and link layers from the FoxIO captures', () => {
   });
 });
 
+describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest cookie)', () => {
+  const pcap = join(FIXTURES_DIR, 'dtls', 'openssl-dtls1_2-cookie.pcap');
+  const base = analyze(readBytes(pcap)).records[0]!;
+
+  it('reads both ClientHellos and the ServerHello as tshark does', () => {
+    expect(base.protocol).toBe('dtls');
+    expect(base.hellos.map((h) => h.ja3)).toEqual(['f1bce39cbcf6d731907f687af766e975', 'f1bce39cbcf6d731907f687af766e975']);
+    expect(base.server_hello?.ja3s).toBe('bc10d7f027e925d0b3a6309e29d8620b');
+  });
+
+  it('does not read a datagram cut when captured into the next one', () => {
+    // editcap -s 150: the ClientHello datagrams (205 bytes of DTLS) end inside their record.
+    const out = join(tmp, 'dtls-snap150.pcap');
+    expect(spawnSync('editcap', ['-s', '150', pcap, out]).status).toBe(0);
+    const r = analyze(readBytes(out)).records[0]!;
+    expect(r.hellos).toEqual([]);
+    expect(r.server_hello?.ja4s).toBe(base.server_hello?.ja4s);
+    expect(r.problems.map((p) => p.message)).toContain('client: 3 datagrams end inside a DTLS record (cut when captured); the cut records are left out');
+  });
+});
+
 describe('a ClientHello over two TCP segments (recorded at MTU 1500, test/fixtures/segmented)', () => {
   const dir = join(FIXTURES_DIR, 'segmented');
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { hellos: { frame: number; stream: number; segments: number[]; hello_length: number; tshark_ja3: string; tshark_ja3_full: string }[] };
