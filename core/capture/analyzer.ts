@@ -3,12 +3,13 @@
 // the desktop app run this same code.
 import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
-import type { ClientHello } from '../tls/model.js';
-import { parseTls } from '../tls/parse-tls.js';
+import type { ClientHello, HandshakeMessage } from '../tls/model.js';
+import { parseTls, type TlsParse } from '../tls/parse-tls.js';
 import { isRecordHeader } from '../tls/records.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord } from './connection.js';
+import { frameAt } from './captured-bytes.js';
 import { decodeFrame } from './decode.js';
 import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
@@ -641,7 +642,7 @@ export class CaptureAnalyzer {
         for (const msg of p.messages) {
           if (msg.kind !== 'client_hello') continue;
           if (msg.truncated) cut++;
-          else r.hellos.push(this.finisher.helloRecord(msg as ClientHello, cb.pieces[0]?.frame ?? 0, cb, cb.bytes.length, 'dtls'));
+          else r.hellos.push(this.finisher.helloRecord(msg as ClientHello, dtlsFrame(p, msg, cb), cb, cb.bytes.length, 'dtls'));
         }
         r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
         pushProblems(r.problems, p.problems, 'client');
@@ -652,7 +653,7 @@ export class CaptureAnalyzer {
       }
       if (sb.bytes.length) {
         const p = parseTls(sb.bytes, { tree: false, framing: 'dtls', source: 'server' });
-        if (p.serverHello && !p.serverHello.truncated) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: sb.pieces[0]?.frame ?? 0 };
+        if (p.serverHello && !p.serverHello.truncated) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: dtlsFrame(p, p.serverHello, sb) };
         pushProblems(r.problems, p.problems, 'server');
         if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
       }
@@ -744,6 +745,12 @@ function conversationKey(kind: 't' | 'u', p: { src: string; dst: string; srcPort
   return fwd ? `${kind}${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}` : `${kind}${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
 }
 
+
+/** The frame that carried a DTLS handshake message (its first fragment when it was reassembled). */
+function dtlsFrame(p: TlsParse, msg: HandshakeMessage, b: CapturedBytes): number {
+  const at = msg.source === p.sources[0]!.id ? msg.start : p.sources.find((s) => s.id === msg.source)?.pieces?.[0]?.start ?? 0;
+  return frameAt(b, at);
+}
 
 /** Length of the run of whole DTLS plaintext records at the start of a datagram. */
 function wholeDtlsRecords(p: Uint8Array): number {

@@ -242,6 +242,11 @@ describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest c
     expect(base.server_hello?.ja3s).toBe('bc10d7f027e925d0b3a6309e29d8620b');
   });
 
+  it('gives each hello the frame that carried it', () => {
+    expect(base.hellos.map((h) => h.frame)).toEqual([1, 3]);
+    expect(base.server_hello?.frame).toBe(4);
+  });
+
   it('does not read a datagram cut when captured into the next one', () => {
     // editcap -s 150: the ClientHello datagrams (205 bytes of DTLS) end inside their record.
     const out = join(tmp, 'dtls-snap150.pcap');
