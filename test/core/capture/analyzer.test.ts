@@ -70,6 +70,20 @@ describe('capture formats', () => {
     });
   }
 
+  it('reads nanosecond pcapng timestamps exactly (past 2^53 ticks), as the nanosecond pcap', () => {
+    const nsec = join(tmp, 'ts.nsec.pcap'), ng = join(tmp, 'ts.nsec.pcapng');
+    expect(spawnSync('editcap', ['-F', 'nsecpcap', pcap, nsec]).status).toBe(0);
+    // Every timestamp 999 ns past its microsecond: the last nanoseconds before the next one.
+    const { header, records } = splitPcap(readBytes(nsec));
+    for (const r of records) new DataView(r.header.buffer).setUint32(4, new DataView(r.header.buffer).getUint32(4, true) + 999, true);
+    writeFileSync(nsec, joinPcap(header, records));
+    expect(spawnSync('editcap', ['-F', 'pcapng', nsec, ng]).status).toBe(0);
+    const times = (f: string) => analyze(readBytes(f)).records.map((r) => [r.first_seen_us, r.last_seen_us, r.ja4l_c, r.ja4l_s]);
+    const want = times(pcap);
+    expect(times(nsec)).toEqual(want);
+    expect(times(ng)).toEqual(want);
+  });
+
   it('reads a big-endian pcap (every header field byte-swapped)', () => {
     expect(summary(analyze(byteSwapPcap(readBytes(pcap))).records)).toEqual(base);
   });
