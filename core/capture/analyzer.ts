@@ -140,6 +140,11 @@ export class CaptureAnalyzer {
   private keyPos = 0;
   private tcpStreams = 0;
   private udpStreams = 0;
+  /**
+   * Capture time: the latest timestamp seen, or an earlier one when the clock jumps back by more
+   * than the idle timeout (a clock step, files joined out of order), so the conversations after
+   * the jump are not all idle at once and finished while they go on.
+   */
   private now = 0;
   private sinceSweep = 0;
   private readonly secrets: string[] = [];
@@ -169,7 +174,7 @@ export class CaptureAnalyzer {
     this.reader = new CaptureFileReader({
       onFrame: (b, at, cap, frame, linkType, ts, fileOffset) => this.onFrame(b, at, cap, frame, linkType, ts, fileOffset),
       onPacket: (p) => {
-        if (p.timestampUs > this.now) this.now = p.timestampUs;
+        if (p.timestampUs > this.now || this.now - p.timestampUs > this.idle) this.now = p.timestampUs;
         this.frameBase = p.data.byteOffset;
         this.frameOffset = p.fileOffset;
         decodeFrame(p, sink);
@@ -279,7 +284,7 @@ export class CaptureAnalyzer {
     const doff = (b[t + 12]! >> 4) * 4;
     if (doff < 20 || t + doff > end) return false;
     // What onPacket does before decoding.
-    if (ts > this.now) this.now = ts;
+    if (ts > this.now || this.now - ts > this.idle) this.now = ts;
     this.frameBase = b.byteOffset + at;
     this.frameOffset = fileOffset;
     const s4 = ((b[q + 12]! << 24) | (b[q + 13]! << 16) | (b[q + 14]! << 8) | b[q + 15]!) >>> 0;

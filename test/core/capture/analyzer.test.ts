@@ -110,6 +110,22 @@ describe('TCP reassembly', () => {
     expect(summary(got).map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s }))).toEqual(base.map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s })));
   });
 
+  it('keeps a conversation whole when the capture clock jumps back (files joined out of order)', () => {
+    // Another capture an hour later, then this one with one packet repeated 5000 times (more
+    // than one sweep of the conversation table happens inside it).
+    const other = splitPcap(readBytes(join(clientFixtures().find((f) => f.id === 'curl-h2')!.dir, 'capture.pcap'))).records;
+    const later = other.map((r) => {
+      const h = r.header.slice();
+      new DataView(h.buffer).setUint32(0, new DataView(h.buffer).getUint32(0, true) + 3600, true);
+      return { header: h, data: r.data };
+    });
+    const mid = Math.floor(records.length / 2);
+    const repeated = [...records.slice(0, mid), ...Array.from({ length: 5000 }, () => records[mid]!), ...records.slice(mid)];
+    const got = analyze(joinPcap(header, [...later, ...repeated])).records;
+    expect(got.map((r) => r.packets)).toEqual([other.length, records.length + 5000]);
+    expect(summary(got)[1]!.ja4).toEqual(base[0]!.ja4);
+  });
+
   it('uses a hello split over two segments (the hello segment cut in two, second half first)', () => {
     // Find the frame carrying the ClientHello and split its TCP payload into two segments.
     const hf = firefox.hellos[0]!.frame;
