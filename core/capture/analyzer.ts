@@ -438,7 +438,8 @@ export class CaptureAnalyzer {
       if (!st.accepting) st.skip(plen);
       else {
         const p = this.payloadOf(s);
-        st.push(s.seq, p, s.frame, this.frameOffset + (p.byteOffset - this.frameBase), s.timestampUs);
+        // Data on a SYN (TCP Fast Open) starts after the SYN's own sequence number.
+        st.push(syn ? (s.seq + 1) >>> 0 : s.seq, p, s.frame, this.frameOffset + (p.byteOffset - this.frameBase), s.timestampUs);
         if (this.sealing === -1) this.sealing = this.reader.format === 'pcap' && this.plugins.every((x) => x.needsTlsApplicationData?.() === false) ? 1 : 0;
         if (this.sealing === 1 && st.tlsHandshakeDone(fromClient ? 1 : 2)) st.seal();
       }

@@ -262,6 +262,14 @@ describe('tunnels and link layers from the FoxIO captures', () => {
   });
 });
 
+describe('TCP Fast Open (test/fixtures/tfo: curl, the ClientHello starting in the SYN)', () => {
+  it('reads the data of the SYN as the first bytes of the stream', () => {
+    const r = analyze(readBytes(join(FIXTURES_DIR, 'tfo', 'curl-fastopen.pcap'))).records[0]!;
+    expect(r.hellos.map((h) => [h.frame, h.ja3])).toEqual([[1, '78f0dc5ac5b19daf131a133cfdee9691']]);
+    expect(r.server_hello?.ja3s).toBe('15af977ce25de452b96affa2addb1036');
+  });
+});
+
 describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest cookie)', () => {
   const pcap = join(FIXTURES_DIR, 'dtls', 'openssl-dtls1_2-cookie.pcap');
   const base = analyze(readBytes(pcap)).records[0]!;
