@@ -5,7 +5,6 @@ import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello, HandshakeMessage } from '../tls/model.js';
 import { parseTls, type TlsParse } from '../tls/parse-tls.js';
-import { isRecordHeader } from '../tls/records.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord } from './connection.js';
@@ -485,7 +484,7 @@ export class CaptureAnalyzer {
         // The datagrams are read as one run of records, and a record never spans datagrams:
         // keep whole records only, so a datagram cut when captured does not run into the next.
         const n = wholeDtlsRecords(p);
-        if (n < p.length && isRecordHeader(p, n, true)) ch.cut++;
+        if (n < p.length && plainDtlsHeader(p, n)) ch.cut++;
         if (n) {
           ch.pieces.push({ at: ch.size, length: n, frame: d.frame, fileOffset: this.frameOffset + (p.byteOffset - this.frameBase) });
           ch.parts.push(p.slice(0, n));
@@ -758,10 +757,16 @@ function dtlsFrame(p: TlsParse, msg: HandshakeMessage, b: CapturedBytes): number
   return frameAt(b, at);
 }
 
-/** Length of the run of whole DTLS plaintext records at the start of a datagram. */
+/**
+ * A DTLS record header with the 13-byte layout (content types 20-24; a tls12_cid record or a
+ * DTLS 1.3 unified header is laid out otherwise, and only comes after the hellos).
+ */
+const plainDtlsHeader = (p: Uint8Array, at: number): boolean => p[at]! >= 20 && p[at]! <= 24 && p[at + 1] === 0xfe;
+
+/** Length of the run of whole DTLS records with that header at the start of a datagram. */
 function wholeDtlsRecords(p: Uint8Array): number {
   let off = 0;
-  while (off + 13 <= p.length && isRecordHeader(p, off, true)) {
+  while (off + 13 <= p.length && plainDtlsHeader(p, off)) {
     const end = off + 13 + ((p[off + 11]! << 8) | p[off + 12]!);
     if (end > p.length) break;
     off = end;

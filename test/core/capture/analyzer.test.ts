@@ -294,6 +294,19 @@ describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest c
     expect(r.server_hello?.ja4s).toBe(base.server_hello?.ja4s);
     expect(r.problems.map((p) => p.message)).toContain('client: 3 datagrams end inside a DTLS record (cut when captured); the cut records are left out');
   });
+
+  it('does not take a record laid out otherwise (tls12_cid) for a cut one', () => {
+    // Frame 14, the client's encrypted alert, made a tls12_cid record (type 25) whose connection
+    // id sits where the length of a plain record would be.
+    const { header, records } = splitPcap(readBytes(pcap));
+    const d = records[13]!.data;
+    d[42] = 25;
+    d[42 + 11] = 0xff;
+    d[42 + 12] = 0xff;
+    const r = analyze(joinPcap(header, records)).records[0]!;
+    expect(r.problems.filter((p) => p.code === 'dtls_record_cut')).toEqual([]);
+    expect(r.hellos.map((h) => h.ja3)).toEqual(base.hellos.map((h) => h.ja3));
+  });
 });
 
 describe('a ClientHello over two TCP segments (recorded at MTU 1500, test/fixtures/segmented)', () => {
