@@ -3,17 +3,18 @@
 // the desktop app run this same code.
 import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
-import type { ClientHello } from '../tls/model.js';
-import { parseTls } from '../tls/parse-tls.js';
+import type { ClientHello, HandshakeMessage } from '../tls/model.js';
+import { parseTls, type TlsParse } from '../tls/parse-tls.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord } from './connection.js';
+import { frameAt } from './captured-bytes.js';
 import { decodeFrame } from './decode.js';
 import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
 import type { ConversationPlugin } from './plugin.js';
 import { TcpDirectionStream } from './tcp-stream.js';
-import { ConversationFinisher, pushProblems, type TcpFinishJob } from './finish-tcp.js';
+import { ConversationFinisher, cutHelloProblem, pushProblems, type TcpFinishJob } from './finish-tcp.js';
 
 export { CaptureFormatError, type CaptureWarning } from './file-reader.js';
 
@@ -84,7 +85,11 @@ interface Conversation {
   record?: ConnectionRecord;
 }
 
-interface Chunks { parts: Uint8Array[]; pieces: CapturedBytes['pieces']; size: number }
+interface Chunks {
+  parts: Uint8Array[]; pieces: CapturedBytes['pieces']; size: number;
+  /** DTLS: datagrams that end inside a record (cut when captured). */
+  cut: number;
+}
 
 const SWEEP_EVERY = 4096;
 /** Closed conversations are finished this long after their FIN/RST, so late ACKs still count. */
@@ -134,6 +139,11 @@ export class CaptureAnalyzer {
   private keyPos = 0;
   private tcpStreams = 0;
   private udpStreams = 0;
+  /**
+   * Capture time: the latest timestamp seen, or an earlier one when the clock jumps back by more
+   * than the idle timeout (a clock step, files joined out of order), so the conversations after
+   * the jump are not all idle at once and finished while they go on.
+   */
   private now = 0;
   private sinceSweep = 0;
   private readonly secrets: string[] = [];
@@ -163,7 +173,7 @@ export class CaptureAnalyzer {
     this.reader = new CaptureFileReader({
       onFrame: (b, at, cap, frame, linkType, ts, fileOffset) => this.onFrame(b, at, cap, frame, linkType, ts, fileOffset),
       onPacket: (p) => {
-        if (p.timestampUs > this.now) this.now = p.timestampUs;
+        if (p.timestampUs > this.now || this.now - p.timestampUs > this.idle) this.now = p.timestampUs;
         this.frameBase = p.data.byteOffset;
         this.frameOffset = p.fileOffset;
         decodeFrame(p, sink);
@@ -273,7 +283,7 @@ export class CaptureAnalyzer {
     const doff = (b[t + 12]! >> 4) * 4;
     if (doff < 20 || t + doff > end) return false;
     // What onPacket does before decoding.
-    if (ts > this.now) this.now = ts;
+    if (ts > this.now || this.now - ts > this.idle) this.now = ts;
     this.frameBase = b.byteOffset + at;
     this.frameOffset = fileOffset;
     const s4 = ((b[q + 12]! << 24) | (b[q + 13]! << 16) | (b[q + 14]! << 8) | b[q + 15]!) >>> 0;
@@ -427,7 +437,8 @@ export class CaptureAnalyzer {
       if (!st.accepting) st.skip(plen);
       else {
         const p = this.payloadOf(s);
-        st.push(s.seq, p, s.frame, this.frameOffset + (p.byteOffset - this.frameBase), s.timestampUs);
+        // Data on a SYN (TCP Fast Open) starts after the SYN's own sequence number.
+        st.push(syn ? (s.seq + 1) >>> 0 : s.seq, p, s.frame, this.frameOffset + (p.byteOffset - this.frameBase), s.timestampUs);
         if (this.sealing === -1) this.sealing = this.reader.format === 'pcap' && this.plugins.every((x) => x.needsTlsApplicationData?.() === false) ? 1 : 0;
         if (this.sealing === 1 && st.tlsHandshakeDone(fromClient ? 1 : 2)) st.seal();
       }
@@ -467,12 +478,18 @@ export class CaptureAnalyzer {
       c.quic ??= new QuicConversation();
       c.quic.push(d, fromClient);
     } else if (c.udpKind === 'dtls') {
-      c.dtls ??= { c: { parts: [], pieces: [], size: 0 }, s: { parts: [], pieces: [], size: 0 } };
+      c.dtls ??= { c: { parts: [], pieces: [], size: 0, cut: 0 }, s: { parts: [], pieces: [], size: 0, cut: 0 } };
       const ch = fromClient ? c.dtls.c : c.dtls.s;
       if (ch.size < UDP_KEEP && p.length) {
-        ch.pieces.push({ at: ch.size, length: p.length, frame: d.frame, fileOffset: this.frameOffset + (p.byteOffset - this.frameBase) });
-        ch.parts.push(p.slice());
-        ch.size += p.length;
+        // The datagrams are read as one run of records, and a record never spans datagrams:
+        // keep whole records only, so a datagram cut when captured does not run into the next.
+        const n = wholeDtlsRecords(p);
+        if (n < p.length && plainDtlsHeader(p, n)) ch.cut++;
+        if (n) {
+          ch.pieces.push({ at: ch.size, length: n, frame: d.frame, fileOffset: this.frameOffset + (p.byteOffset - this.frameBase) });
+          ch.parts.push(p.slice(0, n));
+          ch.size += n;
+        }
       }
     }
   }
@@ -626,14 +643,24 @@ export class CaptureAnalyzer {
       const cb = joinChunks(c.dtls.c), sb = joinChunks(c.dtls.s);
       if (cb.bytes.length) {
         const p = parseTls(cb.bytes, { tree: false, framing: 'dtls', source: 'client' });
-        for (const msg of p.messages) if (msg.kind === 'client_hello') r.hellos.push(this.finisher.helloRecord(msg as ClientHello, cb.pieces[0]?.frame ?? 0, cb, cb.bytes.length, 'dtls'));
+        let cut = 0;
+        for (const msg of p.messages) {
+          if (msg.kind !== 'client_hello') continue;
+          if (msg.truncated) cut++;
+          else r.hellos.push(this.finisher.helloRecord(msg as ClientHello, dtlsFrame(p, msg, cb), cb, cb.bytes.length, 'dtls'));
+        }
         r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
         pushProblems(r.problems, p.problems, 'client');
+        if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
+      }
+      for (const [side, ch] of [['client', c.dtls.c], ['server', c.dtls.s]] as const) {
+        if (ch.cut) r.problems.push({ severity: 'warning', code: 'dtls_record_cut', message: `${side}: ${ch.cut} ${ch.cut > 1 ? 'datagrams end' : 'datagram ends'} inside a DTLS record (cut when captured); the cut records are left out` });
       }
       if (sb.bytes.length) {
         const p = parseTls(sb.bytes, { tree: false, framing: 'dtls', source: 'server' });
-        if (p.serverHello) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: sb.pieces[0]?.frame ?? 0 };
+        if (p.serverHello && !p.serverHello.truncated) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: dtlsFrame(p, p.serverHello, sb) };
         pushProblems(r.problems, p.problems, 'server');
+        if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
       }
     }
   }
@@ -723,6 +750,29 @@ function conversationKey(kind: 't' | 'u', p: { src: string; dst: string; srcPort
   return fwd ? `${kind}${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}` : `${kind}${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
 }
 
+
+/** The frame that carried a DTLS handshake message (its first fragment when it was reassembled). */
+function dtlsFrame(p: TlsParse, msg: HandshakeMessage, b: CapturedBytes): number {
+  const at = msg.source === p.sources[0]!.id ? msg.start : p.sources.find((s) => s.id === msg.source)?.pieces?.[0]?.start ?? 0;
+  return frameAt(b, at);
+}
+
+/**
+ * A DTLS record header with the 13-byte layout (content types 20-24; a tls12_cid record or a
+ * DTLS 1.3 unified header is laid out otherwise, and only comes after the hellos).
+ */
+const plainDtlsHeader = (p: Uint8Array, at: number): boolean => p[at]! >= 20 && p[at]! <= 24 && p[at + 1] === 0xfe;
+
+/** Length of the run of whole DTLS records with that header at the start of a datagram. */
+function wholeDtlsRecords(p: Uint8Array): number {
+  let off = 0;
+  while (off + 13 <= p.length && plainDtlsHeader(p, off)) {
+    const end = off + 13 + ((p[off + 11]! << 8) | p[off + 12]!);
+    if (end > p.length) break;
+    off = end;
+  }
+  return off;
+}
 
 function joinChunks(ch: Chunks): CapturedBytes {
   const bytes = new Uint8Array(ch.size);

@@ -62,6 +62,21 @@ const MAX_RECORD = 16 * 1024 * 1024;
 /** How much of a new chunk is joined with a record left over from the previous one. */
 const JOIN_HEAD = 256 * 1024;
 
+/**
+ * A 64-bit count of 1/`units` s ticks (high and low 32 bits) as microseconds, exactly: long
+ * division in 16-bit steps, each exact in a double (for `units` up to 2^37).
+ */
+function ticksToUs(hi: number, lo: number, units: number): number {
+  let sec = 0, rem = 0;
+  for (let i = 0; i < 4; i++) {
+    const x = rem * 65536 + (i === 0 ? hi >>> 16 : i === 1 ? hi & 0xffff : i === 2 ? lo >>> 16 : lo & 0xffff);
+    const q = Math.floor(x / units);
+    rem = x - q * units;
+    sec = sec * 65536 + q;
+  }
+  return sec * 1e6 + Math.floor((rem * 1e6) / units);
+}
+
 export class CaptureFileReader {
   format: CaptureFormat | undefined;
   private pending: Uint8Array = new Uint8Array(0);
@@ -77,7 +92,7 @@ export class CaptureFileReader {
   private snaplen = 0;
   private lastTsSec = -1;
   // pcapng
-  private ifaces: { linkType: number; tsDiv: number; tsMul: number; snaplen: number }[] = [];
+  private ifaces: { linkType: number; tsDiv: number; tsMul: number; units: number; snaplen: number }[] = [];
   private sawShb = false;
   private resyncing = false;
   private ended = false;
@@ -288,19 +303,19 @@ export class CaptureFileReader {
       this.ifaces = [];
     } else if (type === 1) {
       // Interface Description Block: link type, snaplen, options (if_tsresol = 9).
-      let tsDiv = 1, tsMul = 1;
+      let tsDiv = 1, tsMul = 1, units = 1e6;
       for (let o = off + 16; o + 4 <= end;) {
         const code = dv.getUint16(o, le), olen = dv.getUint16(o + 2, le);
         if (code === 0) break;
         if (code === 9 && olen >= 1) {
           const r = b[o + 4]!;
-          const units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+          units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
           if (units >= 1e6) tsDiv = units / 1e6;
           else tsMul = 1e6 / units;
         }
         o += 4 + ((olen + 3) & ~3);
       }
-      this.ifaces.push({ linkType: dv.getUint16(off + 8, le), snaplen: dv.getUint32(off + 12, le), tsDiv, tsMul });
+      this.ifaces.push({ linkType: dv.getUint16(off + 8, le), snaplen: dv.getUint32(off + 12, le), tsDiv, tsMul, units });
     } else if (type === 6 || type === 2) {
       // Enhanced Packet Block, or the obsolete Packet Block (16-bit interface id + drops count).
       const ifId = type === 6 ? dv.getUint32(off + 8, le) : dv.getUint16(off + 8, le);
@@ -319,8 +334,8 @@ export class CaptureFileReader {
         cap = Math.max(0, end - dataAt);
       }
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
-      const ts = tsHi * 4294967296 + tsLo;
-      const us = Math.floor((ts * iface.tsMul) / iface.tsDiv);
+      // From 2^53 ticks on (nanosecond timestamps) a double no longer holds the count exactly.
+      const us = tsHi < 0x200000 ? Math.floor(((tsHi * 4294967296 + tsLo) * iface.tsMul) / iface.tsDiv) : ticksToUs(tsHi, tsLo, iface.units);
       if (!this.ev.onFrame?.(b, dataAt, cap, this.frame, iface.linkType, us, at + 28)) {
         this.ev.onPacket({
           frame: this.frame, linkType: iface.linkType, timestampUs: us,

@@ -123,23 +123,28 @@ export class ConversationFinisher {
     if (client.end > 0) {
       if (client.start > 0) r.problems.push({ severity: 'info', code: 'tls_after_preamble', message: `TLS starts ${client.start} bytes into the client stream (after a proxy CONNECT or SOCKS exchange)` });
       const p = readHandshakes(cb.bytes.subarray(client.start, client.end), 'client');
-      let k = 0;
+      let k = 0, cut = 0;
       for (const msg of p.messages) {
         if (msg.kind !== 'client_hello') continue;
         const hello = msg as ClientHello;
         const recAt = client.helloRecords[k++] ?? 0;
+        // A hello cut off (snaplen, a gap that never filled) would give the fingerprint of
+        // whatever part of it was captured: left out, as tshark leaves it out.
+        if (hello.truncated) { cut++; continue; }
         r.hellos.push(this.helloRecord(hello, frameAt(cb, recAt), cb, client.end, undefined, client.start));
       }
-      if (r.hellos.length) {
+      if (r.hellos.length || cut) {
         r.protocol = 'tls';
-        r.tls_server_name = r.hellos[0]!.tls_server_name;
+        r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
       }
       pushProblems(r.problems, p.problems, 'client');
+      if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
     } else if (cb.bytes.length >= 2 && (cb.bytes[0]! & 0x80) && cb.bytes[2] === 1) {
       // SSLv2-compatible ClientHello.
       try {
         const p = parseTls(cb.bytes, { tree: false, framing: 'sslv2', source: 'client' });
-        if (p.clientHello) {
+        if (p.clientHello?.truncated) r.problems.push(cutHelloProblem('client', 'ClientHello', 1));
+        else if (p.clientHello) {
           r.hellos.push(this.helloRecord(p.clientHello, frameAt(cb, 0), cb, cb.bytes.length));
           r.protocol = 'tls';
           r.tls_server_name = null;
@@ -149,7 +154,7 @@ export class ConversationFinisher {
     const server = handshakePrefix(sb.bytes, 2);
     if (server.end > 0) {
       const p = readHandshakes(sb.bytes.subarray(server.start, server.end), 'server');
-      if (p.serverHello) {
+      if (p.serverHello && !p.serverHello.truncated) {
         const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
         if (this.opts.keepBytes) sh.captured = sliceCaptured(sb, server.start, server.end);
         r.server_hello = sh;
@@ -169,6 +174,7 @@ export class ConversationFinisher {
         if (x509.length) r.tls_certs.push({ x509 });
       }
       pushProblems(r.problems, p.problems, 'server');
+      if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
     }
   }
 
@@ -183,6 +189,11 @@ export class ConversationFinisher {
 
 }
 
+
+/** Why a hello that was seen has no fingerprint. */
+export function cutHelloProblem(side: 'client' | 'server', what: string, n: number): Problem {
+  return { severity: 'warning', code: 'tls_hello_cut', message: `${side}: ${n > 1 ? `${n} ${what}s are` : `the ${what} is`} cut off in the capture (not fingerprinted)` };
+}
 
 function startsWithClientHello(b: Uint8Array): boolean {
   return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === 1;

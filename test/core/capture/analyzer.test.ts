@@ -70,6 +70,20 @@ describe('capture formats', () => {
     });
   }
 
+  it('reads nanosecond pcapng timestamps exactly (past 2^53 ticks), as the nanosecond pcap', () => {
+    const nsec = join(tmp, 'ts.nsec.pcap'), ng = join(tmp, 'ts.nsec.pcapng');
+    expect(spawnSync('editcap', ['-F', 'nsecpcap', pcap, nsec]).status).toBe(0);
+    // Every timestamp 999 ns past its microsecond: the last nanoseconds before the next one.
+    const { header, records } = splitPcap(readBytes(nsec));
+    for (const r of records) new DataView(r.header.buffer).setUint32(4, new DataView(r.header.buffer).getUint32(4, true) + 999, true);
+    writeFileSync(nsec, joinPcap(header, records));
+    expect(spawnSync('editcap', ['-F', 'pcapng', nsec, ng]).status).toBe(0);
+    const times = (f: string) => analyze(readBytes(f)).records.map((r) => [r.first_seen_us, r.last_seen_us, r.ja4l_c, r.ja4l_s]);
+    const want = times(pcap);
+    expect(times(nsec)).toEqual(want);
+    expect(times(ng)).toEqual(want);
+  });
+
   it('reads a big-endian pcap (every header field byte-swapped)', () => {
     expect(summary(analyze(byteSwapPcap(readBytes(pcap))).records)).toEqual(base);
   });
@@ -94,6 +108,22 @@ describe('TCP reassembly', () => {
     const withDups = out.flatMap((r, i) => (i % 4 === 0 ? [r, r] : [r]));
     const got = analyze(joinPcap(header, withDups)).records;
     expect(summary(got).map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s }))).toEqual(base.map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s })));
+  });
+
+  it('keeps a conversation whole when the capture clock jumps back (files joined out of order)', () => {
+    // Another capture an hour later, then this one with one packet repeated 5000 times (more
+    // than one sweep of the conversation table happens inside it).
+    const other = splitPcap(readBytes(join(clientFixtures().find((f) => f.id === 'curl-h2')!.dir, 'capture.pcap'))).records;
+    const later = other.map((r) => {
+      const h = r.header.slice();
+      new DataView(h.buffer).setUint32(0, new DataView(h.buffer).getUint32(0, true) + 3600, true);
+      return { header: h, data: r.data };
+    });
+    const mid = Math.floor(records.length / 2);
+    const repeated = [...records.slice(0, mid), ...Array.from({ length: 5000 }, () => records[mid]!), ...records.slice(mid)];
+    const got = analyze(joinPcap(header, [...later, ...repeated])).records;
+    expect(got.map((r) => r.packets)).toEqual([other.length, records.length + 5000]);
+    expect(summary(got)[1]!.ja4).toEqual(base[0]!.ja4);
   });
 
   it('uses a hello split over two segments (the hello segment cut in two, second half first)', () => {
@@ -169,6 +199,22 @@ describe('damaged input', () => {
     expect(got.warnings.find((w) => w.code === 'snaplen_cut')?.frame).toBe(6);
   });
 
+  it('gives no fingerprint for hellos cut when captured (tshark gives none), and says so', () => {
+    // editcap -s 150: the ClientHello and ServerHello segments keep their first bytes only.
+    const out = join(tmp, 'snap150.pcap');
+    expect(spawnSync('editcap', ['-s', '150', join(curl.dir, 'capture.pcap'), out]).status).toBe(0);
+    const got = analyze(readBytes(out));
+    const r = got.records.find((x) => x.transport === 'tcp' && x.stream === 0)!;
+    expect(r.hellos).toEqual([]);
+    expect(r.server_hello).toBeUndefined();
+    expect(r.protocol).toBe('tls');
+    expect(r.ja4t).toBe(base[0]!.ja4t);
+    expect(r.problems.filter((p) => p.code === 'tls_hello_cut').map((p) => p.message)).toEqual([
+      'client: the ClientHello is cut off in the capture (not fingerprinted)',
+      'server: the ServerHello is cut off in the capture (not fingerprinted)',
+    ]);
+  });
+
   it('reports a pcapng packet longer than its block', () => {
     const ng = join(tmp, 'ng.pcapng');
     expect(spawnSync('editcap', ['-F', 'pcapng', join(curl.dir, 'capture.pcap'), ng]).status).toBe(0);
@@ -213,6 +259,53 @@ describe('tunnels and link layers from the FoxIO captures', () => {
   });
   it('decodes BSD loopback (null) link type', () => {
     expect(read('http1-with-cookies.pcapng').some((r) => r.transport === 'tcp' && r.protocol === 'http')).toBe(true);
+  });
+});
+
+describe('TCP Fast Open (test/fixtures/tfo: curl, the ClientHello starting in the SYN)', () => {
+  it('reads the data of the SYN as the first bytes of the stream', () => {
+    const r = analyze(readBytes(join(FIXTURES_DIR, 'tfo', 'curl-fastopen.pcap'))).records[0]!;
+    expect(r.hellos.map((h) => [h.frame, h.ja3])).toEqual([[1, '78f0dc5ac5b19daf131a133cfdee9691']]);
+    expect(r.server_hello?.ja3s).toBe('15af977ce25de452b96affa2addb1036');
+  });
+});
+
+describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest cookie)', () => {
+  const pcap = join(FIXTURES_DIR, 'dtls', 'openssl-dtls1_2-cookie.pcap');
+  const base = analyze(readBytes(pcap)).records[0]!;
+
+  it('reads both ClientHellos and the ServerHello as tshark does', () => {
+    expect(base.protocol).toBe('dtls');
+    expect(base.hellos.map((h) => h.ja3)).toEqual(['f1bce39cbcf6d731907f687af766e975', 'f1bce39cbcf6d731907f687af766e975']);
+    expect(base.server_hello?.ja3s).toBe('bc10d7f027e925d0b3a6309e29d8620b');
+  });
+
+  it('gives each hello the frame that carried it', () => {
+    expect(base.hellos.map((h) => h.frame)).toEqual([1, 3]);
+    expect(base.server_hello?.frame).toBe(4);
+  });
+
+  it('does not read a datagram cut when captured into the next one', () => {
+    // editcap -s 150: the ClientHello datagrams (205 bytes of DTLS) end inside their record.
+    const out = join(tmp, 'dtls-snap150.pcap');
+    expect(spawnSync('editcap', ['-s', '150', pcap, out]).status).toBe(0);
+    const r = analyze(readBytes(out)).records[0]!;
+    expect(r.hellos).toEqual([]);
+    expect(r.server_hello?.ja4s).toBe(base.server_hello?.ja4s);
+    expect(r.problems.map((p) => p.message)).toContain('client: 3 datagrams end inside a DTLS record (cut when captured); the cut records are left out');
+  });
+
+  it('does not take a record laid out otherwise (tls12_cid) for a cut one', () => {
+    // Frame 14, the client's encrypted alert, made a tls12_cid record (type 25) whose connection
+    // id sits where the length of a plain record would be.
+    const { header, records } = splitPcap(readBytes(pcap));
+    const d = records[13]!.data;
+    d[42] = 25;
+    d[42 + 11] = 0xff;
+    d[42 + 12] = 0xff;
+    const r = analyze(joinPcap(header, records)).records[0]!;
+    expect(r.problems.filter((p) => p.code === 'dtls_record_cut')).toEqual([]);
+    expect(r.hellos.map((h) => h.ja3)).toEqual(base.hellos.map((h) => h.ja3));
   });
 });
 
