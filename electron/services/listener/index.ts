@@ -193,7 +193,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   // node:crypto digests (OpenSSL) instead of the core's portable JS ones: several times faster.
   installNodeHashes();
   const { cert, key, sha256 } = loadCert(o);
-  const context = tls.createSecureContext({ cert, key });
+  // TLS 1.0 and 1.1 too (node:tls's minimum is 1.2, and OpenSSL's security level 1 refuses the
+  // SHA-1 signatures they need): the listener is there to see what old clients, bots and devices
+  // send, and it serves nothing but their own fingerprints. Modern clients negotiate as before
+  // (node's default cipher list, TLS 1.3 first).
+  const context = tls.createSecureContext({ cert, key, minVersion: 'TLSv1', ciphers: `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0` });
   const store = new ObservationStore({ dataDir: o.dataDir, ...(o.windowBytes ? { windowBytes: o.windowBytes } : {}), ...(o.warn ? { warn: o.warn } : {}) });
   const events = new EventEmitter();
   events.setMaxListeners(100);

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
+import { fingerprintClientHello } from '../../../core/fingerprint/tls-fingerprints.js';
+import { parseTls } from '../../../core/tls/parse-tls.js';
+import type { ClientHello } from '../../../core/tls/model.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hs-listener-clients-'));
 const run = (cmd: string, args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((res) => {
@@ -92,5 +95,23 @@ describe('listener with unusual clients', () => {
     expect(r).toMatch(/^HTTP\/1.1 431 /);
     const fits = await rawTls(`GET /fps HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(60000)}\r\n\r\n`);
     expect(fits).toMatch(/^HTTP\/1.1 200 /);
+  });
+  it.each([['-tls1', 'TLSv1.0', 't10'], ['-tls1_1', 'TLSv1.1', 't11']])('openssl s_client %s (TLS 1.0/1.1, refused by node:tls by default) gets its fingerprints', async (flag, version, prefix) => {
+    const answer = await new Promise<string>((res) => {
+      // OpenSSL 3's client needs security level 0 for these versions too.
+      const p = spawn('openssl', ['s_client', '-quiet', '-connect', `127.0.0.1:${h.port}`, flag, '-cipher', 'DEFAULT:@SECLEVEL=0'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.stdin.write('GET /fps?detail=1 HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      const t = setTimeout(() => p.kill('SIGKILL'), 10000);
+      p.on('close', () => { clearTimeout(t); res(out); });
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    const fps = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(fps.tls_version).toBe(version);
+    expect(fps.ja4.slice(0, 3)).toBe(prefix);
+    // The JA4 the listener reports is the core's JA4 of the hello it read.
+    const hello = parseTls(Buffer.from(fps.hello_hex, 'hex'), { tree: false, framing: 'tls', source: 'client' }).clientHello as ClientHello;
+    expect(fps.ja4).toBe(fingerprintClientHello(hello).ja4);
   });
 });
