@@ -15,7 +15,9 @@ export class Http2ClientStream {
   readonly problems: Problem[] = [];
   readonly frames: H2Frame[] = [];
   preface: Http2Preface | null = null;
+  /** The bytes not yet read as frames: `buf[0, len)` (the capacity doubles, so a client sending a byte at a time costs linear time). */
   private buf = new Uint8Array(0);
+  private len = 0;
   /** Bytes of the stream consumed so far (offsets are stream offsets). */
   private base = 0;
   private sawPreface = false;
@@ -26,12 +28,17 @@ export class Http2ClientStream {
 
   push(bytes: Uint8Array): void {
     if (this.dead || bytes.length === 0) return;
-    const b = new Uint8Array(this.buf.length + bytes.length);
-    b.set(this.buf);
-    b.set(bytes, this.buf.length);
+    if (this.len + bytes.length > this.buf.length) {
+      const grown = new Uint8Array(Math.max(this.len + bytes.length, this.buf.length * 2, 4096));
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
+    }
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+    const b = this.buf.subarray(0, this.len);
     let p = 0;
     if (!this.sawPreface) {
-      if (b.length < 24) { this.buf = b; return; }
+      if (b.length < 24) return;
       for (let i = 0; i < 24; i++) {
         if (b[i] !== H2_PREFACE.charCodeAt(i)) {
           this.fail('not_h2', `the client did not send the HTTP/2 connection preface (offset ${this.base + i})`, this.base + i);
@@ -52,7 +59,10 @@ export class Http2ClientStream {
       p += 9 + len;
     }
     this.base += p;
-    this.buf = b.slice(p);
+    if (p > 0) {
+      this.buf.copyWithin(0, p, this.len);
+      this.len -= p;
+    }
   }
 
   private fail(code: string, message: string, offset: number): void {
@@ -74,11 +84,12 @@ export class Http2ClientStream {
       if (f.flags & 0x8) { const pad = payload[0] ?? 0; q = 1; end -= pad; }
       if (f.flags & 0x20) q += 5;
       if (q > end) { this.fail('bad_frame', `HEADERS padding exceeds the frame at offset ${f.start}`, f.start); return; }
-      this.pending = { streamId: f.streamId, block: [payload.subarray(q, end)], start: f.start };
+      // Copies: the buffer under `payload` is reused for the bytes that come next.
+      this.pending = { streamId: f.streamId, block: [payload.slice(q, end)], start: f.start };
       if (f.flags & 0x4) this.endHeaders();
     } else if (f.type === 9) {
       if (!this.pending || this.pending.streamId !== f.streamId) { this.fail('bad_frame', `CONTINUATION without HEADERS at offset ${f.start}`, f.start); return; }
-      this.pending.block.push(payload);
+      this.pending.block.push(payload.slice());
       if (f.flags & 0x4) this.endHeaders();
     }
   }

@@ -89,4 +89,39 @@ describe('HTTP/2 client stream and Akamai, on the bytes Node\'s http2 client sen
       s.push(b);
     }), { numRuns: 1000 });
   });
+  it('gives the same frames and requests however the bytes are cut, a byte at a time too (HEADERS continued in CONTINUATION frames)', () => {
+    const frame = (type: number, flags: number, stream: number, payload: Uint8Array) => {
+      const h = Buffer.alloc(9);
+      h.writeUIntBE(payload.length, 0, 3); h[3] = type; h[4] = flags; h.writeUInt32BE(stream, 5);
+      return Buffer.concat([h, payload]);
+    };
+    const comp = hpackjs.compressor.create({ table: { size: 4096 } });
+    const block = (headers: [string, string][]) => {
+      comp.write(headers.map(([name, value]) => ({ name, value, huffman: false })));
+      const out: Buffer[] = [];
+      let c;
+      while ((c = comp.read())) out.push(c);
+      return Buffer.concat(out);
+    };
+    const b1 = block([[':method', 'GET'], [':path', '/one'], [':scheme', 'https'], [':authority', 'localhost'], ['x-long', 'v'.repeat(3000)], ['user-agent', 'cut/1']]);
+    const b3 = block([[':method', 'POST'], [':path', '/two'], [':scheme', 'https'], [':authority', 'localhost'], ['user-agent', 'cut/1']]);
+    const stream = Buffer.concat([
+      Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'),
+      frame(4, 0, 0, Buffer.from([0, 1, 0, 1, 0, 0, 0, 4, 0, 0x60, 0, 0])), frame(8, 0, 0, Buffer.from([0, 0xef, 0, 1])),
+      // Stream 1: HEADERS without END_HEADERS, then two CONTINUATIONs; stream 3 in one HEADERS.
+      frame(1, 0x1, 1, b1.subarray(0, 1000)), frame(9, 0, 1, b1.subarray(1000, 2500)), frame(9, 0x4, 1, b1.subarray(2500)),
+      frame(1, 0x5, 3, b3),
+    ]);
+    const read = (cuts: (at: number) => number) => {
+      const s = new Http2ClientStream();
+      for (let at = 0; at < stream.length;) { const n = Math.min(stream.length - at, cuts(at)); s.push(new Uint8Array(stream.subarray(at, at + n))); at += n; }
+      return { requests: s.requests, frames: s.frames, preface: s.preface, problems: s.problems };
+    };
+    const whole = read(() => stream.length);
+    expect(whole.problems).toEqual([]);
+    expect(whole.requests.map((r) => [r.method, r.target, r.headers.find((h) => h.name === 'x-long')?.value.length ?? 0])).toEqual([['GET', '/one', 3000], ['POST', '/two', 0]]);
+    expect(read(() => 1)).toEqual(whole);
+    let x = 12345;
+    expect(read(() => { x = (x * 1103515245 + 12345) % 2147483648; return 1 + (x % 700); })).toEqual(whole);
+  });
 });
