@@ -25,6 +25,10 @@ export class Http2ClientStream {
   private readonly hpack = new HpackDecoder();
   private pending: { streamId: number; block: Uint8Array[]; start: number } | undefined;
   private readonly pre: Http2Preface = { settings: [], windowUpdate: 0, priorities: [], pseudoHeaderOrder: [], frames: [] };
+  /** SETTINGS_INITIAL_WINDOW_SIZE as the client last set it (65,535 until it does): a stream's window for what is sent to it. */
+  initialWindow = 65535;
+  /** The client's WINDOW_UPDATE increments per stream id (0: the connection), summed: more credit for what is sent to it. */
+  readonly windowUpdates = new Map<number, number>();
 
   push(bytes: Uint8Array): void {
     if (this.dead || bytes.length === 0) return;
@@ -73,6 +77,12 @@ export class Http2ClientStream {
   private frame(f: H2Frame, payload: Uint8Array): void {
     const beforeFirst = this.preface === null;
     if (beforeFirst) this.pre.frames.push(FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`);
+    if (f.type === 4 && !(f.flags & 1)) {
+      for (let i = 0; i + 6 <= payload.length; i += 6) if (((payload[i]! << 8) | payload[i + 1]!) === 4) this.initialWindow = ((payload[i + 2]! << 24) >>> 0) + ((payload[i + 3]! << 16) | (payload[i + 4]! << 8) | payload[i + 5]!);
+    } else if (f.type === 8 && payload.length >= 4) {
+      const inc = (((payload[0]! & 0x7f) << 24) | (payload[1]! << 16) | (payload[2]! << 8) | payload[3]!) >>> 0;
+      this.windowUpdates.set(f.streamId, (this.windowUpdates.get(f.streamId) ?? 0) + inc);
+    }
     if (f.type === 4 && !(f.flags & 1) && beforeFirst) {
       for (let i = 0; i + 6 <= payload.length; i += 6) this.pre.settings.push([(payload[i]! << 8) | payload[i + 1]!, ((payload[i + 2]! << 24) >>> 0) + ((payload[i + 3]! << 16) | (payload[i + 4]! << 8) | payload[i + 5]!)]);
     } else if (f.type === 8 && f.streamId === 0 && beforeFirst && payload.length >= 4) {

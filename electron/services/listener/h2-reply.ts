@@ -26,19 +26,60 @@ function varint(n: number): number[] {
   return out;
 }
 
-/** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
-export function h2Reply(t: tls.TLSSocket, stream: number, status: number, body: string, type: string, head = false): void {
-  const data = Buffer.from(body, 'utf8');
-  // :status is static entry 8, content-type 31, content-length 28.
-  const block = Buffer.concat([literal(8, String(status)), literal(31, `${type}; charset=utf-8`), literal(28, String(data.length))]);
-  const out = [frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0)), frame(1, head ? 0x5 : 0x4, stream, block)];
-  for (let i = 0; !head && (i < data.length || i === 0); i += 16384) {
-    const last = i + 16384 >= data.length;
-    out.push(frame(0, last ? 1 : 0, stream, data.subarray(i, i + 16384)));
-    if (last) break;
+/**
+ * The client's flow-control credit (RFC 9113 6.9): how many DATA bytes it has allowed in all so
+ * far, on a stream (its SETTINGS_INITIAL_WINDOW_SIZE plus the stream's WINDOW_UPDATEs) and on the
+ * connection (65,535 plus the connection's WINDOW_UPDATEs).
+ */
+export interface FlowCredit {
+  stream(id: number): number;
+  connection(): number;
+}
+
+/**
+ * One answer on one stream, then GOAWAY and the end of the connection. DATA goes out as the
+ * client's windows allow: a client with a small window (Node's http2 client can be given 16 KiB)
+ * fails the stream when it gets more than it allowed. `pump` sends what fits now; the listener
+ * calls it again when the client's frames bring more credit.
+ */
+export class H2Answer {
+  private readonly data: Buffer;
+  private sent = 0;
+  private started = false;
+  done = false;
+
+  /** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
+  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string, private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit) {
+    this.data = Buffer.from(body, 'utf8');
   }
-  const goaway = Buffer.alloc(8);
-  goaway.writeUInt32BE(stream, 0);
-  out.push(frame(7, 0, 0, goaway));
-  t.end(Buffer.concat(out));
+
+  /** Sends what the windows allow; true once the whole answer is sent (the connection is then ended). */
+  pump(): boolean {
+    if (this.done) return true;
+    const out: Buffer[] = [];
+    if (!this.started) {
+      this.started = true;
+      // :status is static entry 8, content-type 31, content-length 28.
+      const block = Buffer.concat([literal(8, String(this.status)), literal(31, `${this.type}; charset=utf-8`), literal(28, String(this.data.length))]);
+      out.push(frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0)), frame(1, this.head || !this.data.length ? 0x5 : 0x4, this.stream, block));
+    }
+    if (!this.head) {
+      const allowed = Math.min(this.credit.stream(this.stream), this.credit.connection());
+      while (this.sent < this.data.length && this.sent < allowed) {
+        // 16,384 is the largest frame every client accepts (SETTINGS_MAX_FRAME_SIZE's floor).
+        const n = Math.min(16384, this.data.length - this.sent, allowed - this.sent);
+        const last = this.sent + n === this.data.length;
+        out.push(frame(0, last ? 1 : 0, this.stream, this.data.subarray(this.sent, this.sent + n)));
+        this.sent += n;
+      }
+    }
+    this.done = this.head || this.sent === this.data.length;
+    if (this.done) {
+      const goaway = Buffer.alloc(8);
+      goaway.writeUInt32BE(this.stream, 0);
+      out.push(frame(7, 0, 0, goaway));
+      this.t.end(Buffer.concat(out));
+    } else if (out.length) this.t.write(Buffer.concat(out));
+    return this.done;
+  }
 }

@@ -14,7 +14,7 @@ import { parseHttp1Request } from '../../../core/http/http1.js';
 import { Http2ClientStream } from '../../../core/http/http2/client-stream.js';
 import type { HttpRequest } from '../../../core/http/model.js';
 import { computeAkamai } from '../../../core/fingerprint/akamai.js';
-import { h2Reply } from './h2-reply.js';
+import { H2Answer, type FlowCredit } from './h2-reply.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls, type TlsParse } from '../../../core/tls/parse-tls.js';
 import { HelloMemo, parseHello, type HelloFacts } from './hello-memo.js';
@@ -250,22 +250,29 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         if (t.alpnProtocol === 'h2') {
           // Read the client's own frames: node:http2 would hide their order and settings.
           const h2 = new Http2ClientStream();
+          const credit: FlowCredit = { stream: (id) => h2.initialWindow + (h2.windowUpdates.get(id) ?? 0), connection: () => 65535 + (h2.windowUpdates.get(0) ?? 0) };
           let seen = 0;
+          let answer: H2Answer | undefined;
           const onH2 = (c: Buffer): void => {
             seen += c.length;
             h2.push(new Uint8Array(c));
             if (h2.problems.length || seen > maxHeaderBytes) {
               t.off('data', onH2);
-              clearTimeout(reqTimer);
+              clearTimeout(timer);
               t.destroy();
               return;
             }
+            // The answer waits for the client's WINDOW_UPDATEs (within the request timeout).
+            if (answer) { if (answer.pump()) { t.off('data', onH2); clearTimeout(timer); } return; }
             const req = h2.requests[0];
             if (!req) return;
-            t.off('data', onH2);
             clearTimeout(reqTimer);
             const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(socket, t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => h2Reply(t, req.streamId ?? 1, status, body, type, req.method === 'HEAD'));
+            handle(socket, t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => {
+              answer = new H2Answer(t, req.streamId ?? 1, status, body, type, req.method === 'HEAD', credit);
+              if (answer.pump()) t.off('data', onH2);
+              else timer = setTimeout(() => expire(), reqTimeout);
+            });
           };
           t.on('data', onH2);
           return;

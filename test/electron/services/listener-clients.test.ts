@@ -40,8 +40,8 @@ describe('listener with unusual clients', () => {
     s.on('close', () => res(out));
     s.on('error', rej);
   });
-  const h2get = (headers: http2.OutgoingHttpHeaders) => new Promise<{ status: number; body: string }>((res, rej) => {
-    const c = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false });
+  const h2get = (headers: http2.OutgoingHttpHeaders, settings: http2.Settings = {}) => new Promise<{ status: number; body: string }>((res, rej) => {
+    const c = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false, settings });
     c.on('error', rej);
     const r = c.request(headers);
     let status = 0, body = '';
@@ -113,5 +113,17 @@ describe('listener with unusual clients', () => {
     // The JA4 the listener reports is the core's JA4 of the hello it read.
     const hello = parseTls(Buffer.from(fps.hello_hex, 'hex'), { tree: false, framing: 'tls', source: 'client' }).clientHello as ClientHello;
     expect(fps.ja4).toBe(fingerprintClientHello(hello).ja4);
+  });
+  it('HTTP/2 answers keep to the client\'s flow-control window (a 16 KiB or 1 KiB window, an answer of more than 64 KiB)', async () => {
+    // Enough observations of this address that /fps?all=1 is over HTTP/2's default 64 KiB window.
+    while (h.store.countByIp('127.0.0.1') < 90) await rawTls('GET /fps HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (const initialWindowSize of [16384, 1024]) {
+      const r = await h2get({ ':path': '/fps?all=1' }, { initialWindowSize });
+      expect(r.status).toBe(200);
+      expect(Buffer.byteLength(r.body)).toBeGreaterThan(65535);
+      const all = JSON.parse(r.body) as unknown[];
+      // Every observation of this address, this request's own included.
+      expect(all.length).toBe(h.store.countByIp('127.0.0.1'));
+    }
   });
 });
