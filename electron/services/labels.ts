@@ -33,6 +33,16 @@ export function validateLabels(data: unknown, source = 'input'): KbEntry[] {
   });
 }
 
+/** JSON.parse with the error a label file gets (a damaged labels.json too, not a SyntaxError). */
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8's message quotes the start of the text, newlines included: keep the error on one line.
+    throw new LabelImportError(`${source}: not JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
+  }
+}
+
 export class LabelStore {
   readonly path: string;
   private labels: KbEntry[];
@@ -40,7 +50,7 @@ export class LabelStore {
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.path = join(dataDir, 'labels.json');
-    this.labels = existsSync(this.path) ? validateLabels(JSON.parse(readFileSync(this.path, 'utf8')), this.path) : [];
+    this.labels = existsSync(this.path) ? validateLabels(parseJson(readFileSync(this.path, 'utf8'), this.path), this.path) : [];
   }
 
   list(): readonly KbEntry[] {
@@ -68,13 +78,7 @@ export class LabelStore {
 
   /** Imports labels from exported JSON text; all or nothing. Returns how many were added or replaced. */
   import(text: string, source = 'import'): number {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new LabelImportError(`${source}: not JSON (${(e as Error).message})`);
-    }
-    const incoming = validateLabels(data, source);
+    const incoming = validateLabels(parseJson(text, source), source);
     const keys = new Set(incoming.map((e) => e.ja4));
     this.labels = [...this.labels.filter((x) => !keys.has(x.ja4)), ...incoming];
     this.save();

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { defaultDataDir } from '../../services/data-dir.js';
 import { LabelImportError, LabelStore } from '../../services/labels.js';
 import { parseArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { readInput } from '../input.js';
 
-export const LABELS_USAGE = `helloscope labels list|add <ja4> <label>|remove <ja4>|export|import <file> [--data-dir DIR]
+export const LABELS_USAGE = `helloscope labels list|add <ja4> <label>|remove <ja4>|export|import <file|-> [--data-dir DIR]
   Your own labelled fingerprints, kept in the user data directory and used by hello, read and
   the listener before the bundled knowledge base. export prints JSON; import reads it back.`;
 
@@ -19,10 +19,13 @@ export async function labelsCommand(argv: readonly string[]): Promise<number> {
     else if (cmd === 'add' && a && rest.length) process.stdout.write(JSON.stringify(store.add({ ja4: a, label: rest.join(' '), client: rest.join(' ') }), null, 2) + '\n');
     else if (cmd === 'remove' && a) { if (!store.remove(a)) throw new CliError(`no label for ${a}`); }
     else if (cmd === 'export') process.stdout.write(store.export());
-    else if (cmd === 'import' && a) process.stdout.write(`${store.import(readFileSync(a, 'utf8'), a)} labels imported\n`);
+    else if (cmd === 'import' && a) process.stdout.write(`${store.import(new TextDecoder().decode(await readInput(a)), a)} labels imported\n`);
     else throw new CliError(LABELS_USAGE, 2);
   } catch (e) {
     if (e instanceof LabelImportError) throw new CliError(e.message);
+    // The data directory cannot be made or written (a file of that name, no permission).
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new CliError(`cannot use the data directory ${dir}: ${(e as Error).message}`);
     throw e;
   }
   return 0;
