@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { CaptureFormatError } from '../../../core/capture/analyzer.js';
 import { diffFingerprints, diffJa4h, type FingerprintSide, type Ja4hSide } from '../../../core/explain/diff.js';
 import { JA4H_RE, tlsSideFromText } from '../../../core/explain/side-from-text.js';
 import { computeJa4h, ja4hParts } from '../../../core/fingerprint/ja4plus/ja4h.js';
@@ -35,7 +36,14 @@ async function side(arg: string): Promise<FingerprintSide> {
     const file = arg.slice(0, hash), stream = Number(arg.slice(hash + 1));
     if (!Number.isInteger(stream)) throw new CliError(`${arg}: the part after # must be a stream number`, 2);
     const found: ConnectionRecord[] = [];
-    await readCaptureFile(file, { onConnection: (r) => { if (r.stream === stream && r.hellos.length) found.push(r); } });
+    try {
+      await readCaptureFile(file, { onConnection: (r) => { if (r.stream === stream && r.hellos.length) found.push(r); } });
+    } catch (e) {
+      if (e instanceof CaptureFormatError) throw new CliError(e.message);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR' || code === 'EACCES') throw new CliError(`cannot read ${file}: ${code === 'EISDIR' ? 'is a directory' : 'permission denied'}`);
+      throw e;
+    }
     const r = found.find((x) => x.transport === 'tcp') ?? found[0];
     if (!r) throw new CliError(`${file}: no ClientHello in stream ${stream}`);
     const h = r.hellos[0]!;
