@@ -1,4 +1,4 @@
-import { stringify as yamlStringify } from 'yaml';
+import { Document as YamlDocument, visit as yamlVisit } from 'yaml';
 import { CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import type { OutputRecord } from '../../../core/capture/output.js';
@@ -137,10 +137,24 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
     // Whole-output formats list conversations in stream order (UDP after TCP).
     collected.sort((a, b) => String(a.file ?? '').localeCompare(String(b.file ?? '')) || (a.transport === b.transport ? (a.stream as number) - (b.stream as number) : a.transport === 'tcp' ? -1 : 1));
     if (format === 'json') process.stdout.write(JSON.stringify(collected, null, 2) + '\n');
-    else if (format === 'yaml') process.stdout.write(yamlStringify(collected));
+    else if (format === 'yaml') process.stdout.write(yaml(collected));
     else process.stdout.write(table(collected));
   }
   return failures ? 1 : 0;
+}
+
+/**
+ * Plain scalars that some YAML reader would not read back as the string: YAML 1.1 readers (PyYAML)
+ * take `5_64` (JA4L) or `8192_00_00_00` (JA4T) for integers, so the document is written with the
+ * 1.1 rules, which quote those and everything YAML 1.2 reads as non-strings too, except 1.2's
+ * `0o17` octal; PyYAML rejects a plain `=` or `<<` as a value.
+ */
+const YAML_QUOTE_TOO = /^(?:[-+]?0o[0-7]+|=|<<)$/;
+
+function yaml(records: OutputRecord[]): string {
+  const doc = new YamlDocument(records, { version: '1.1' });
+  yamlVisit(doc, { Scalar: (_, n) => { if (typeof n.value === 'string' && YAML_QUOTE_TOO.test(n.value)) n.type = 'QUOTE_DOUBLE'; } });
+  return doc.toString();
 }
 
 function table(rows: OutputRecord[]): string {

@@ -43,6 +43,26 @@ describe('helloscope read', () => {
     expect(t.split('\n')[0]).toMatch(/^stream\s+client\s+server\s+sni\s+ja4/);
   });
 
+  it('yaml reads back as the json with YAML 1.1 readers (PyYAML) as well as 1.2 ones', () => {
+    // Regression: JA4L `5_64` and JA4T `8192_00_00_00` were plain scalars, integers to a YAML 1.1
+    // reader; a server name such as `0o1234567` was a plain 1.2 octal.
+    const dir = mkdtempSync(join(tmpdir(), 'hs-read-'));
+    const files = [pcap, join(CONFORMANCE, 'pcap/gre-erspan-vxlan.pcap')];
+    const b = Buffer.from(readFileSync(pcap));
+    for (const name of ['0o1234567', '1_000_000']) {
+      const f = join(dir, `${name}.pcap`);
+      writeFileSync(f, b.toString('latin1').replaceAll('localhost', name), 'latin1'); // same length: nothing else moves
+      files.push(f);
+    }
+    for (const f of files) {
+      const j = JSON.parse(run(['read', f, '--format', 'json']).stdout);
+      const y = run(['read', f, '--format', 'yaml']).stdout;
+      expect(parseYaml(y, { version: '1.1' }), f).toEqual(j);
+      expect(parseYaml(y), f).toEqual(j);
+    }
+    expect(JSON.parse(run(['read', files[2]!, '--format', 'json']).stdout).map((r: { tls_server_name?: string }) => r.tls_server_name)).toContain('0o1234567');
+  });
+
   it('lists x509 certificates with ja4x and names, as the FoxIO tool does', () => {
     const recs = run(['read', join(CONFORMANCE, 'pcap/badcurveball.pcap')]).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(recs[0].tls_certs[0].x509[0]).toMatchObject({ ja4x: expect.stringMatching(/^[0-9a-f]{12}_[0-9a-f]{12}_[0-9a-f]{12}$/), issuerCommonName: 'INFIGO' });
