@@ -157,11 +157,34 @@ function yaml(records: OutputRecord[]): string {
   return doc.toString();
 }
 
+/** IPv6 addresses in brackets before a port, as in URLs (`[::1]:443`). */
+const hostPort = (host: unknown, port: unknown): string => `${String(host).includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * A value as a table cell: control characters (from a capture: a server name, a path) escaped, so
+ * a newline does not break the row and an escape sequence does not reach the terminal.
+ */
+const cellText = (v: string): string => v.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/** Columns a string takes on a terminal: combining marks none, East Asian wide characters two. */
+function displayWidth(s: string): number {
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (/\p{M}/u.test(ch) || c === 0x200b) continue;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff)
+      || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff)
+      || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
+  }
+  return w;
+}
+
 function table(rows: OutputRecord[]): string {
   const cols: [string, (r: OutputRecord) => string][] = [
     ['stream', (r) => `${r.transport}/${r.stream}`],
-    ['client', (r) => `${r.src}:${r.src_port}`],
-    ['server', (r) => `${r.dst}:${r.dst_port}`],
+    ['client', (r) => hostPort(r.src, r.src_port)],
+    ['server', (r) => hostPort(r.dst, r.dst_port)],
     ['sni', (r) => String(r.tls_server_name ?? '')],
     ['ja4', (r) => String(r.ja4 ?? '')],
     ['ja4s', (r) => String(r.ja4s ?? '')],
@@ -169,8 +192,12 @@ function table(rows: OutputRecord[]): string {
     ['ja4t', (r) => String(r.ja4t ?? '')],
     ['ja4h', (r) => ((r.http as { ja4h: string }[] | undefined) ?? []).map((h) => h.ja4h)[0] ?? ''],
   ];
-  const cells = rows.map((r) => cols.map(([, f]) => f(r)));
-  const widths = cols.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  // Several files: the same stream numbers recur, so say which file each row is from.
+  if (rows.some((r) => r.file !== undefined)) cols.unshift(['file', (r) => String(r.file ?? '')]);
+  const cells = rows.map((r) => cols.map(([, f]) => cellText(f(r))));
+  // A loop, not Math.max(...column): spreading 150,000+ rows overflowed the stack.
+  const widths = cols.map(([h]) => h.length);
+  for (const c of cells) c.forEach((v, i) => { widths[i] = Math.max(widths[i]!, displayWidth(v)); });
+  const line = (c: string[]): string => c.map((v, i) => v + ' '.repeat(widths[i]! - displayWidth(v))).join('  ').trimEnd();
   return [line(cols.map(([h]) => h)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n' + `${rows.length} conversation${rows.length === 1 ? '' : 's'}\n`;
 }

@@ -63,6 +63,46 @@ describe('helloscope read', () => {
     expect(JSON.parse(run(['read', files[2]!, '--format', 'json']).stdout).map((r: { tls_server_name?: string }) => r.tls_server_name)).toContain('0o1234567');
   });
 
+  it('table: control characters from the capture escaped, a file column for several files, IPv6 in brackets', () => {
+    // Regression: a newline in a server name broke its row, an escape sequence went to the
+    // terminal as it was, and rows of two files both read tcp/0 with nothing to tell them apart.
+    const dir = mkdtempSync(join(tmpdir(), 'hs-read-'));
+    const odd = join(dir, 'odd.pcap');
+    writeFileSync(odd, Buffer.from(readFileSync(pcap)).toString('latin1').replaceAll('localhost', 'lo\nca\x1b[1m'), 'latin1');
+    const t = run(['read', odd, '--format', 'table']).stdout;
+    expect(t).not.toContain('\x1b');
+    const rows = t.trim().split('\n');
+    expect(rows).toHaveLength(2 + JSON.parse(run(['read', odd, '--format', 'json']).stdout).length + 1);
+    expect(t).toContain('lo\\x0aca\\x1b[1m');
+    expect(t).toContain('[::1]:18443');
+    const wget = join(clientFixtures().find((f) => f.id === 'wget')!.dir, 'capture.pcap');
+    const two = run(['read', pcap, wget, '--format', 'table']).stdout.split('\n');
+    expect(two[0]).toMatch(/^file\s+stream\s+client/);
+    expect(two.filter((l) => l.startsWith(wget))).toHaveLength(1);
+  });
+
+  it('table of 200,000 conversations', () => {
+    // Regression: the column widths were Math.max(...cells), which overflowed the stack from about
+    // 150,000 rows (internal error, exit 70). One SYN per conversation keeps the file small.
+    const dir = mkdtempSync(join(tmpdir(), 'hs-read-'));
+    const n = 200_000, pkt = 54 + 4, out = Buffer.alloc(24 + n * (16 + pkt));
+    out.writeUInt32LE(0xa1b2c3d4, 0); out.writeUInt16LE(2, 4); out.writeUInt16LE(4, 6); out.writeUInt32LE(65535, 16); out.writeUInt32LE(1, 20);
+    for (let i = 0, o = 24; i < n; i++, o += 16 + pkt) {
+      out.writeUInt32LE(1000 + Math.floor(i / 1000), o); out.writeUInt32LE((i % 1000) * 1000, o + 4); out.writeUInt32LE(pkt, o + 8); out.writeUInt32LE(pkt, o + 12);
+      const e = o + 16;
+      out.writeUInt16BE(0x0800, e + 12);
+      out.set([0x45, 0, 0, 44, 0, 0, 0, 0, 64, 6, 0, 0, 10, (i >> 16) & 255, (i >> 8) & 255, i & 255, 10, 255, 0, 1], e + 14);
+      out.writeUInt16BE(1024 + (i % 60000), e + 34); out.writeUInt16BE(443, e + 36); out.writeUInt32BE(1, e + 38);
+      out.set([0x60, 0x02, 0xfa, 0xf0, 0, 0, 0, 0, 2, 4, 5, 0xb4], e + 46); // SYN, window 64240, MSS 1460
+    }
+    const f = join(dir, 'syns.pcap');
+    writeFileSync(f, out);
+    const r = spawnSync(process.execPath, [CLI, 'read', f, '--format', 'table'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.endsWith(`\n${n} conversations\n`)).toBe(true);
+  });
+
   it('lists x509 certificates with ja4x and names, as the FoxIO tool does', () => {
     const recs = run(['read', join(CONFORMANCE, 'pcap/badcurveball.pcap')]).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(recs[0].tls_certs[0].x509[0]).toMatchObject({ ja4x: expect.stringMatching(/^[0-9a-f]{12}_[0-9a-f]{12}_[0-9a-f]{12}$/), issuerCommonName: 'INFIGO' });
