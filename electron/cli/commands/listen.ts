@@ -12,7 +12,9 @@ export const LISTEN_USAGE = `helloscope listen [--host 127.0.0.1] [--port 8443] 
 export async function listenCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { boolean: ['help'], valued: ['host', 'port', 'cert', 'key', 'data-dir'] });
   if (args.flags.has('help')) { process.stdout.write(LISTEN_USAGE + '\n'); return 0; }
-  const port = args.flags.has('port') ? Number(args.flags.get('port')) : 8443;
+  const portArg = args.flags.get('port');
+  // Digits only: Number('') is 0 (a random port) and Number('0x1bb') is 443.
+  const port = portArg === undefined ? 8443 : typeof portArg === 'string' && /^\d{1,5}$/.test(portArg) ? Number(portArg) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a number from 0 to 65535', 2);
   const get = (k: string): string | undefined => { const v = args.flags.get(k); return typeof v === 'string' ? v : undefined; };
   let h;
@@ -28,14 +30,17 @@ export async function listenCommand(argv: readonly string[]): Promise<number> {
     if (err.code === 'EACCES') throw new CliError(`not allowed to listen on port ${port}`);
     throw new CliError(err.message);
   }
-  const shown = h.host.includes(':') ? `[${h.host}]` : h.host;
-  process.stdout.write(`listening on https://${shown}:${h.port}/  (certificate SHA-256 ${h.certSha256}; observations in ${h.store.path})\n`);
-  h.subscribe(({ stored }) => process.stdout.write(`${new Date(stored.time_ms).toISOString()} ${stored.ip}:${stored.port} ${stored.ja4} ${stored.ja4h} ${stored.user_agent ?? ''}\n`));
-  await new Promise<void>((res) => {
+  // Signals are caught before the line that says where it listens: a script that reads that line
+  // and sends SIGTERM at once got the default action (killed, no clean stop).
+  const stopped = new Promise<void>((res) => {
     const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); res(); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const shown = h.host.includes(':') ? `[${h.host}]` : h.host;
+  process.stdout.write(`listening on https://${shown}:${h.port}/  (certificate SHA-256 ${h.certSha256}; observations in ${h.store.path})\n`);
+  h.subscribe(({ stored }) => process.stdout.write(`${new Date(stored.time_ms).toISOString()} ${stored.ip}:${stored.port} ${stored.ja4} ${stored.ja4h} ${stored.user_agent ?? ''}\n`));
+  await stopped;
   await h.stop();
   return 0;
 }
