@@ -13,7 +13,7 @@ import { decryptTlsConnection } from '../tls/decrypt/session.js';
 import type { ClientHello, ServerHello } from '../tls/model.js';
 import { parseTls } from '../tls/parse-tls.js';
 import { looksLikeHttp1Request, parseHttp1Requests } from './http1.js';
-import { H2_PREFACE, Http2ClientStream } from './http2/client-stream.js';
+import { Http2ClientStream, startsWithH2Preface } from './http2/client-stream.js';
 import type { HttpRequest } from './model.js';
 
 export interface HttpPluginOptions {
@@ -25,7 +25,6 @@ export interface HttpPluginOptions {
 }
 
 
-const startsWith = (b: Uint8Array, s: string): boolean => b.length >= s.length && [...s].every((c, i) => b[i] === c.charCodeAt(0));
 
 function toRecord(req: HttpRequest, frame: number, akamai?: string, frames?: string[]): HttpRequestRecord {
   const fp = computeJa4h(req);
@@ -79,7 +78,7 @@ export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlug
         if (kl) decrypted(view, kl);
         return;
       }
-      if (startsWith(bytes, H2_PREFACE)) {
+      if (startsWithH2Preface(bytes)) {
         h2Requests(r, bytes, frameAt(view.client, 0));
         if (r.http.length) r.protocol = 'http';
         return;
@@ -108,7 +107,7 @@ function decrypted(view: TcpConversationView, kl: KeyLog): void {
   r.problems.push(...d.problems);
   if (!('client' in d)) return;
   const frame = r.hellos[0]?.frame ?? 0;
-  if (startsWith(d.client, H2_PREFACE)) h2Requests(r, d.client, frame);
+  if (startsWithH2Preface(d.client)) h2Requests(r, d.client, frame);
   else if (looksLikeHttp1Request(d.client.subarray(0, 32))) {
     for (const req of parseHttp1Requests(d.client).requests) r.http.push(toRecord(req, frame));
   }

@@ -6,6 +6,8 @@ import type { Http2Preface, HttpRequest } from '../model.js';
 import { HpackDecoder, HpackError } from './hpack.js';
 
 export const H2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
+/** Whether `b` starts with the client connection preface (which also reads as an HTTP/1 request line). */
+export const startsWithH2Preface = (b: Uint8Array): boolean => b.length >= H2_PREFACE.length && [...H2_PREFACE].every((c, i) => b[i] === c.charCodeAt(0));
 export const FRAME_NAMES = ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'];
 
 export interface H2Frame { type: number; flags: number; streamId: number; start: number; length: number }

@@ -1,5 +1,5 @@
 import { parseHttp1Request } from '../../../core/http/http1.js';
-import { H2_PREFACE, Http2ClientStream } from '../../../core/http/http2/client-stream.js';
+import { Http2ClientStream, startsWithH2Preface } from '../../../core/http/http2/client-stream.js';
 import type { HttpRequest } from '../../../core/http/model.js';
 import { computeAkamai } from '../../../core/fingerprint/akamai.js';
 import { computeJa4h, ja4hParts } from '../../../core/fingerprint/ja4plus/ja4h.js';
@@ -23,7 +23,7 @@ export async function httpCommand(argv: readonly string[]): Promise<number> {
   const bytes = await readInput(path);
   const tree = args.flags.has('tree');
   // The HTTP/2 preface reads as an HTTP/1 request line too (`PRI * HTTP/2.0`): look for it first.
-  const p: { request: HttpRequest | null; complete: boolean; problems: HttpRequest['problems']; akamai?: string } = startsWithPreface(bytes) ? http2First(bytes, name) : parseHttp1Request(bytes, { tree });
+  const p: { request: HttpRequest | null; complete: boolean; problems: HttpRequest['problems']; akamai?: string } = startsWithH2Preface(bytes) ? http2First(bytes, name) : parseHttp1Request(bytes, { tree });
   if (!p.request) throw new CliError(`${name}: ${p.problems[0]?.message ?? 'not an HTTP request'}`);
   const fp = computeJa4h(p.request);
   const parts = ja4hParts(p.request);
@@ -40,8 +40,6 @@ export async function httpCommand(argv: readonly string[]): Promise<number> {
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   return 0;
 }
-
-const startsWithPreface = (b: Uint8Array): boolean => b.length >= H2_PREFACE.length && [...H2_PREFACE].every((c, i) => b[i] === c.charCodeAt(0));
 
 /** The first request of an HTTP/2 client stream, with the Akamai fingerprint of what came before it. */
 function http2First(bytes: Uint8Array, name: string): { request: HttpRequest | null; complete: boolean; problems: HttpRequest['problems']; akamai?: string } {
