@@ -8,15 +8,19 @@ export async function readAllStdin(): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** Why a file could not be read, in words, for the errors a user can fix (no such file, a directory, no permission); undefined for others. */
+export function unreadableReason(e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : undefined;
+}
+
 /** Reads a file (or stdin for `-`) as bytes. */
 export async function readInput(path: string): Promise<Uint8Array> {
   if (path === '-') return readAllStdin();
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new CliError(`cannot read ${path}: ${why}`);
+    throw new CliError(`cannot read ${path}: ${unreadableReason(e) ?? (e as Error).message}`);
   }
 }
 

@@ -10,7 +10,7 @@ import { NotTlsError, parseTls } from '../../../core/tls/parse-tls.js';
 import { readCaptureFile } from '../../services/capture-file.js';
 import { parseArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
-import { bytesFromRawOrHex, readInput } from '../input.js';
+import { bytesFromRawOrHex, readInput, unreadableReason } from '../input.js';
 
 export const DIFF_USAGE = `helloscope diff <a> <b> [--json]
   Says why two TLS client fingerprints, or two HTTP requests, differ. A TLS side is a JA4
@@ -40,8 +40,8 @@ async function side(arg: string): Promise<FingerprintSide> {
       await readCaptureFile(file, { onConnection: (r) => { if (r.stream === stream && r.hellos.length) found.push(r); } });
     } catch (e) {
       if (e instanceof CaptureFormatError) throw new CliError(e.message);
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EISDIR' || code === 'EACCES') throw new CliError(`cannot read ${file}: ${code === 'EISDIR' ? 'is a directory' : 'permission denied'}`);
+      const why = unreadableReason(e);
+      if (why) throw new CliError(`cannot read ${file}: ${why}`);
       throw e;
     }
     const r = found.find((x) => x.transport === 'tcp') ?? found[0];

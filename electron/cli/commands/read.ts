@@ -11,6 +11,7 @@ import { outputOf } from '../read/emit.js';
 import { readExtensions } from '../read/extensions.js';
 import { finisherScript, PIPELINE_MIN_BYTES, readWithFinisherThread } from '../read/pipeline.js';
 import { CliError } from '../cli-error.js';
+import { unreadableReason } from '../input.js';
 
 export { readExtensions };
 
@@ -122,9 +123,9 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
         failures++;
         continue;
       }
-      const code = (e as NodeJS.ErrnoException)?.code;
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-        const msg = `${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'permission denied'})`;
+      const why = unreadableReason(e);
+      if (why) {
+        const msg = `${path}: cannot read (${why})`;
         if (!multi) throw new CliError(msg);
         process.stderr.write(`helloscope: ${msg}\n`);
         failures++;
