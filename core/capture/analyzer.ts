@@ -5,6 +5,7 @@ import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello, HandshakeMessage } from '../tls/model.js';
 import { parseTls, type TlsParse } from '../tls/parse-tls.js';
+import { isRecordHeader } from '../tls/records.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord } from './connection.js';
@@ -761,7 +762,7 @@ function dtlsFrame(p: TlsParse, msg: HandshakeMessage, b: CapturedBytes): number
  * A DTLS record header with the 13-byte layout (content types 20-24; a tls12_cid record or a
  * DTLS 1.3 unified header is laid out otherwise, and only comes after the hellos).
  */
-const plainDtlsHeader = (p: Uint8Array, at: number): boolean => p[at]! >= 20 && p[at]! <= 24 && p[at + 1] === 0xfe;
+const plainDtlsHeader = (p: Uint8Array, at: number): boolean => isRecordHeader(p, at, true) && p[at]! <= 24;
 
 /** Length of the run of whole DTLS records with that header at the start of a datagram. */
 function wholeDtlsRecords(p: Uint8Array): number {
