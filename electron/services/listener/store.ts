@@ -2,7 +2,7 @@
 // fsync (a killed process loses at most the last batch), read back on start (a damaged last line
 // is skipped with a warning), rotated at a size limit; and an in-memory window of the most recent
 // records (by the size of their log lines, 50 MB by default, like the seed API) for /fps and /stats.
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync, writev, writevSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { Fifo } from './fifo.js';
 
@@ -117,7 +117,7 @@ export class ObservationStore {
     // A log whose last line was cut off (a killed process) ends without a newline: end it, or
     // the next line written would be glued to the damaged one and be lost with it.
     if (endsCut) writeSync(this.fd, '\n');
-    this.logSize = existsSync(this.path) ? statSync(this.path).size : 0;
+    this.logSize = fstatSync(this.fd).size;
   }
 
   /**
@@ -209,15 +209,16 @@ export class ObservationStore {
       if (err) { this.pending.unshift(...lines); this.writing = false; this.o.warn?.(`${this.path}: write failed: ${err.message}`); return; }
       fsync(this.fd, () => {
         this.writing = false;
-        this.written += lines.length;
-        this.logSize += bytes;
-        this.rotateIfNeeded();
+        this.wrote(lines.length, bytes);
         if (this.pending.length && !this.timer) this.timer = setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
       });
     });
   }
 
-  private rotateIfNeeded(): void {
+  /** After a write and its fsync: count the lines, and rotate the log at its size limit. */
+  private wrote(lines: number, bytes: number): void {
+    this.written += lines;
+    this.logSize += bytes;
     if (this.logSize <= (this.o.rotateBytes ?? 256 * 1024 * 1024)) return;
     closeSync(this.fd);
     renameSync(this.path, `${this.path}.1`);
@@ -234,9 +235,7 @@ export class ObservationStore {
     this.pending = [];
     const bytes = writevSync(this.fd, lines);
     fsyncSync(this.fd);
-    this.written += lines.length;
-    this.logSize += bytes;
-    this.rotateIfNeeded();
+    this.wrote(lines.length, bytes);
   }
 
   /** Waits for a write in flight, then writes what is pending: afterwards the log holds every observation made. */

@@ -100,6 +100,24 @@ describe('ObservationStore window', () => {
     await s.close();
   });
 
+  it('rotates the log to observations.ndjson.1 at its size limit, losing no line', async () => {
+    const d = dir();
+    const s = new ObservationStore({ dataDir: d, rotateBytes: 2_000 });
+    const lines: string[] = [];
+    // Written in several flushes: the flush that takes the log past 2,000 bytes rotates it.
+    for (let batch = 0; batch < 4; batch++) {
+      for (let i = 0; i < 6; i++) lines.push(JSON.stringify(s.add(obs(batch * 6 + i, '10.4.0.1'))));
+      s.flush();
+    }
+    await s.close();
+    const rotated = readFileSync(join(d, 'observations.ndjson.1'), 'utf8').trim().split('\n');
+    const current = readFileSync(join(d, 'observations.ndjson'), 'utf8').split('\n').filter(Boolean);
+    expect(Buffer.byteLength(rotated.join('\n') + '\n')).toBeGreaterThan(2_000);
+    expect(current.length).toBeGreaterThan(0);
+    expect([...rotated, ...current]).toEqual(lines);
+    expect(s.written).toBe(lines.length);
+  });
+
   it('reads a log smaller than the window back whole', async () => {
     const d = dir();
     const a = new ObservationStore({ dataDir: d });
