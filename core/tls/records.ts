@@ -21,6 +21,9 @@ const ALERTS: Record<number, string> = {
   115: 'unknown_psk_identity', 116: 'certificate_required', 120: 'no_application_protocol', 121: 'ech_required',
 };
 
+/** The name of a TLS alert description (RFC 8446 6, IANA), or 'unknown'. */
+export const alertName = (n: number): string => ALERTS[n] ?? 'unknown';
+
 export interface RecordRef {
   start: number;
   /** 5 for TLS, 13 for DTLS. */

@@ -39,7 +39,8 @@ export async function listenCommand(argv: readonly string[]): Promise<number> {
   });
   const shown = h.host.includes(':') ? `[${h.host}]` : h.host;
   process.stdout.write(`listening on https://${shown}:${h.port}/  (certificate SHA-256 ${h.certSha256}; observations in ${h.store.path})\n`);
-  h.subscribe(({ stored }) => process.stdout.write(`${new Date(stored.time_ms).toISOString()} ${stored.ip}:${stored.port} ${stored.ja4} ${stored.ja4h} ${stored.user_agent ?? ''}\n`));
+  // One line per observation; a connection that got no answer shows why instead of its request.
+  h.subscribe(({ stored: x }) => process.stdout.write(`${new Date(x.time_ms).toISOString()} ${x.ip}:${x.port} ${x.ja4} ${x.incomplete ? `- (no answer: ${x.error})` : `${x.ja4h} ${x.user_agent ?? ''}`}\n`));
   await stopped;
   await h.stop();
   return 0;

@@ -8,7 +8,8 @@ export type CollectState =
   | { kind: 'more' }
   | { kind: 'hello'; bytes: Uint8Array }
   | { kind: 'plain-http' }
-  | { kind: 'not-tls'; first: string }
+  /** `what`: what was found instead, for the warning ("starts with 53 53 48 2d…"). */
+  | { kind: 'not-tls'; what: string }
   | { kind: 'too-large'; size: number };
 
 export class HelloCollector {
@@ -35,13 +36,13 @@ export class HelloCollector {
       if (/^[A-Z]{3,8} /.test(b.subarray(0, 9).toString('latin1')) || (b.length < 9 && /^[A-Z]+$/.test(b.toString('latin1')))) {
         return b.length < 9 && !b.includes(0x20) ? { kind: 'more' } : { kind: 'plain-http' };
       }
-      return { kind: 'not-tls', first: b.subarray(0, 8).toString('hex').replace(/(..)/g, '$1 ').trim() };
+      return { kind: 'not-tls', what: `starts with ${spacedHex(b.subarray(0, 8))}` };
     }
     // Walk whole records (from where the last read left off); the handshake message length (the
     // first 4 bytes of the handshake stream) says when the hello is complete.
     while (this.off + 5 <= b.length) {
       const off = this.off;
-      if (b[off] !== 0x16 || b[off + 1] !== 3) return { kind: 'not-tls', first: b.subarray(off, off + 8).toString('hex') };
+      if (b[off] !== 0x16 || b[off + 1] !== 3) return { kind: 'not-tls', what: `the record at byte ${off} is not a TLS handshake record (it starts with ${spacedHex(b.subarray(off, off + 8))})` };
       const len = b.readUInt16BE(off + 3);
       if (off + 5 + len > b.length) break;
       for (let i = 0; i < len && this.head.length < 4; i++) this.head.push(b[off + 5 + i]!);
@@ -49,7 +50,7 @@ export class HelloCollector {
       this.off = off + 5 + len;
       if (this.need < 0 && this.head.length === 4) {
         const h = this.head;
-        if (h[0] !== 1) return { kind: 'not-tls', first: 'a handshake that is not a ClientHello' };
+        if (h[0] !== 1) return { kind: 'not-tls', what: `a handshake message of type ${h[0]}, not a ClientHello (1)` };
         this.need = 4 + ((h[1]! << 16) | (h[2]! << 8) | h[3]!);
         if (this.need > this.maxHello) return { kind: 'too-large', size: this.need };
       }
@@ -60,3 +61,5 @@ export class HelloCollector {
     return { kind: 'more' };
   }
 }
+
+const spacedHex = (b: Buffer): string => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');

@@ -17,6 +17,7 @@ import { computeAkamai } from '../../../core/fingerprint/akamai.js';
 import { H2Answer, type FlowCredit } from './h2-reply.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls, type TlsParse } from '../../../core/tls/parse-tls.js';
+import { alertName } from '../../../core/tls/records.js';
 import { HelloMemo, parseHello, type HelloFacts } from './hello-memo.js';
 import type { Ja4hFingerprints } from '../../../core/fingerprint/ja4plus/ja4h.js';
 import type { Http1Parse } from '../../../core/http/http1.js';
@@ -188,6 +189,45 @@ function bareLfEnd(b: Buffer, from: number): number {
 }
 const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
+/** What the TLS handshake settled, read when it completes (the TLS socket forgets it once closed). */
+interface Negotiated {
+  protocol: string | null;
+  cipher: tls.CipherNameAndProtocol | undefined;
+  alpn: string | null;
+  /** Milliseconds from the hello read to the handshake's end (see docs/listener.md). */
+  rtt: number;
+}
+
+/** A connection whose ClientHello was read, until its request is answered (then `answered`). */
+interface Unanswered {
+  ip: string;
+  port: number;
+  hello: Uint8Array;
+  answered: boolean;
+  stage: 'handshake' | 'request';
+  /** Why it ended without an answer, as it stands (the last known reason wins). */
+  reason: string;
+  /** A failure was seen (a TLS error, a timeout, a refused request): later errors do not replace its reason. */
+  failed?: boolean;
+  negotiated?: Negotiated;
+}
+
+/** Alerts a client sends when it does not accept the listener's (self-signed) certificate. */
+const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
+
+/** A node:tls error in words: the client's alert (by name), or OpenSSL's reason. */
+export function tlsFailure(e: Error & { code?: string; reason?: string }, stage: 'handshake' | 'request'): string {
+  const what = stage === 'handshake' ? 'TLS handshake failed' : 'TLS error after the handshake';
+  const alert = /SSL alert number (\d+)/.exec(e.message);
+  if (alert) {
+    const n = Number(alert[1]);
+    const name = alertName(n);
+    return `${what}: the client sent alert ${n} (${name})${CERTIFICATE_ALERTS.has(n) ? ': it does not accept the listener\'s certificate (trust it, or tell the client not to verify, e.g. curl -k)' : ''}`;
+  }
+  if (e.code === 'ECONNRESET') return `${what}: the client reset the connection`;
+  return `${what}: ${e.reason ?? e.message.split('\n')[0]}${e.code ? ` (${e.code})` : ''}`;
+}
+
 export async function startListener(o: ListenerOptions): Promise<ListenerHandle> {
   const host = o.host ?? '127.0.0.1';
   // node:crypto digests (OpenSSL) instead of the core's portable JS ones: several times faster.
@@ -211,13 +251,24 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   let lastIp: string | undefined, lastIpText = '';
   let lastTls: { akamai: string | null; tv: unknown; cs: unknown; al: unknown; text: string } | undefined;
   let listenPort = 0; // set once listening (server.address() is a system call)
+  let stopping = false;
 
   const server = net.createServer({ pauseOnConnect: false }, (socket) => {
     sockets.add(socket);
     // One timer per connection: the handshake deadline, then (re-armed) the request deadline.
     let expire: () => void = () => socket.destroy();
     let timer = setTimeout(() => expire(), hsTimeout);
-    socket.on('close', () => { sockets.delete(socket); clearTimeout(timer); });
+    // A connection whose hello was read but that gets no answered request (the client rejects the
+    // certificate, no common cipher, a timeout, a bad request, a close) is still an observation.
+    let unanswered: Unanswered | undefined;
+    socket.on('close', () => {
+      sockets.delete(socket);
+      clearTimeout(timer);
+      if (unanswered && !unanswered.answered) {
+        if (stopping && !unanswered.failed) unanswered.reason = 'the listener stopped before a request was answered';
+        recordUnanswered(unanswered);
+      }
+    });
     socket.on('error', () => socket.destroy());
     const collector = new HelloCollector(o.maxHelloBytes ?? 128 * 1024);
     const onData = (chunk: Buffer): void => {
@@ -232,18 +283,25 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       }
       if (st.kind !== 'hello') {
         clearTimeout(timer);
-        o.warn?.(`${socket.remoteAddress}:${socket.remotePort}: ${st.kind === 'too-large' ? `ClientHello of ${st.size} bytes exceeds the limit; closed` : `not TLS (starts with ${st.first}); closed`}`);
+        o.warn?.(`${socket.remoteAddress}:${socket.remotePort}: ${st.kind === 'too-large' ? `ClientHello of ${st.size} bytes exceeds the limit; closed` : `not TLS (${st.what}); closed`}`);
         socket.destroy();
         return;
       }
       const helloAt = performance.now();
+      // The address now: once the socket is closed it is gone (it is kept, one system call in all).
+      const u: Unanswered = (unanswered = { ip: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, hello: st.bytes, answered: false, stage: 'handshake', reason: 'the client closed the connection during the TLS handshake' });
+      expire = () => { u.reason = `no TLS handshake within ${hsTimeout} ms`; socket.destroy(); };
       socket.pause();
       socket.unshift(collector.buffered);
       const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ALPN });
-      t.on('error', () => socket.destroy());
+      t.on('error', (e) => { if (u.stage === 'handshake' || !u.failed) u.reason = tlsFailure(e, u.stage); u.failed = true; socket.destroy(); });
       t.on('secure', () => {
         const rtt = performance.now() - helloAt;
-        expire = () => t.destroy();
+        const neg: Negotiated = { protocol: t.getProtocol(), cipher: t.getCipher(), alpn: t.alpnProtocol || null, rtt };
+        u.stage = 'request';
+        u.negotiated = neg;
+        u.reason = 'the client closed the connection without sending a request';
+        expire = () => { u.failed = true; u.reason = `no complete request within ${reqTimeout} ms`; t.destroy(); };
         if (reqTimeout === hsTimeout) timer.refresh();
         else { clearTimeout(timer); timer = setTimeout(() => expire(), reqTimeout); }
         const reqTimer = timer;
@@ -257,6 +315,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             seen += c.length;
             h2.push(new Uint8Array(c));
             if (h2.problems.length || seen > maxHeaderBytes) {
+              u.failed = true;
+              u.reason = h2.problems.length ? `HTTP/2: ${h2.problems[0]!.message}` : `HTTP/2: more than ${maxHeaderBytes} bytes before a request`;
               t.off('data', onH2);
               clearTimeout(timer);
               t.destroy();
@@ -268,7 +328,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             if (!req) return;
             clearTimeout(reqTimer);
             const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(socket, t, st.bytes, req, rtt, akamai?.akamai ?? null, (status, body, type) => {
+            handle(u, neg, st.bytes, req, akamai?.akamai ?? null, (status, body, type) => {
               answer = new H2Answer(t, req.streamId ?? 1, status, body, type, req.method === 'HEAD', credit);
               if (answer.pump()) t.off('data', onH2);
               else timer = setTimeout(() => expire(), reqTimeout);
@@ -293,7 +353,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           let head = false;
           const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type, head);
           // Over the limit too when the end came in the read that crossed it (reads are up to a TLS record, 16 KiB).
-          if (end < 0 || end > maxHeaderBytes) { respond(reply, 431, { error: `request headers exceed ${maxHeaderBytes} bytes` }); return; }
+          if (end < 0 || end > maxHeaderBytes) { refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, reply); return; }
           // Clients repeat their requests byte for byte: the parse and JA4H are kept per exact bytes.
           const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
           let rf = key === undefined ? undefined : requests.get(key);
@@ -301,9 +361,9 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             rf = { parsed: parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)) };
             if (key !== undefined) requests.set(key, rf);
           }
-          if (!rf.parsed.request) { respond(reply, 400, { error: rf.parsed.problems[0]?.message ?? 'not an HTTP request' }); return; }
+          if (!rf.parsed.request) { refused(u, 400, rf.parsed.problems[0]?.message ?? 'not an HTTP request', reply); return; }
           head = rf.parsed.request.method === 'HEAD';
-          handle(socket, t, st.bytes, rf.parsed.request, rtt, null, reply, rf);
+          handle(u, neg, st.bytes, rf.parsed.request, null, reply, rf);
         };
         t.on('data', onReq);
       });
@@ -313,6 +373,51 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   server.maxConnections = o.maxConnections ?? 2048;
 
   type Reply = (status: number, body: string, type: string) => void;
+
+  /**
+   * The observation of a connection that ended without an answered request: the hello's
+   * fingerprints, what was negotiated if the handshake completed, and why it ended
+   * (`incomplete`: "handshake" or "request"; `error`). No request members but null ones.
+   */
+  function recordUnanswered(u: Unanswered): void {
+    let facts: HelloFacts;
+    try {
+      facts = hellos.get(u.hello, () => parseHello(u.hello).clientHello as ClientHello);
+    } catch (e) {
+      o.warn?.(`${u.ip}:${u.port}: the ClientHello could not be fingerprinted (${(e as Error).message}); ${u.reason}`);
+      return;
+    }
+    const fp = facts.fp, n = u.negotiated;
+    const protocol = n?.protocol ?? null;
+    const partial = {
+      ip: u.ip, port: u.port, time_ms: Date.now(),
+      tls_server_name: facts.serverName,
+      ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
+      tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
+      ja4h: null, ja4h_r: null, ja4h_ro: null, akamai: null,
+      tls_version: protocol === null ? null : TLS_NAMES[protocol] ?? protocol, cipher_suite: n?.cipher ? n.cipher.standardName ?? n.cipher.name : null,
+      alpn: n?.alpn ?? null, http_protocol: null, rtt_ms: n ? Math.round(n.rtt * 1000) / 1000 : null,
+      user_agent: null, method: null, path: null,
+      hello_hex: hexOf(u.hello),
+      incomplete: u.stage, error: u.reason,
+    };
+    const stored = store.add(partial);
+    if (events.listenerCount('observation') > 0) {
+      let record: ConnectionRecord | undefined;
+      const build = (): ConnectionRecord => {
+        const p = parseHello(u.hello);
+        const hello = p.clientHello as ClientHello;
+        const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: facts.serverName, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(u.hello), pieces: [{ at: 0, length: u.hello.length, frame: 0, fileOffset: 0 }] } };
+        return {
+          stream: stored.id, transport: 'tcp', protocol: 'tls', src: u.ip, dst: host, src_port: u.port, dst_port: listenPort,
+          first_seen_us: stored.time_ms * 1000, last_seen_us: stored.time_ms * 1000, packets: 0, bytes: u.hello.length,
+          tls_server_name: facts.serverName, hellos: [helloRecord], tls_certs: [], http: [], ja4ssh: [],
+          problems: [...p.problems, { severity: 'warning', code: u.stage === 'handshake' ? 'tls_handshake_incomplete' : 'no_request', message: u.reason }],
+        };
+      };
+      events.emit('observation', { stored, get record() { return (record ??= build()); } } satisfies ListenerObservation);
+    }
+  }
   /** `head`: the answer to a HEAD request, the GET answer's header section without its content (RFC 9110 9.3.2). */
   function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string, head = false): void {
     const reason = REASONS.get(status) ?? '';
@@ -322,30 +427,38 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type);
   }
 
-  function handle(raw: net.Socket, t: tls.TLSSocket, helloBytes: Uint8Array, request: HttpRequest, rtt: number, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
-    // The address from the TCP socket itself (the TLS socket's getters forward to it).
-    const ip = raw.remoteAddress ?? 'unknown';
+  /** A request answered with an error before it is handled (400, 431): the connection is recorded as unanswered, with the reason. */
+  function refused(u: Unanswered, status: number, error: string, reply: Reply): void {
+    u.failed = true;
+    u.reason = `request refused with ${status}: ${error}`;
+    respond(reply, status, { error });
+  }
+
+  function handle(u: Unanswered, neg: Negotiated, helloBytes: Uint8Array, request: HttpRequest, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
+    if (request.headers.length > maxHeaders) { refused(u, 431, `more than ${maxHeaders} headers`, reply); return; }
+    u.answered = true;
+    const ip = u.ip, port = u.port;
     // The parse is made only when something needs more than the facts kept per hello shape.
     let p: TlsParse | undefined;
     const parsed = (): TlsParse => (p ??= parseHello(helloBytes));
     const facts = hellos.get(helloBytes, () => parsed().clientHello as ClientHello);
     const fp = facts.fp;
-    if (request.headers.length > maxHeaders) { respond(reply, 431, { error: `more than ${maxHeaders} headers` }); return; }
     const r: RequestFacts = rf ?? { parsed: { request } as Http1Parse };
     const h = (r.ja4h ??= computeJa4h(request));
     const ua = r.ua !== undefined ? r.ua : (r.ua = userAgentOf(request));
-    const cipher = t.getCipher();
+    const cipher = neg.cipher;
     const now = Date.now();
     const st = shapeText(facts);
-    const protocol = t.getProtocol();
+    const protocol = neg.protocol;
+    const rtt = neg.rtt;
     const partial = {
-      id: 0, ip, port: raw.remotePort ?? 0, time_ms: now,
+      id: 0, ip, port, time_ms: now,
       tls_server_name: facts.serverName,
       ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
       tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
       ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, akamai,
       tls_version: TLS_NAMES[protocol ?? ''] ?? protocol, cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
-      alpn: t.alpnProtocol || null, http_protocol: request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
+      alpn: neg.alpn, http_protocol: request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
       user_agent: ua, method: request.method, path: request.target,
       hello_hex: hexOf(helloBytes),
     };
@@ -402,6 +515,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       num_fingerprints: count, sha3_384: x.sha3_384, tls_fp: x.tls_fp, 'user-agent': x.user_agent,
       utc_now: utcNow(x.time_ms), timestamp: x.time_ms / 1000,
       ja3: x.ja3, ja4: x.ja4, ja4h: x.ja4h, akamai: x.akamai,
+      // A connection that got no answer (the client refused the certificate, a timeout...): why.
+      ...(x.incomplete ? { incomplete: x.incomplete, error: x.error } : {}),
     });
     if (pathname === '/fps' && get) {
       if (query.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
@@ -466,6 +581,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     host, port: addr.port, certSha256: sha256, store,
     subscribe(cb) { events.on('observation', cb); return () => events.off('observation', cb); },
     async stop() {
+      stopping = true;
       await new Promise<void>((res) => { server.close(() => res()); for (const s of sockets) s.destroy(); });
       await store.close();
     },

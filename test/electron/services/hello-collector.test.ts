@@ -66,7 +66,10 @@ describe('HelloCollector', () => {
     expect(c.push(Buffer.from('GE')).kind).toBe('more');
     expect(c.push(Buffer.from('T / HTTP/1.1\r\n')).kind).toBe('plain-http');
     expect(new HelloCollector().push(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n')).kind).toBe('not-tls');
-    expect(new HelloCollector().push(Buffer.from([0x16, 3, 1, 0, 4, 2, 0, 0, 0]))).toEqual({ kind: 'not-tls', first: 'a handshake that is not a ClientHello' });
+    expect(new HelloCollector().push(Buffer.from([0x16, 3, 1, 0, 4, 2, 0, 0, 0]))).toEqual({ kind: 'not-tls', what: 'a handshake message of type 2, not a ClientHello (1)' });
+    expect(new HelloCollector().push(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'))).toEqual({ kind: 'not-tls', what: 'starts with 53 53 48 2d 32 2e 30 2d' });
+    // A first record that is a handshake record, then one that is not: where, and what it holds.
+    expect(new HelloCollector().push(Buffer.from([0x16, 3, 1, 0, 2, 1, 0, 0x17, 3, 3, 0, 1, 0]))).toEqual({ kind: 'not-tls', what: 'the record at byte 7 is not a TLS handshake record (it starts with 17 03 03 00 01 00)' });
     expect(new HelloCollector(1000).push(Buffer.from([0x16, 3, 1, 0, 4, 1, 0, 0x10, 0]))).toEqual({ kind: 'too-large', size: 4 + 0x1000 });
   });
 });
