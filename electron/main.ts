@@ -14,7 +14,7 @@ const HERE = __dirname;
 const RENDERER = join(HERE, '..', 'renderer');
 // Worker threads cannot run a script from inside app.asar: electron-builder unpacks it (build/electron-builder.yml).
 const WORKER = join(HERE, 'capture-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
-const CAPTURE_FILTERS = [{ name: 'Captures', extensions: ['pcap', 'pcapng', 'cap', 'pcap.gz'] }, { name: 'All files', extensions: ['*'] }];
+const CAPTURE_FILTERS = [{ name: 'Captures', extensions: ['pcap', 'pcapng', 'cap', 'gz'] }, { name: 'All files', extensions: ['*'] }];
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 

@@ -36,8 +36,22 @@ export class CaptureFormatError extends Error {
   override readonly name = 'CaptureFormatError';
   readonly offset = 0;
   constructor(readonly magic: string, readonly file?: string) {
-    super(`${file ? file + ': ' : ''}not a pcap or pcapng capture: the file starts with ${magic || 'nothing (empty file)'} at offset 0, expected a pcap magic (a1 b2 c3 d4 / d4 c3 b2 a1, a1 b2 3c 4d / 4d 3c b2 a1) or a pcapng Section Header Block (0a 0d 0d 0a)`);
+    const packed = compressionOfMagic(magic);
+    super(`${file ? file + ': ' : ''}not a pcap or pcapng capture: the file starts with ${magic || 'nothing (empty file)'} at offset 0, expected a pcap magic (a1 b2 c3 d4 / d4 c3 b2 a1, a1 b2 3c 4d / 4d 3c b2 a1) or a pcapng Section Header Block (0a 0d 0d 0a)${packed ? `; it looks ${packed.name}-compressed: decompress it first (${packed.tool})` : ''}`);
   }
+}
+
+/** Compressed-file magics (as spaced hex) a capture is often shipped in. */
+const COMPRESSED: [string, { name: string; tool: string }][] = [
+  ['1f 8b', { name: 'gzip', tool: 'gunzip' }],
+  ['28 b5 2f fd', { name: 'zstd', tool: 'zstd -d' }],
+  ['fd 37 7a 58 5a 00', { name: 'xz', tool: 'xz -d' }],
+  ['42 5a 68', { name: 'bzip2', tool: 'bunzip2' }],
+  ['04 22 4d 18', { name: 'lz4', tool: 'lz4 -d' }],
+  ['50 4b 03 04', { name: 'zip', tool: 'unzip' }],
+];
+function compressionOfMagic(magic: string): { name: string; tool: string } | undefined {
+  return COMPRESSED.find(([m]) => magic.startsWith(m))?.[1];
 }
 
 export type CaptureFormat = 'pcap' | 'pcapng';

@@ -1,6 +1,8 @@
 // Reads a capture file from disk in chunks through the core's CaptureAnalyzer. Used by the CLI
 // and by the desktop app's capture worker; memory stays flat whatever the file size.
 import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { CaptureAnalyzer, type CaptureAnalyzerOptions } from '../../core/capture/analyzer.js';
 
 export interface ReadCaptureOptions extends Omit<CaptureAnalyzerOptions, 'fileName'> {
@@ -20,12 +22,32 @@ export interface ReadCaptureSummary {
   aborted: boolean;
 }
 
+/** True when the file starts with the gzip magic: readCaptureFile decompresses it as it reads (file offsets are then of the decompressed capture). */
+export async function isGzipFile(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function readCaptureFile(path: string, opts: ReadCaptureOptions): Promise<ReadCaptureSummary> {
   const { chunkSize = 2 << 20, onProgress, signal, beforeChunk, ...rest } = opts;
   const analyzer = new CaptureAnalyzer({ ...rest, fileName: rest.fileName ?? path });
   const fh = await open(path, 'r');
   try {
     const total = (await fh.stat()).size;
+    // Captures are often shipped gzipped (Wireshark reads .pcap.gz as it is): decompressed as read.
+    const head = new Uint8Array(2);
+    if ((await fh.read(head, 0, 2, 0)).bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      let packed = 0;
+      const file = fh.createReadStream({ start: 0, highWaterMark: 1 << 20, autoClose: false });
+      file.on('data', (c) => { packed += c.length; });
+      return await readStream(analyzer, file.pipe(createGunzip({ chunkSize: 1 << 20 })), { ...opts, onProgress: onProgress && (() => onProgress(packed, total)) }, path, () => packed);
+    }
     let read = 0;
     // Three buffers for the whole file: while the analyzer works on one chunk, the next two are
     // being read (in libuv's thread pool), so a read that is slow for a moment (copying from the
@@ -70,4 +92,51 @@ export async function readCaptureFile(path: string, opts: ReadCaptureOptions): P
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * A capture from a stream (standard input for `read -`: `tcpdump -w - …`, `zcat …`), gzip or
+ * not, read as it arrives. Records come as conversations end, as for a file.
+ */
+export async function readCaptureStream(input: Readable, opts: ReadCaptureOptions & { fileName: string }): Promise<ReadCaptureSummary> {
+  const { onProgress: _p, chunkSize: _c, signal: _s, beforeChunk: _b, ...analyzerOpts } = opts;
+  const analyzer = new CaptureAnalyzer(analyzerOpts);
+  // The first chunk says whether it is gzip; it is read again with the rest.
+  const it = input[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) { analyzer.end(); return { bytes: 0, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: false }; }
+  const head = first.value as Buffer;
+  let packed = 0;
+  const raw = Readable.from((async function* () {
+    packed += head.length;
+    yield head;
+    for (let r = await it.next(); !r.done; r = await it.next()) { packed += (r.value as Buffer).length; yield r.value as Buffer; }
+  })());
+  const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  return readStream(analyzer, gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw, opts, opts.fileName, () => packed);
+}
+
+/**
+ * Pushes a stream's chunks through the analyzer. A damaged gzip stream ends the reading with a
+ * warning at the compressed offset where it was found: what came before is kept and finished.
+ */
+async function readStream(analyzer: CaptureAnalyzer, stream: Readable, opts: ReadCaptureOptions, name: string, packedSoFar: () => number): Promise<ReadCaptureSummary> {
+  let read = 0;
+  try {
+    for await (const chunk of stream) {
+      if (opts.signal?.aborted) { stream.destroy(); return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true }; }
+      await opts.beforeChunk?.();
+      const c = chunk as Buffer;
+      analyzer.push(new Uint8Array(c.buffer, c.byteOffset, c.length));
+      read += c.length;
+      opts.onProgress?.(read, 0);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !code.startsWith('Z_')) throw e;
+    // zlib: the rest of the file cannot be decompressed.
+    opts.onWarning?.({ code: 'gzip_damaged', message: `gzip data damaged near compressed byte ${packedSoFar()} (${(e as Error).message}); ${read} bytes of capture read before it are kept`, offset: read, file: opts.fileName ?? name });
+  }
+  analyzer.end();
+  return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: false };
 }

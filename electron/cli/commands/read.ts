@@ -5,7 +5,7 @@ import type { OutputRecord } from '../../../core/capture/output.js';
 import type { ConversationPlugin } from '../../../core/capture/plugin.js';
 import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { readCaptureFile } from '../../services/capture-file.js';
+import { readCaptureFile, readCaptureStream } from '../../services/capture-file.js';
 import { oneOf, parseArgs } from '../args.js';
 import { outputOf } from '../read/emit.js';
 import { readExtensions } from '../read/extensions.js';
@@ -16,7 +16,7 @@ import { unreadableReason } from '../input.js';
 export { readExtensions };
 
 export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|yaml|table] [--raw] [--original] [--all] [--keylog FILE]
-  Reads pcap/pcapng captures and prints one record per TCP or UDP conversation with its
+  Reads pcap/pcapng captures (gzipped too; - for standard input, e.g. tcpdump -w - | helloscope read -) and prints one record per TCP or UDP conversation with its
   fingerprints (JA4, JA4S, JA4T/TS, JA4L, JA4X, JA4SSH, JA3/JA3S, HTTP), using the key names of
   FoxIO's ja4 tool. ndjson is the default when stdout is not a terminal, table when it is.
   --raw adds ja4_r, ja4_ro, ja4s_r (and ja4h_r, ja4x_r); --original adds ja4_o, ja4_ro.
@@ -58,6 +58,7 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { boolean: ['raw', 'original', 'all', 'help'], valued: ['format', ...readExtensions.valued] });
   if (args.flags.has('help')) { process.stdout.write(READ_USAGE + '\n'); return 0; }
   if (args.positionals.length === 0) throw new CliError(`read needs at least one capture file\n${READ_USAGE}`, 2);
+  if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('read: standard input (-) can be given once', 2);
   const format: Format = oneOf<Format>('format', args.flags.get('format'), ['ndjson', 'json', 'yaml', 'table']) ?? (process.stdout.isTTY ? 'table' : 'ndjson');
   const opts = { raw: args.flags.has('raw'), original: args.flags.has('original') };
   const all = args.flags.has('all');
@@ -104,8 +105,10 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
         flush();
         return process.stdout.writableNeedDrain ? new Promise<void>((res) => process.stdout.once('drain', () => res())) : undefined;
       };
-      const script = pipelineFor(path, args.flags);
-      if (script) {
+      const script = path === '-' ? undefined : pipelineFor(path, args.flags);
+      if (path === '-') {
+        await readCaptureStream(process.stdin, { fileName: 'stdin', onConnection: emit, onWarning: warn, plugins, lazyFingerprints: true, beforeChunk });
+      } else if (script) {
         await readWithFinisherThread(path, {
           script, plugins, onWarning: warn, onProgress: progress, beforeChunk,
           init: { flags: [...args.flags], settings, ndjson: format === 'ndjson' },

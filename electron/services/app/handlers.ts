@@ -4,6 +4,7 @@
 import { open as openFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConnectionDetail, ConnectionRow, DiffSide, EventName, HelloscopeApi, HelloscopeEvents, SourceInfo } from '../../../core/api.js';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CaptureAnalyzer, CaptureFormatError } from '../../../core/capture/analyzer.js';
 import { connectionViews, diffSideOf } from '../../../core/capture/connection-view.js';
 import { formatRecords, toOutputRecord } from '../../../core/capture/output.js';
@@ -52,7 +53,8 @@ async function checkCapture(path: string): Promise<number> {
     const head = new Uint8Array(Math.min(size, 64 * 1024));
     await fh.read(head, 0, head.length, 0);
     const probe = new CaptureAnalyzer({ fileName: basename(path), onConnection: () => {} });
-    probe.push(head);
+    // A gzipped capture is read decompressed (capture-file.ts): its start is what is checked.
+    probe.push(head[0] === 0x1f && head[1] === 0x8b ? gunzipStart(head) : head);
   } catch (e) {
     if (e instanceof CaptureFormatError) throw new ApiCallError('bad_payload', e.message);
     throw e;
@@ -60,6 +62,15 @@ async function checkCapture(path: string): Promise<number> {
     await fh.close();
   }
   return size;
+}
+
+/** What the first compressed bytes of a gzip file decompress to (the file's start only, so the output may be cut anywhere). */
+function gunzipStart(head: Uint8Array): Uint8Array {
+  try {
+    return new Uint8Array(gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }));
+  } catch (e) {
+    throw new ApiCallError('bad_payload', `gzip-compressed, but not readable as gzip: ${(e as Error).message}`);
+  }
 }
 
 /** An NSS key log's text; refused with the reason when it holds no key line. */

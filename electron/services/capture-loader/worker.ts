@@ -13,7 +13,7 @@ import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
 import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
-import { readCaptureFile } from '../capture-file.js';
+import { isGzipFile, readCaptureFile } from '../capture-file.js';
 import { dropFileBytes, withFileBytes } from './file-backed.js';
 import type { FromWorker, Reply, ToWorker, WorkerStart } from './protocol.js';
 
@@ -82,6 +82,8 @@ port.on('message', (m: ToWorker) => {
 async function run(): Promise<void> {
   const keylog = start.keylog ? parseKeyLog(start.keylog, 'key log') : undefined;
   try {
+    // Bytes are read back from the file by their offsets; in a gzipped file those are offsets of the decompressed capture, so its records keep their bytes.
+    const gzipped = await isGzipFile(start.path);
     const summary = await readCaptureFile(start.path, {
       fileName: start.fileName, keepBytes: true, signal: controller.signal,
       ...(start.chunkSize ? { chunkSize: start.chunkSize } : {}),
@@ -89,7 +91,7 @@ async function run(): Promise<void> {
       onConnection: (r) => {
         if (!hasFingerprints(r)) return;
         for (const h of r.hellos) { const c = clientSummary(knownClient(h, labels)); if (c) h.client = c; }
-        dropFileBytes(r);
+        if (!gzipped) dropFileBytes(r);
         pending.push(connectionRow(r, records.length));
         records.push(r);
         flush(false);

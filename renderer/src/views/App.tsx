@@ -15,7 +15,7 @@ import type { Mode } from '../stores/app-store.js';
 const MODES: [Mode, string, string][] = [['inspect', 'Inspect', 'Sources, connections and their dissection'], ['diff', 'Diff', 'Why two fingerprints differ'], ['playground', 'Playground', 'Type a ClientHello or an HTTP request']];
 import { useApp, useAppState } from '../stores/use-store.js';
 
-const CAPTURE_EXT = /\.(pcap|pcapng|cap|pcap\.gz|ntar)$/i;
+const CAPTURE_EXT = /\.(pcap|pcapng|cap|ntar)(\.gz)?$/i;
 
 /** An NSS key log (SSLKEYLOGFILE): text lines of CLIENT_RANDOM or *_TRAFFIC_SECRET with hex. */
 async function isKeylog(file: File): Promise<boolean> {

@@ -69,6 +69,31 @@ describe('app handlers with the capture worker', () => {
     await expect(h.connectionDetail({ sourceId: info.id, id: 9999 })).rejects.toThrow(/no connection 9999/);
   });
 
+  it('a gzipped capture opens like the plain one: the same rows, and the detail\'s bytes (kept, not read back by offset)', async () => {
+    const fx = clientFixtures().find((f) => f.id === 'openssl-s_client-tls1_2')!;
+    const gz = join(dir, 'tls12.pcap.gz');
+    writeFileSync(gz, spawnSync('gzip', ['-c', join(fx.dir, 'capture.pcap')], { maxBuffer: 1 << 26 }).stdout);
+    const plain = await h.openCapture({ path: join(fx.dir, 'capture.pcap') });
+    const packed = await h.openCapture({ path: gz });
+    await done(plain.id);
+    expect((await done(packed.id)).error).toBeUndefined();
+    const strip = (rs: ConnectionRow[]) => rs.map(({ ja4, ja3, ja4s, ja4h, stream }) => ({ ja4, ja3, ja4s, ja4h, stream }));
+    expect(strip(rowsOf(packed.id))).toEqual(strip(rowsOf(plain.id)));
+    const row = rowsOf(packed.id).find((r) => r.ja4)!;
+    const a = await h.connectionDetail({ sourceId: plain.id, id: row.id }), b = await h.connectionDetail({ sourceId: packed.id, id: row.id });
+    const hex = (d: typeof a) => d.views.flatMap((v) => v.sources.map((x) => x.hex));
+    expect(hex(b)).toEqual(hex(a));
+    expect(hex(b)[0]).toMatch(/^16\s?03/);
+    expect(b.notes).toEqual(a.notes);
+    // A file named .gz that is not gzip inside, and gzip that is not a capture: refused with the reason.
+    const fake = join(dir, 'fake.pcap.gz');
+    writeFileSync(fake, Buffer.from([0x1f, 0x8b, 0, 0, 0, 0]));
+    await expect(h.openCapture({ path: fake })).rejects.toThrow(/not readable as gzip/);
+    const text = join(dir, 'text.gz');
+    writeFileSync(text, spawnSync('gzip', ['-c'], { input: 'GET / HTTP/1.1\r\n' }).stdout);
+    await expect(h.openCapture({ path: text })).rejects.toThrow(/47 45 54 20/);
+  });
+
   it('cancel stops a long read early, and says so', async () => {
     const big = join(dir, 'big.pcap');
     writeSynthCapture(big, 60_000, ROOT);
