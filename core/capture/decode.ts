@@ -3,7 +3,10 @@
 import type { PacketMeta, TcpSegment, UdpDatagram } from './packet.js';
 import type { RawPacket } from './file-reader.js';
 
-export const LINKTYPE = { NULL: 0, ETHERNET: 1, RAW: 101, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276, RAW_BSD: 12, RAW_OLD: 14 } as const;
+export const LINKTYPE = {
+  NULL: 0, ETHERNET: 1, PPP: 9, RAW: 101, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276, RAW_BSD: 12, RAW_OLD: 14,
+  PPP_HDLC: 50, C_HDLC: 104, NFLOG: 239, PKTAP: 258,
+} as const;
 
 export interface DecodeSink {
   tcp(seg: TcpSegment): void;
@@ -23,8 +26,47 @@ export function decodeFrame(p: RawPacket, sink: DecodeSink): void {
     case LINKTYPE.LINUX_SLL: return d.length >= 16 ? byEthertype(p, d, 16, (d[14]! << 8) | d[15]!, sink, 0) : undefined;
     case LINKTYPE.LINUX_SLL2: return d.length >= 20 ? byEthertype(p, d, 20, (d[0]! << 8) | d[1]!, sink, 0) : undefined;
     case LINKTYPE.RAW: case LINKTYPE.IPV4: case LINKTYPE.IPV6: case LINKTYPE.RAW_BSD: case LINKTYPE.RAW_OLD: return ip(p, d, 0, sink, 0);
+    case LINKTYPE.PPP: case LINKTYPE.PPP_HDLC: return ppp(p, d, 0, sink, 0);
+    // Cisco HDLC: address, control, then an Ethertype.
+    case LINKTYPE.C_HDLC: return d.length >= 4 ? byEthertype(p, d, 4, (d[2]! << 8) | d[3]!, sink, 0) : undefined;
+    case LINKTYPE.NFLOG: return nflog(p, d, sink);
+    case LINKTYPE.PKTAP: return pktap(p, d, sink);
     default: sink.note('unknown_link_type', `frame ${p.frame}: link type ${p.linkType} is not supported`, p.fileOffset);
   }
+}
+
+/** PPP (RFC 1661; in HDLC-like framing, RFC 1662, with address 0xff and control 0x03): IPv4 0x0021, IPv6 0x0057. */
+function ppp(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: number): void {
+  if (at + 2 <= d.length && d[at] === 0xff && d[at + 1] === 0x03) at += 2;
+  if (at >= d.length) return;
+  // The protocol field is one byte when its first byte is odd (address-and-control / protocol field compression).
+  const proto = d[at]! & 1 ? d[at]! : at + 2 <= d.length ? (d[at]! << 8) | d[at + 1]! : -1;
+  const q = at + (d[at]! & 1 ? 1 : 2);
+  if (proto === 0x21 || proto === 0x57) ip(p, d, q, sink, depth);
+}
+
+/** Linux NFLOG (tcpdump -i nflog:N): a 4-byte header, then TLVs (little-endian length and type); type 9 holds the IP packet. */
+function nflog(p: RawPacket, d: Uint8Array, sink: DecodeSink): void {
+  for (let at = 4; at + 4 <= d.length;) {
+    const len = d[at]! | (d[at + 1]! << 8), type = d[at + 2]! | (d[at + 3]! << 8);
+    if (len < 4) return;
+    if (type === 9) return ip(p, d.subarray(0, Math.min(d.length, at + len)), at + 4, sink, 0);
+    at += (len + 3) & ~3;
+  }
+}
+
+const u32le = (d: Uint8Array, at: number): number => (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
+
+/**
+ * Apple's PKTAP (macOS `tcpdump -i pktap`, `-k`): a little-endian header (struct pktap_header):
+ * its length, the type of what follows (1: a packet), the packet's link type, then the interface
+ * and process metadata.
+ */
+function pktap(p: RawPacket, d: Uint8Array, sink: DecodeSink): void {
+  if (d.length < 12) return;
+  const hlen = u32le(d, 0), next = u32le(d, 4), dlt = u32le(d, 8);
+  if (hlen < 12 || hlen > d.length || next !== 1 || dlt === LINKTYPE.PKTAP) return;
+  decodeFrame({ ...p, linkType: dlt, data: d.subarray(hlen), fileOffset: p.fileOffset + hlen }, sink);
 }
 
 function ether(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: number): void {
@@ -43,6 +85,26 @@ function byEthertype(p: RawPacket, d: Uint8Array, at: number, et: number, sink: 
   if (et === 0x0800 || et === 0x86dd) ip(p, d, at, sink, depth);
   else if (et === 0x8100 || et === 0x88a8) {
     if (at + 4 <= d.length) byEthertype(p, d, at + 4, (d[at + 2]! << 8) | d[at + 3]!, sink, depth);
+  } else if (et === 0x8847 || et === 0x8848) mpls(p, d, at, sink, depth);
+  // PPPoE session stage (RFC 2516): a 6-byte header, then PPP's protocol field.
+  else if (et === 0x8864) { if (at + 6 <= d.length) ppp(p, d, at + 6, sink, depth); }
+}
+
+/**
+ * An MPLS label stack (RFC 3032), to its bottom-of-stack label; then IPv4 or IPv6 by the version
+ * nibble, or an Ethernet pseudowire (RFC 4448) after its control word (first nibble 0).
+ */
+function mpls(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  for (let n = 0; n < 16 && at + 4 <= d.length; n++) {
+    const bottom = (d[at + 2]! & 1) !== 0;
+    at += 4;
+    if (!bottom) continue;
+    if (at >= d.length) return;
+    const nib = d[at]! >> 4;
+    if (nib === 4 || nib === 6) return ip(p, d, at, sink, depth);
+    if (nib === 0) return ether(p, d, at + 4, sink, depth + 1);
+    return;
   }
 }
 

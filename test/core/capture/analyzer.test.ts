@@ -248,6 +248,63 @@ describe('damaged input', () => {
   });
 });
 
+/**
+ * A recorded Ethernet capture rewritten with another link layer around each frame's IP packet
+ * (`wrap`), under pcap link type `linkType`: its records must equal the original's, and tshark,
+ * which knows these layers, must find the same JA3s in it (so the frames are built right).
+ */
+function reencapsulated(pcap: string, linkType: number, wrap: (ipPacket: Uint8Array, ether: Uint8Array) => Uint8Array): Uint8Array {
+  const { header, records, le } = splitPcap(readBytes(pcap));
+  const h = header.slice();
+  new DataView(h.buffer).setUint32(20, linkType, le);
+  return joinPcap(h, records.map((r) => {
+    const data = wrap(r.data.subarray(14), r.data);
+    const rh = r.header.slice();
+    const dv = new DataView(rh.buffer);
+    dv.setUint32(8, data.length, le);
+    dv.setUint32(12, data.length, le);
+    return { header: rh, data };
+  }));
+}
+const cat = (...parts: (number[] | Uint8Array)[]): Uint8Array => Uint8Array.from(parts.flatMap((x) => [...x]));
+const ethHead = (et: number): number[] => [2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, et >> 8, et & 255];
+
+describe('link layers of ISP, carrier, Linux and macOS captures (recorded captures re-encapsulated)', () => {
+  const fx = clientFixtures().find((f) => f.id === 'curl-h2')!;
+  const pcap = join(fx.dir, 'capture.pcap');
+  const base = summary(analyze(readBytes(pcap)).records);
+  const layers: [string, number, (ip: Uint8Array, eth: Uint8Array) => Uint8Array][] = [
+    ['MPLS, two labels', 1, (ip) => cat(ethHead(0x8847), [0x00, 0x01, 0x00, 0x40], [0x00, 0x02, 0x01, 0x40], ip)],
+    ['MPLS Ethernet pseudowire with a control word', 1, (_ip, eth) => cat(ethHead(0x8847), [0x00, 0x03, 0x01, 0x40], [0, 0, 0, 0], eth)],
+    ['PPPoE session over 802.1Q', 1, (ip) => cat(ethHead(0x8100).slice(0, 12), [0x81, 0x00, 0x00, 0x07, 0x88, 0x64], [0x11, 0x00, 0x12, 0x34, (ip.length + 2) >> 8, (ip.length + 2) & 255], [0x00, 0x21], ip)],
+    ['PPP in HDLC-like framing (link type 9)', 9, (ip) => cat([0xff, 0x03, 0x00, 0x21], ip)],
+    ['Cisco HDLC (link type 104)', 104, (ip) => cat([0x0f, 0x00, 0x08, 0x00], ip)],
+    ['Linux NFLOG (link type 239)', 239, (ip) => {
+      const prefix = [...Buffer.from('hs\0\0')];
+      const tlv = (type: number, v: number[] | Uint8Array) => { const n = 4 + v.length; return cat([n & 255, n >> 8, type, 0], v, new Array((4 - (n % 4)) % 4).fill(0)); };
+      return cat([2, 0, 0, 1], tlv(10, prefix), tlv(9, ip));
+    }],
+    // struct pktap_header: length 108, type_next 1 (a packet), dlt 1 (Ethernet), interface name "en0".
+    ['Apple PKTAP around Ethernet (link type 258)', 258, (_ip, eth) => { const hd = new Uint8Array(108); hd.set([108, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0x65, 0x6e, 0x30]); return cat(hd, eth); }],
+  ];
+  for (const [name, lt, wrap] of layers) {
+    it(name, () => {
+      const bytes = reencapsulated(pcap, lt, wrap);
+      const { records, warnings } = analyze(bytes);
+      expect(warnings).toEqual([]);
+      expect(summary(records)).toEqual(base);
+      {
+        const f = join(tmp, `encap-${lt}-${name.length}.pcap`);
+        writeFileSync(f, bytes);
+        // A pseudowire's payload is not self-describing: tshark is told the label's meaning.
+        const decodeAs = name.includes('pseudowire') ? ['-d', 'mpls.label==48,pwethcw'] : [];
+        const ja3 = spawnSync('tshark', ['-r', f, ...decodeAs, '-d', 'tcp.port==18443,tls', '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3'], { encoding: 'utf8' }).stdout.trim().split('\n');
+        expect(ja3).toEqual(fx.hellos.map((x) => x.tshark_ja3));
+      }
+    });
+  }
+});
+
 describe('tunnels and link layers from the FoxIO captures', () => {
   const read = (name: string) => analyze(readBytes(join(CONFORMANCE, 'pcap', name))).records;
   it('decodes GRE, ERSPAN and VXLAN encapsulated TCP', () => {
