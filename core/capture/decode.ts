@@ -130,7 +130,10 @@ function ip(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: nu
     }
   } else if (v === 6) {
     if (at + 40 > d.length) return;
-    end = Math.min(d.length, at + 40 + ((d[at + 4]! << 8) | d[at + 5]!));
+    const plen = (d[at + 4]! << 8) | d[at + 5]!;
+    // Payload length 0 with a hop-by-hop header: a jumbogram (RFC 2675; Linux BIG TCP sends them
+    // over 64 KiB), whose length is in the Jumbo Payload option: read to the end of the frame.
+    end = plen === 0 && d[at + 6] === 0 ? d.length : Math.min(d.length, at + 40 + plen);
     proto = d[at + 6]!;
     ttl = d[at + 7]!;
     src = ipv6Text(d, at + 8);

@@ -305,6 +305,26 @@ describe('link layers of ISP, carrier, Linux and macOS captures (recorded captur
   }
 });
 
+describe('IPv6 jumbograms (RFC 2675, as Linux BIG TCP sends them)', () => {
+  it('reads TCP in packets with payload length 0 and a Jumbo Payload option', () => {
+    const pcap = join(CONFORMANCE, 'pcap', 'v6.pcap');
+    const base = summary(analyze(readBytes(pcap)).records);
+    // Every IPv6 packet gets a hop-by-hop header holding a Jumbo Payload option, payload length 0.
+    const jumbo = reencapsulated(pcap, 1, (_ip, eth) => {
+      if (((eth[12]! << 8) | eth[13]!) !== 0x86dd) return eth;
+      const ip = eth.subarray(14);
+      const plen = (ip[4]! << 8) | ip[5]!;
+      const head = ip.slice(0, 40);
+      head[4] = 0; head[5] = 0; head[6] = 0; // next header: hop-by-hop
+      const n = plen + 8;
+      return cat(eth.subarray(0, 14), head, [ip[6]!, 0, 0xc2, 4, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255], ip.subarray(40));
+    });
+    expect(summary(analyze(jumbo).records)).toEqual(base);
+    expect(base.filter((r) => r.t === 'tcp').length).toBeGreaterThan(0);
+    // (tshark is no reference here: it flags a jumbogram under 64 KiB as malformed, as RFC 2675 says.)
+  });
+});
+
 describe('tunnels and link layers from the FoxIO captures', () => {
   const read = (name: string) => analyze(readBytes(join(CONFORMANCE, 'pcap', name))).records;
   it('decodes GRE, ERSPAN and VXLAN encapsulated TCP', () => {
