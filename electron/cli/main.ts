@@ -28,12 +28,18 @@ Run helloscope <command> --help for details.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return name ? 0 : 2;
+  // No command: the usage is the error (stderr, exit 2); asked for: stdout, exit 0.
+  if (!name) { process.stderr.write(USAGE + '\n'); return 2; }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write((topic ? topic.usage : USAGE) + '\n');
+    return 0;
   }
   const cmd = COMMANDS[name];
   if (!cmd) throw new CliError(`unknown command ${JSON.stringify(name)}\n${USAGE}`, 2);
+  // `-h` anywhere before `--` is help, as with --help (not a file named -h).
+  const end = rest.indexOf('--');
+  if ((end < 0 ? rest : rest.slice(0, end)).includes('-h')) { process.stdout.write(cmd.usage + '\n'); return 0; }
   return cmd.run(rest);
 }
 
