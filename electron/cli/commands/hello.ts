@@ -9,10 +9,23 @@ import { bytesFromRawOrHex, readInput } from '../input.js';
 import { problemsJson, sourcesJson, treeJson } from '../json-out.js';
 
 export const HELLO_USAGE = `helloscope hello <file|-> [--tree] [--transport tcp|quic|dtls]
-  Dissects a ClientHello or ServerHello (raw bytes or hex text of TLS/DTLS records, or a bare
-  handshake message) and prints its fingerprints as one JSON object. --tree adds the field tree
+  Dissects a ClientHello or ServerHello (raw bytes, hex or base64 text of TLS/DTLS records, a bare
+  handshake message, or a whole packet copied from a capture tool) and prints its fingerprints as one JSON object. --tree adds the field tree
   with byte offsets. --transport sets JA4's first character (default: d for DTLS records, q when
   quic_transport_parameters is present, else t).`;
+
+/**
+ * Where a handshake record holding a ClientHello or ServerHello starts after what looks like
+ * packet headers (at most 256 bytes of them), or -1.
+ */
+function recordAfterHeaders(b: Uint8Array): number {
+  for (let i = 1; i + 9 <= b.length && i <= 256; i++) {
+    if (b[i] !== 0x16 || b[i + 1] !== 3 || b[i + 2]! > 4 || (b[i + 5] !== 1 && b[i + 5] !== 2)) continue;
+    const len = (b[i + 3]! << 8) | b[i + 4]!, msg = (b[i + 6]! << 16) | (b[i + 7]! << 8) | b[i + 8]!;
+    if (len >= 42 && msg >= 38 && msg < 1 << 17) return i;
+  }
+  return -1;
+}
 
 export async function helloCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { boolean: ['tree', 'help'], valued: ['transport'] });
@@ -21,14 +34,19 @@ export async function helloCommand(argv: readonly string[]): Promise<number> {
   const transport = oneOf<Ja4Transport>('transport', args.flags.get('transport'), ['tcp', 'quic', 'dtls']);
   const path = args.positionals[0]!;
   const name = path === '-' ? 'stdin' : path;
-  const bytes = bytesFromRawOrHex(await readInput(path), name);
+  let bytes = bytesFromRawOrHex(await readInput(path), name);
   const tree = args.flags.has('tree');
-  let parsed;
+  let parsed, skipped = 0;
   try {
     parsed = parseTls(bytes, { tree, label: name });
   } catch (e) {
-    if (e instanceof NotTlsError) throw new CliError(`${name}: ${e.message}`);
-    throw e;
+    if (!(e instanceof NotTlsError)) throw e;
+    // A whole packet copied from a capture tool (Ethernet, IP and TCP headers first): read from its TLS record.
+    skipped = recordAfterHeaders(bytes);
+    if (skipped <= 0) throw new CliError(`${name}: ${e.message}`);
+    process.stderr.write(`helloscope: note: ${name}: the first ${skipped} bytes are not TLS (packet headers?); reading from byte ${skipped} (offsets below count from there)\n`);
+    bytes = bytes.subarray(skipped);
+    parsed = parseTls(bytes, { tree, label: name });
   }
   const hello = parsed.messages.find((m) => m.kind === 'client_hello' || m.kind === 'server_hello');
   if (!hello) {
@@ -53,6 +71,8 @@ export async function helloCommand(argv: readonly string[]): Promise<number> {
     out = { type: hello.helloRetryRequest ? 'hello_retry_request' : 'server_hello', ...fp };
     if (hello.helloRetryRequest) out.type = 'server_hello', out.hello_retry_request = true;
   }
+  // Where the TLS bytes began in the input, when packet headers came first (offsets count from there).
+  if (skipped > 0) out.tls_offset = skipped;
   out.problems = problemsJson(parsed.problems);
   if (tree) {
     out.sources = sourcesJson(parsed.sources);

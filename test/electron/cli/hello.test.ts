@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, FIXTURES, clientFixtures } from '../../helpers/paths.js';
+import { splitPcap } from '../../helpers/pcap-edit.js';
 
 const run = (args: string[], input?: string | Uint8Array) => spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
 const CLIENT_KEYS = ['type', 'tls_server_name', 'ja3', 'ja3_full', 'ja3n', 'ja3n_full', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro', 'tls_fp', 'sha3_384', 'client', 'problems'];
@@ -22,6 +23,36 @@ describe('helloscope hello', () => {
     expect(out.tls_server_name).toBe('localhost');
     expect(Object.keys(out.tls_fp)).toEqual(['ciphers', 'client_hello_version', 'ec_point_formats', 'extensions', 'record_version', 'signature_algorithms', 'supported_groups']);
     expect(out.sha3_384).toMatch(/^[0-9a-f]{96}$/);
+  });
+
+  it('reads base64 text (wrapped, or URL-safe), as logs and JSON APIs carry hellos', () => {
+    const b64 = readFileSync(helloFile).toString('base64');
+    for (const text of [b64.match(/.{1,76}/g)!.join('\n') + '\n', b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')]) {
+      const r = run(['hello', '-'], text);
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).ja4).toBe(chromium.hellos[0]!.ref_ja4);
+    }
+  });
+
+  it('reads a whole packet copied from a capture tool (Ethernet, IP, TCP headers, then the hello), and says where TLS began', () => {
+    const curl = clientFixtures().find((f) => f.id === 'curl-http1.1')!;
+    const hello = readFileSync(join(curl.dir, 'hello.bin'));
+    const { records } = splitPcap(new Uint8Array(readFileSync(join(curl.dir, 'capture.pcap'))));
+    const frame = records.map((r) => Buffer.from(r.data)).find((d) => d.indexOf(hello.subarray(0, 64)) > 0)!;
+    const at = frame.indexOf(hello.subarray(0, 64));
+    expect(at).toBeGreaterThanOrEqual(14 + 20 + 20);
+    const r = run(['hello', '-'], frame.toString('hex'));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ja4).toBe(curl.hellos[0]!.ref_ja4);
+    expect(out.ja3).toBe(curl.hellos[0]!.tshark_ja3);
+    expect(out.tls_offset).toBe(at);
+    expect(r.stderr).toMatch(new RegExp(`the first ${at} bytes are not TLS`));
+    // A packet without a hello in it is still "not TLS".
+    const ack = records.map((x) => Buffer.from(x.data)).find((d) => d.length === 66)!;
+    const bad = run(['hello', '-'], ack.toString('hex'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/not TLS/);
   });
 
   it('reads hex text from stdin (whitespace and colons allowed)', () => {
