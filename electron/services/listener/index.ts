@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { ConnectionRecord, HelloRecord } from '../../../core/capture/connection.js';
+import type { Problem } from '../../../core/dissect/field.js';
 import { computeJa4h } from '../../../core/fingerprint/ja4plus/ja4h.js';
 import { parseHttp1Request } from '../../../core/http/http1.js';
 import { Http2ClientStream } from '../../../core/http/http2/client-stream.js';
@@ -375,6 +376,28 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   type Reply = (status: number, body: string, type: string) => void;
 
   /**
+   * Hands an observation to subscribers (the desktop app's live table) with the ConnectionRecord
+   * of the connection (the type captures produce): built only when someone listens, and only when
+   * a subscriber reads it (so `parsed` and `http` are functions, called then).
+   */
+  function publish(stored: StoredObservation, hello: Uint8Array, facts: HelloFacts, parsed: () => TlsParse, http: () => ConnectionRecord['http'], problem?: Problem): void {
+    if (events.listenerCount('observation') === 0) return;
+    let record: ConnectionRecord | undefined;
+    const build = (): ConnectionRecord => {
+      const p = parsed();
+      const ch = p.clientHello as ClientHello;
+      const helloRecord: HelloRecord = { ...facts.fp, frame: 0, tls_server_name: facts.serverName, alpn: (ch.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(hello), pieces: [{ at: 0, length: hello.length, frame: 0, fileOffset: 0 }] } };
+      return {
+        stream: stored.id, transport: 'tcp', protocol: 'tls', src: stored.ip, dst: host, src_port: stored.port, dst_port: listenPort,
+        first_seen_us: stored.time_ms * 1000, last_seen_us: stored.time_ms * 1000, packets: 0, bytes: hello.length,
+        tls_server_name: facts.serverName, hellos: [helloRecord], tls_certs: [], http: http(), ja4ssh: [],
+        problems: problem ? [...p.problems, problem] : p.problems,
+      };
+    };
+    events.emit('observation', { stored, get record() { return (record ??= build()); } } satisfies ListenerObservation);
+  }
+
+  /**
    * The observation of a connection that ended without an answered request: the hello's
    * fingerprints, what was negotiated if the handshake completed, and why it ended
    * (`incomplete`: "handshake" or "request"; `error`). No request members but null ones.
@@ -402,21 +425,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       incomplete: u.stage, error: u.reason,
     };
     const stored = store.add(partial);
-    if (events.listenerCount('observation') > 0) {
-      let record: ConnectionRecord | undefined;
-      const build = (): ConnectionRecord => {
-        const p = parseHello(u.hello);
-        const hello = p.clientHello as ClientHello;
-        const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: facts.serverName, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(u.hello), pieces: [{ at: 0, length: u.hello.length, frame: 0, fileOffset: 0 }] } };
-        return {
-          stream: stored.id, transport: 'tcp', protocol: 'tls', src: u.ip, dst: host, src_port: u.port, dst_port: listenPort,
-          first_seen_us: stored.time_ms * 1000, last_seen_us: stored.time_ms * 1000, packets: 0, bytes: u.hello.length,
-          tls_server_name: facts.serverName, hellos: [helloRecord], tls_certs: [], http: [], ja4ssh: [],
-          problems: [...p.problems, { severity: 'warning', code: u.stage === 'handshake' ? 'tls_handshake_incomplete' : 'no_request', message: u.reason }],
-        };
-      };
-      events.emit('observation', { stored, get record() { return (record ??= build()); } } satisfies ListenerObservation);
-    }
+    publish(stored, u.hello, facts, () => parseHello(u.hello), () => [], { severity: 'warning', code: u.stage === 'handshake' ? 'tls_handshake_incomplete' : 'no_request', message: u.reason });
   }
   /** `head`: the answer to a HEAD request, the GET answer's header section without its content (RFC 9110 9.3.2). */
   function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string, head = false): void {
@@ -477,21 +486,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     const stored = store.addPrepared(partial, `"ip":${body}`);
     // The ConnectionRecord (the type captures produce) is for subscribers, the desktop app's
     // live table: built only when someone listens, and only when a subscriber reads it.
-    if (events.listenerCount('observation') > 0) {
-      let record: ConnectionRecord | undefined;
-      const build = (): ConnectionRecord => {
-        const hello = parsed().clientHello as ClientHello;
-        const helloRecord: HelloRecord = { ...fp, frame: 0, tls_server_name: facts.serverName, alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')), captured: { bytes: new Uint8Array(helloBytes), pieces: [{ at: 0, length: helloBytes.length, frame: 0, fileOffset: 0 }] } };
-        return {
-          stream: stored.id, transport: 'tcp', protocol: 'tls', src: ip, dst: host, src_port: stored.port, dst_port: listenPort,
-          first_seen_us: now * 1000, last_seen_us: now * 1000, packets: 0, bytes: helloBytes.length,
-          tls_server_name: facts.serverName, hellos: [helloRecord], tls_certs: [],
-          http: [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }],
-          ja4ssh: [], problems: parsed().problems,
-        };
-      };
-      events.emit('observation', { stored, get record() { return (record ??= build()); } } satisfies ListenerObservation);
-    }
+    publish(stored, helloBytes, facts, parsed, () => [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }]);
     route(reply, request.method, request.target, stored, parsed, st, r);
   }
 
