@@ -215,6 +215,7 @@ function gre(p: RawPacket, d: Uint8Array, q: number, end: number, sink: DecodeSi
   const inner = d.subarray(0, end);
   if (et === 0x0800 || et === 0x86dd) return ip(p, inner, r, sink, depth + 1);
   if (et === 0x6558) return ether(p, inner, r, sink, depth + 1);
+  if (et === 0x8847 || et === 0x8848) return mpls(p, inner, r, sink, depth + 1);
   if (et === 0x88be) {
     // ERSPAN type II (8-byte header) when GRE has a sequence number, else type I (no header).
     if (flags & 0x1000) r += 8;

@@ -277,6 +277,8 @@ describe('link layers of ISP, carrier, Linux and macOS captures (recorded captur
     ['MPLS, two labels', 1, (ip) => cat(ethHead(0x8847), [0x00, 0x01, 0x00, 0x40], [0x00, 0x02, 0x01, 0x40], ip)],
     ['MPLS Ethernet pseudowire with a control word', 1, (_ip, eth) => cat(ethHead(0x8847), [0x00, 0x03, 0x01, 0x40], [0, 0, 0, 0], eth)],
     ['PPPoE session over 802.1Q', 1, (ip) => cat(ethHead(0x8100).slice(0, 12), [0x81, 0x00, 0x00, 0x07, 0x88, 0x64], [0x11, 0x00, 0x12, 0x34, (ip.length + 2) >> 8, (ip.length + 2) & 255], [0x00, 0x21], ip)],
+    // MPLS inside GRE (RFC 4023) inside IPv4: the outer header is a copy of the inner one with protocol 47.
+    ['MPLS over GRE', 1, (ip) => { const outer = ip.slice(0, 20); outer[9] = 47; const n = 20 + 4 + 4 + ip.length; outer[2] = n >> 8; outer[3] = n & 255; outer[10] = 0; outer[11] = 0; return cat(ethHead(0x0800), outer, [0, 0, 0x88, 0x47], [0x00, 0x05, 0x01, 0x40], ip); }],
     ['PPP in HDLC-like framing (link type 9)', 9, (ip) => cat([0xff, 0x03, 0x00, 0x21], ip)],
     ['Cisco HDLC (link type 104)', 104, (ip) => cat([0x0f, 0x00, 0x08, 0x00], ip)],
     ['Linux NFLOG (link type 239)', 239, (ip) => {
