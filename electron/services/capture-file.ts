@@ -135,7 +135,9 @@ async function readStream(analyzer: CaptureAnalyzer, stream: Readable, opts: Rea
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code !== 'string' || !code.startsWith('Z_')) throw e;
     // zlib: the rest of the file cannot be decompressed.
-    opts.onWarning?.({ code: 'gzip_damaged', message: `gzip data damaged near compressed byte ${packedSoFar()} (${(e as Error).message}); ${read} bytes of capture read before it are kept`, offset: read, file: opts.fileName ?? name });
+    // A checksum error is only found at the end of a gzip member: the bytes before it may hold the damage already.
+    const check = code === 'Z_DATA_ERROR' && /check/.test((e as Error).message) ? ' (a checksum: the capture bytes before it may already be damaged)' : '';
+    opts.onWarning?.({ code: 'gzip_damaged', message: `gzip data damaged, found at compressed byte ${packedSoFar()}: ${(e as Error).message}${check}; the ${read} bytes of capture decompressed before it are kept`, offset: read, file: opts.fileName ?? name });
   }
   analyzer.end();
   return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: false };

@@ -59,6 +59,7 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
   if (args.flags.has('help')) { process.stdout.write(READ_USAGE + '\n'); return 0; }
   if (args.positionals.length === 0) throw new CliError(`read needs at least one capture file\n${READ_USAGE}`, 2);
   if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('read: standard input (-) can be given once', 2);
+  if (args.positionals.includes('-') && process.stdin.isTTY) throw new CliError('read -: standard input is a terminal; pipe a capture in (for example tcpdump -w - | helloscope read -)', 2);
   const format: Format = oneOf<Format>('format', args.flags.get('format'), ['ndjson', 'json', 'yaml', 'table']) ?? (process.stdout.isTTY ? 'table' : 'ndjson');
   const opts = { raw: args.flags.has('raw'), original: args.flags.has('original') };
   const all = args.flags.has('all');
