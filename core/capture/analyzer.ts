@@ -152,7 +152,8 @@ export class CaptureAnalyzer {
   readonly warnings: CaptureWarning[] = [];
   private readonly plugins: ConversationPlugin[];
   private readonly finisher: ConversationFinisher;
-  private readonly tlsBytes: number;
+  /** Payload bytes kept per TCP direction: the TLS limit or more when a plugin asks for more. */
+  private readonly keep: number;
   private readonly idle: number;
   private readonly perCode: number;
   private ended = false;
@@ -163,7 +164,7 @@ export class CaptureAnalyzer {
   constructor(private readonly opts: CaptureAnalyzerOptions) {
     this.plugins = opts.plugins ?? [];
     this.finisher = new ConversationFinisher({ plugins: this.plugins, keepBytes: opts.keepBytes, lazyFingerprints: opts.lazyFingerprints });
-    this.tlsBytes = opts.tlsBytes ?? 64 * 1024;
+    this.keep = this.plugins.reduce((k, p) => Math.max(k, p.wantsStreamBytes()), opts.tlsBytes ?? 64 * 1024);
     this.idle = opts.idleTimeoutUs ?? 300_000_000;
     this.perCode = opts.warningsPerCode ?? 20;
     const sink = {
@@ -233,14 +234,9 @@ export class CaptureAnalyzer {
     const stream = transport === 'tcp' ? this.tcpStreams++ : this.udpStreams++;
     const c: Conversation = { key: '', h4: 0, a4: -1, b4: -1, inTable: false, pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false };
     if (transport === 'tcp') {
-      let keep = this.tlsBytes;
       // The record itself is made when the conversation is finished (see recordOf).
-      if (this.plugins.length) {
-        const probe = recordOf(c);
-        for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(probe));
-      }
-      c.c2s = new TcpDirectionStream(keep);
-      c.s2c = new TcpDirectionStream(keep);
+      c.c2s = new TcpDirectionStream(this.keep);
+      c.s2c = new TcpDirectionStream(this.keep);
       c.ja4plus = new TcpJa4Plus();
     }
     return c;
