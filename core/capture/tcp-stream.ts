@@ -162,7 +162,8 @@ export class TcpDirectionStream {
     }
     if (this.len + data.length > this.buf.length) {
       const nb = allocBytes(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 512)));
-      nb.set(this.buf.subarray(0, this.len));
+      // The whole old buffer (no view of its used part): nb is larger, the bytes past len are never read.
+      if (this.len) nb.set(this.buf);
       this.buf = nb;
     }
     this.buf.set(data, this.len);
