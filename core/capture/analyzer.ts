@@ -723,7 +723,21 @@ function ipv4Number(s: string): number {
   return n * 256 + part;
 }
 
-const ipv4Text = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+/**
+ * Recent addresses' text by a hash of the address: a capture's server addresses repeat from
+ * conversation to conversation, and the same string serves them all.
+ */
+const V4_TEXT_SLOTS = 1024;
+const v4TextKey = new Float64Array(V4_TEXT_SLOTS).fill(-1);
+const v4TextVal: string[] = new Array(V4_TEXT_SLOTS).fill('');
+function ipv4Text(n: number): string {
+  const i = (n ^ (n >>> 10) ^ (n >>> 20)) & (V4_TEXT_SLOTS - 1);
+  if (v4TextKey[i] === n) return v4TextVal[i]!;
+  const t = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  v4TextKey[i] = n;
+  v4TextVal[i] = t;
+  return t;
+}
 
 /** A 32-bit hash of an IPv4 address pair, the same for both directions. */
 function hash4(a: number, ap: number, b: number, bp: number): number {
