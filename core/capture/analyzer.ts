@@ -15,7 +15,7 @@ import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
 import type { ConversationPlugin } from './plugin.js';
 import { TcpDirectionStream } from './tcp-stream.js';
-import { ConversationFinisher, cutHelloProblem, pushProblems, type TcpFinishJob } from './finish-tcp.js';
+import { ConversationFinisher, cutHelloProblem, finishJobOf, pushProblems, type TcpHandOff } from './finish-tcp.js';
 
 export { CaptureFormatError, type CaptureWarning } from './file-reader.js';
 
@@ -47,7 +47,7 @@ export interface CaptureAnalyzerOptions {
    * `onConnection`, in the same finishing order relative to the jobs. The job's bytes are views
    * of shared stream buffers, valid only during the call: a consumer that keeps them copies them.
    */
-  handOffTcp?: (job: TcpFinishJob, embeddedSecrets: readonly string[]) => void;
+  handOffTcp?: (job: TcpHandOff, embeddedSecrets: readonly string[]) => void;
 }
 
 type UdpKind = 'quic' | 'dtls' | 'other';
@@ -611,16 +611,12 @@ export class CaptureAnalyzer {
     r.ja4ssh = m.ja4ssh;
     if (c.ja4plus!.isSsh) r.protocol = 'ssh';
     const handOff = this.opts.handOffTcp;
-    const job: TcpFinishJob = {
-      record: r, sawSyn: c.sawSyn, client: c.c2s!.captured(), server: c.s2c!.captured(),
-      clientTruncated: c.c2s!.truncated, serverTruncated: c.s2c!.truncated,
-      clientTimes: c.c2s!.times, serverTimes: c.s2c!.times,
-    };
+    const job: TcpHandOff = { record: r, sawSyn: c.sawSyn, client: c.c2s!.reassembled(), server: c.s2c!.reassembled() };
     if (handOff) {
       handOff(job, this.secrets);
       return true;
     }
-    this.finisher.finishTcp(job, this.secrets);
+    this.finisher.finishTcp(finishJobOf(job), this.secrets);
     return false;
   }
 
