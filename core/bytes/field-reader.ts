@@ -197,8 +197,24 @@ export function decodeUtf8(b: Uint8Array): string {
  * per 4 KB run instead of one per byte (header parsing made most of its garbage here).
  */
 export function decodeLatin1(b: Uint8Array, start = 0, end = b.length): string {
-  if (end - start <= 4096) return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  if (end - start <= 4096) return latin1Chunk(b, start, end);
   let s = '';
-  for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
+  for (let i = start; i < end; i += 4096) s += latin1Chunk(b, i, Math.min(end, i + 4096));
   return s;
+}
+
+/**
+ * Up to 256 bytes are copied into a plain array first, one reused array per length: apply on
+ * a typed array takes a slow generic path (about twice the time for the short strings of
+ * headers and names), and setting a shared array's length is a runtime call too.
+ */
+const LATIN1_SCRATCH_MAX = 256;
+const latin1Scratch: number[][] = [];
+function latin1Chunk(b: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n > LATIN1_SCRATCH_MAX || start < 0 || end > b.length) return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  if (n <= 0) return '';
+  const a = (latin1Scratch[n] ??= new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) a[i] = b[start + i]!;
+  return String.fromCharCode.apply(null, a);
 }

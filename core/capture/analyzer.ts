@@ -15,7 +15,7 @@ import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
 import type { ConversationPlugin } from './plugin.js';
 import { TcpDirectionStream } from './tcp-stream.js';
-import { ConversationFinisher, cutHelloProblem, pushProblems, type TcpFinishJob } from './finish-tcp.js';
+import { ConversationFinisher, cutHelloProblem, finishJobOf, pushProblems, type TcpHandOff } from './finish-tcp.js';
 
 export { CaptureFormatError, type CaptureWarning } from './file-reader.js';
 
@@ -47,7 +47,7 @@ export interface CaptureAnalyzerOptions {
    * `onConnection`, in the same finishing order relative to the jobs. The job's bytes are views
    * of shared stream buffers, valid only during the call: a consumer that keeps them copies them.
    */
-  handOffTcp?: (job: TcpFinishJob, embeddedSecrets: readonly string[]) => void;
+  handOffTcp?: (job: TcpHandOff, embeddedSecrets: readonly string[]) => void;
 }
 
 type UdpKind = 'quic' | 'dtls' | 'other';
@@ -152,7 +152,8 @@ export class CaptureAnalyzer {
   readonly warnings: CaptureWarning[] = [];
   private readonly plugins: ConversationPlugin[];
   private readonly finisher: ConversationFinisher;
-  private readonly tlsBytes: number;
+  /** Payload bytes kept per TCP direction: the TLS limit or more when a plugin asks for more. */
+  private readonly keep: number;
   private readonly idle: number;
   private readonly perCode: number;
   private ended = false;
@@ -163,7 +164,7 @@ export class CaptureAnalyzer {
   constructor(private readonly opts: CaptureAnalyzerOptions) {
     this.plugins = opts.plugins ?? [];
     this.finisher = new ConversationFinisher({ plugins: this.plugins, keepBytes: opts.keepBytes, lazyFingerprints: opts.lazyFingerprints });
-    this.tlsBytes = opts.tlsBytes ?? 64 * 1024;
+    this.keep = this.plugins.reduce((k, p) => Math.max(k, p.wantsStreamBytes()), opts.tlsBytes ?? 64 * 1024);
     this.idle = opts.idleTimeoutUs ?? 300_000_000;
     this.perCode = opts.warningsPerCode ?? 20;
     const sink = {
@@ -233,14 +234,9 @@ export class CaptureAnalyzer {
     const stream = transport === 'tcp' ? this.tcpStreams++ : this.udpStreams++;
     const c: Conversation = { key: '', h4: 0, a4: -1, b4: -1, inTable: false, pos: 0, stream, transport, ca, cp, sa, sp, first: ts, last: ts, packets: 0, bytes: 0, sawSyn: false, finC: false, finS: false, rst: false, closedAt: 0, done: false };
     if (transport === 'tcp') {
-      let keep = this.tlsBytes;
       // The record itself is made when the conversation is finished (see recordOf).
-      if (this.plugins.length) {
-        const probe = recordOf(c);
-        for (const p of this.plugins) keep = Math.max(keep, p.wantsStreamBytes(probe));
-      }
-      c.c2s = new TcpDirectionStream(keep);
-      c.s2c = new TcpDirectionStream(keep);
+      c.c2s = new TcpDirectionStream(this.keep);
+      c.s2c = new TcpDirectionStream(this.keep);
       c.ja4plus = new TcpJa4Plus();
     }
     return c;
@@ -615,16 +611,12 @@ export class CaptureAnalyzer {
     r.ja4ssh = m.ja4ssh;
     if (c.ja4plus!.isSsh) r.protocol = 'ssh';
     const handOff = this.opts.handOffTcp;
-    const job: TcpFinishJob = {
-      record: r, sawSyn: c.sawSyn, client: c.c2s!.captured(), server: c.s2c!.captured(),
-      clientTruncated: c.c2s!.truncated, serverTruncated: c.s2c!.truncated,
-      clientTimes: c.c2s!.times, serverTimes: c.s2c!.times,
-    };
+    const job: TcpHandOff = { record: r, sawSyn: c.sawSyn, client: c.c2s!.reassembled(), server: c.s2c!.reassembled() };
     if (handOff) {
       handOff(job, this.secrets);
       return true;
     }
-    this.finisher.finishTcp(job, this.secrets);
+    this.finisher.finishTcp(finishJobOf(job), this.secrets);
     return false;
   }
 
@@ -727,7 +719,21 @@ function ipv4Number(s: string): number {
   return n * 256 + part;
 }
 
-const ipv4Text = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+/**
+ * Recent addresses' text by a hash of the address: a capture's server addresses repeat from
+ * conversation to conversation, and the same string serves them all.
+ */
+const V4_TEXT_SLOTS = 1024;
+const v4TextKey = new Float64Array(V4_TEXT_SLOTS).fill(-1);
+const v4TextVal: string[] = new Array(V4_TEXT_SLOTS).fill('');
+function ipv4Text(n: number): string {
+  const i = (n ^ (n >>> 10) ^ (n >>> 20)) & (V4_TEXT_SLOTS - 1);
+  if (v4TextKey[i] === n) return v4TextVal[i]!;
+  const t = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  v4TextKey[i] = n;
+  v4TextVal[i] = t;
+  return t;
+}
 
 /** A 32-bit hash of an IPv4 address pair, the same for both directions. */
 function hash4(a: number, ap: number, b: number, bp: number): number {

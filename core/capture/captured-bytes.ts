@@ -22,9 +22,14 @@ const PREAMBLE_SEARCH = 8192;
  * handshake type `type`: 1 ClientHello, 2 ServerHello), searching past a proxy preamble; -1 if none.
  */
 export function findHandshakeRecord(b: Uint8Array, type?: number): number {
-  const ok = (i: number): boolean => b[i] === 22 && b[i + 1] === 3 && b[i + 2]! <= 4 && (type === undefined || b[i + 5] === type);
   const stop = Math.min(b.length - 6, PREAMBLE_SEARCH);
-  for (let i = 0; i <= stop; i++) if (ok(i)) return i;
+  if (stop < 0) return -1;
+  // From one byte 22 to the next (a native search): a plain-text stream has none, and was
+  // walked byte by byte for 8 KB in each direction.
+  const head = b.subarray(0, stop + 1);
+  for (let i = head.indexOf(22); i >= 0; i = head.indexOf(22, i + 1)) {
+    if (b[i + 1] === 3 && b[i + 2]! <= 4 && (type === undefined || b[i + 5] === type)) return i;
+  }
   return -1;
 }
 

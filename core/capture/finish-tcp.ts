@@ -10,7 +10,7 @@ import { parseTlsRecordsFast } from '../tls/fast-parse.js';
 import type { ClientHello, HandshakeMessage, ServerHello } from '../tls/model.js';
 import { parseTls } from '../tls/parse-tls.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
-import { findHandshakeRecord, frameAt, sliceCaptured } from './captured-bytes.js';
+import { findHandshakeRecord, frameAt, piecesFromRuns, sliceCaptured } from './captured-bytes.js';
 import type { ConversationPlugin, TcpConversationView } from './plugin.js';
 
 /**
@@ -19,6 +19,37 @@ import type { ConversationPlugin, TcpConversationView } from './plugin.js';
  */
 export interface TcpFinishJob extends Omit<TcpConversationView, 'embeddedSecrets'> {
   sawSyn: boolean;
+}
+
+/**
+ * One TCP direction as the capture engine hands it over: its bytes, four numbers per run of
+ * bytes (at, length, frame, fileOffset: see piecesFromRuns) and the time of each run. Flat, so a
+ * consumer that posts the job to another thread copies numbers and builds no piece objects.
+ */
+export interface ReassembledDirection {
+  bytes: Uint8Array;
+  runs: readonly number[];
+  times: number[];
+  truncated: boolean;
+}
+
+/** An ended TCP conversation as the capture engine hands it over (see finishJobOf). */
+export interface TcpHandOff {
+  record: ConnectionRecord;
+  sawSyn: boolean;
+  client: ReassembledDirection;
+  server: ReassembledDirection;
+}
+
+/** The finishing job of a hand-off (its pieces made from the runs). */
+export function finishJobOf(h: TcpHandOff): TcpFinishJob {
+  const c = h.client, s = h.server;
+  return {
+    record: h.record, sawSyn: h.sawSyn,
+    client: { bytes: c.bytes, pieces: piecesFromRuns(c.runs, 0, c.runs.length >> 2) },
+    server: { bytes: s.bytes, pieces: piecesFromRuns(s.runs, 0, s.runs.length >> 2) },
+    clientTruncated: c.truncated, serverTruncated: s.truncated, clientTimes: c.times, serverTimes: s.times,
+  };
 }
 
 export interface FinisherOptions {
@@ -155,7 +186,9 @@ export class ConversationFinisher {
     if (server.end > 0) {
       const p = readHandshakes(sb.bytes.subarray(server.start, server.end), 'server');
       if (p.serverHello && !p.serverHello.truncated) {
-        const sh: ServerHelloRecord = { ...fingerprintServerHelloShared(p.serverHello), frame: frameAt(sb, server.helloRecords[0] ?? 0) };
+        const f = fingerprintServerHelloShared(p.serverHello);
+        // Key by key, in the order of ServerHelloFingerprints (a spread was slow here).
+        const sh: ServerHelloRecord = { ja3s: f.ja3s, ja3s_full: f.ja3s_full, ja4s: f.ja4s, ja4s_r: f.ja4s_r, frame: frameAt(sb, server.helloRecords[0] ?? 0) };
         if (this.opts.keepBytes) sh.captured = sliceCaptured(sb, server.start, server.end);
         r.server_hello = sh;
         if (r.protocol === 'other') r.protocol = 'tls';

@@ -22,8 +22,12 @@ export interface TcpConversationView {
 
 export interface ConversationPlugin {
   readonly name: string;
-  /** How many payload bytes per direction this plugin wants kept for the conversation (0 = none). */
-  wantsStreamBytes(record: ConnectionRecord): number;
+  /**
+   * How many payload bytes per direction this plugin wants kept for each TCP conversation (0 =
+   * none). Asked once, when the capture engine is made: asking per conversation meant a record
+   * made for the question on every one.
+   */
+  wantsStreamBytes(): number;
   /**
    * Whether the plugin reads a TLS conversation's bytes after its cleartext handshake records
    * (true when it decrypts). When every plugin answers false, a classic pcap's TCP directions

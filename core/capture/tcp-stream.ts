@@ -3,8 +3,7 @@
 // payload seen when the capture starts mid-connection) up to a byte limit, remembering which
 // frame each run of bytes came from. Overlaps keep the bytes that arrived first (as Wireshark
 // does by default).
-import { piecesFromRuns } from './captured-bytes.js';
-import type { CapturedBytes } from './connection.js';
+import type { ReassembledDirection } from './finish-tcp.js';
 
 interface Pending { rel: number; data: Uint8Array; frame: number; fileOffset: number; time: number }
 
@@ -40,9 +39,10 @@ export class TcpDirectionStream {
   private buf: Uint8Array;
   private len = 0;
   /**
-   * Runs of bytes as flat numbers (at, length, frame, fileOffset per run), made into objects by
-   * captured(): a conversation lives for thousands of packets, and an object per segment kept
-   * that long is copied by every young-generation collection until it is promoted.
+   * Runs of bytes as flat numbers (at, length, frame, fileOffset per run), made into objects only
+   * when the conversation is finished: a conversation lives for thousands of packets, and an
+   * object per segment kept that long is copied by every young-generation collection until it
+   * is promoted.
    */
   private runs: number[] = [];
   readonly times: number[] = [];
@@ -162,7 +162,8 @@ export class TcpDirectionStream {
     }
     if (this.len + data.length > this.buf.length) {
       const nb = allocBytes(Math.min(this.limit, Math.max(this.buf.length * 2, this.len + data.length, 512)));
-      nb.set(this.buf.subarray(0, this.len));
+      // The whole old buffer (no view of its used part): nb is larger, the bytes past len are never read.
+      if (this.len) nb.set(this.buf);
       this.buf = nb;
     }
     this.buf.set(data, this.len);
@@ -190,9 +191,12 @@ export class TcpDirectionStream {
     }
   }
 
-  /** Bytes rebuilt so far (a view). A gap still open at the end marks the stream truncated. */
-  captured(): CapturedBytes {
+  /**
+   * Bytes rebuilt so far (a view), with the runs as they are kept (flat numbers; see
+   * piecesFromRuns) and their times. A gap still open at the end marks the stream truncated.
+   */
+  reassembled(): ReassembledDirection {
     if (this.pending?.length) this.truncated = true;
-    return { bytes: this.buf.subarray(0, this.len), pieces: piecesFromRuns(this.runs, 0, this.runs.length >> 2) };
+    return { bytes: this.buf.subarray(0, this.len), runs: this.runs, times: this.times, truncated: this.truncated };
   }
 }

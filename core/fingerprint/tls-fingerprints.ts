@@ -37,12 +37,11 @@ export function fingerprintClientHello(hello: ClientHello, opts: Ja4Options = {}
  * point format, signature algorithm and version lists, the first ALPN value, whether SNI and
  * DTLS framing are there, and the transport asked for. Hellos of one client build agree on all
  * of them (random, session id and key shares differ), so their fingerprints are computed once
- * per shape. The key holds every one of those values (a 16-bit value per character, each list
+ * per shape. The key holds every one of those values (16 bits each, each list
  * preceded by its length; 0xffff for a list that is absent), so equal keys give equal results.
  * Note: clients that shuffle their extensions per connection (Chrome) rarely repeat a shape.
  */
 const SHAPES_MAX = 4096;
-const shapes = new Map<string, { ja3: string; ja3_full: string; ja3n: string; ja3n_full: string; ja4: string; ja4_r: string; ja4_ro: string; parts: Ja4Parts }>();
 const TRANSPORT_CODE = { tcp: 1, quic: 2, dtls: 3 } as const;
 
 /** Fills a 16-bit key: values, lists as a length then their values, 0xffff for a missing list. */
@@ -90,21 +89,54 @@ class KeyBuilder {
     return this;
   }
 
-  text(): string {
-    let s = '';
-    for (let i = 0; i < this.n; i += 4096) s += String.fromCharCode.apply(null, this.k.subarray(i, Math.min(this.n, i + 4096)) as unknown as number[]);
-    return s;
+  /** FNV-1a over the values. */
+  hash(): number {
+    const k = this.k, n = this.n;
+    let h = 0x811c9dc5 ^ n;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+    return h | 0;
+  }
+
+  matches(key: Uint16Array): boolean {
+    const k = this.k, n = this.n;
+    if (key.length !== n) return false;
+    for (let i = 0; i < n; i++) if (key[i] !== k[i]) return false;
+    return true;
+  }
+
+  copy(): Uint16Array {
+    return this.k.slice(0, this.n);
+  }
+}
+
+/**
+ * Values by the key in a KeyBuilder: found by the key's hash and confirmed by comparing the
+ * values, so a hit builds nothing (a string key per hello was a good part of the finishing
+ * thread's time). Two keys with one hash: the later one is kept.
+ */
+class ShapeMemo<V> {
+  private readonly byHash = new Map<number, { key: Uint16Array; value: V }>();
+
+  get(k: KeyBuilder): V | undefined {
+    const e = this.byHash.get(k.hash());
+    return e !== undefined && k.matches(e.key) ? e.value : undefined;
+  }
+
+  set(k: KeyBuilder, value: V): void {
+    if (this.byHash.size >= SHAPES_MAX) this.byHash.clear();
+    this.byHash.set(k.hash(), { key: k.copy(), value });
   }
 }
 
 const kb = new KeyBuilder();
+const shapes = new ShapeMemo<{ ja3: string; ja3_full: string; ja3n: string; ja3n_full: string; ja4: string; ja4_r: string; ja4_ro: string; parts: Ja4Parts }>();
 
-function shapeKey(h: ClientHello, opts: Ja4Options): string {
+/** The shape key of a hello, in the shared KeyBuilder (valid until its next use). */
+function shapeKey(h: ClientHello, opts: Ja4Options): KeyBuilder {
   return kb.reset()
     .value(opts.transport ? TRANSPORT_CODE[opts.transport] : 0).value(h.dtls ? 1 : 0).value(h.sniPresent ? 1 : 0).value(h.legacyVersion)
     .list(h.cipherSuites).types(h.extensions).list(h.supportedGroups).list(h.ecPointFormats).list(h.signatureAlgorithms).list(h.supportedVersions)
-    .list(h.alpn?.[0])
-    .text();
+    .list(h.alpn?.[0]);
 }
 
 /**
@@ -113,17 +145,16 @@ function shapeKey(h: ClientHello, opts: Ja4Options): string {
  * connection after connection, so the fingerprints are remembered per shape. The result is
  * shared: copy it before changing it.
  */
-const serverShapes = new Map<string, ServerHelloFingerprints>();
+const serverShapes = new ShapeMemo<ServerHelloFingerprints>();
 
 export function fingerprintServerHelloShared(hello: ServerHello, opts: Ja4Options = {}): Readonly<ServerHelloFingerprints> {
   const key = kb.reset()
     .value(opts.transport ? TRANSPORT_CODE[opts.transport] : 0).value(hello.dtls ? 1 : 0).value(hello.legacyVersion).value(hello.cipherSuite)
-    .types(hello.extensions).list(hello.supportedVersions).list(hello.alpn?.[0])
-    .text();
+    .types(hello.extensions).list(hello.supportedVersions).list(hello.alpn?.[0]);
   let f = serverShapes.get(key);
   if (f === undefined) {
     f = fingerprintServerHello(hello, opts);
-    if (serverShapes.size >= SHAPES_MAX) serverShapes.clear();
+    // The key is still in kb: fingerprintServerHello does not build one.
     serverShapes.set(key, f);
   }
   return f;
@@ -150,15 +181,14 @@ export class LazyClientHelloFingerprints implements ClientHelloFingerprints {
   #fp?: { tls_fp: TlsFp; sha3_384: string };
 
   constructor(hello: ClientHello, opts: Ja4Options = {}) {
-    const key = shapeKey(hello, opts);
-    let f = shapes.get(key);
+    let f = shapes.get(shapeKey(hello, opts));
     if (f === undefined) {
       const j3 = computeJa3(hello);
       const p = ja4Parts(hello, opts);
       const sorted = ja4SortedForms(p);
       f = { ja3: j3.ja3, ja3_full: j3.ja3_full, ja3n: j3.ja3n, ja3n_full: j3.ja3n_full, ja4: sorted.ja4, ja4_r: sorted.ja4_r, ja4_ro: ja4RawOriginal(p), parts: p };
-      if (shapes.size >= SHAPES_MAX) shapes.clear();
-      shapes.set(key, f);
+      // The key built again: it lives in the shared builder, which the code above is not promised to leave alone.
+      shapes.set(shapeKey(hello, opts), f);
     }
     this.ja3 = f.ja3;
     this.ja3_full = f.ja3_full;

@@ -30,9 +30,13 @@ interface Stamp { timestampUs: number; ttl: number }
 const stamp = (p: PacketMeta): Stamp => ({ timestampUs: p.timestampUs, ttl: p.ttl });
 
 export class Ja4lTcpTracker {
-  private a?: Stamp;
-  private b?: Stamp;
-  private c?: Stamp;
+  // A, B and C as plain numbers (time, and the TTL where it is read): an object per stamp was
+  // garbage on every TCP conversation.
+  private aTime?: number;
+  private bTime?: number;
+  private bTtl = 0;
+  private cTime?: number;
+  private cTtl = 0;
   private d?: number;
   private e?: number;
   private f?: number;
@@ -41,30 +45,30 @@ export class Ja4lTcpTracker {
     const syn = (seg.flags & TCP_SYN) !== 0, ack = (seg.flags & TCP_ACK) !== 0;
     if (fromClient) {
       // The first SYN; a retransmitted SYN (before any SYN-ACK) does not move A.
-      if (syn && !ack) this.a ??= stamp(seg);
-      else if (this.b && !this.c && ack && !syn) this.c = stamp(seg);
-      if (this.c && seg.payload.length > 0) {
+      if (syn && !ack) this.aTime ??= seg.timestampUs;
+      else if (this.bTime !== undefined && this.cTime === undefined && ack && !syn) { this.cTime = seg.timestampUs; this.cTtl = seg.ttl; }
+      if (this.cTime !== undefined && seg.payload.length > 0) {
         if (this.d === undefined) this.d = seg.timestampUs;
         else if (this.e !== undefined && this.f === undefined) this.f = seg.timestampUs;
       }
     } else {
       if (syn && ack) {
-        if (this.a && !this.b) this.b = stamp(seg);
+        if (this.aTime !== undefined && this.bTime === undefined) { this.bTime = seg.timestampUs; this.bTtl = seg.ttl; }
       } else if (this.d !== undefined && this.e === undefined && seg.payload.length > 0) this.e = seg.timestampUs;
     }
   }
 
   /** True when a segment without SYN would change nothing (no SYN-ACK yet, or every time taken). */
   get settled(): boolean {
-    return !this.b || (this.c !== undefined && this.d !== undefined && this.e !== undefined && this.f !== undefined);
+    return this.bTime === undefined || (this.cTime !== undefined && this.d !== undefined && this.e !== undefined && this.f !== undefined);
   }
 
-  result(): Ja4lResult {
-    const out: Ja4lResult = {};
-    const { a, b, c } = this;
-    if (!a || !b || !c) return out;
-    out.ja4l_c = `${half(b.timestampUs, c.timestampUs)}_${c.ttl}`;
-    out.ja4l_s = `${half(a.timestampUs, b.timestampUs)}_${b.ttl}`;
+  /** The results, written into `out` (a new object by default). */
+  result<T extends Ja4lResult>(out: T = {} as T): T {
+    const a = this.aTime, b = this.bTime, c = this.cTime;
+    if (a === undefined || b === undefined || c === undefined) return out;
+    out.ja4l_c = `${half(b, c)}_${this.cTtl}`;
+    out.ja4l_s = `${half(a, b)}_${this.bTtl}`;
     if (this.d !== undefined && this.e !== undefined && this.f !== undefined) {
       out.ja4l = `${out.ja4l_c}_${half(this.e, this.f)}`;
       out.ja4ls = `${out.ja4l_s}_${half(this.d, this.e)}`;

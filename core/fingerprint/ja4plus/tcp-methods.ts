@@ -17,19 +17,29 @@ export interface TcpMethodsResult extends Ja4lResult {
 
 /**
  * JA4T and JA4TS are functions of the window field and the options bytes alone, and a capture's
- * SYNs come from a few stacks: remember the strings by those inputs.
+ * SYNs come from a few stacks: remember the strings by those inputs. Found by a hash of them and
+ * compared, so a hit builds nothing (a string key per SYN was a good part of the packet thread's
+ * garbage).
  */
-const ja4tMemo = new Map<string, string>();
+interface Ja4tMemo { synAck: boolean; window: number; options: Uint8Array; value: string }
+const ja4tMemo = new Map<number, Ja4tMemo>();
 function ja4tString(seg: TcpSegment, synAck: boolean): string {
   const o = seg.options;
-  const key = String.fromCharCode(synAck ? 1 : 0, seg.window) + String.fromCharCode.apply(null, o as unknown as number[]);
-  let v = ja4tMemo.get(key);
-  if (v === undefined) {
-    v = synAck ? computeJa4ts(seg).ja4ts : computeJa4t(seg).ja4t;
-    if (ja4tMemo.size >= 1024) ja4tMemo.clear();
-    ja4tMemo.set(key, v);
-  }
-  return v;
+  let h = Math.imul(0x811c9dc5 ^ seg.window ^ (synAck ? 0x10000 : 0), 0x01000193);
+  for (let i = 0; i < o.length; i++) h = Math.imul(h ^ o[i]!, 0x01000193);
+  const m = ja4tMemo.get(h);
+  if (m !== undefined && m.synAck === synAck && m.window === seg.window && sameBytes(m.options, o)) return m.value;
+  const value = synAck ? computeJa4ts(seg).ja4ts : computeJa4t(seg).ja4t;
+  if (ja4tMemo.size >= 1024) ja4tMemo.clear();
+  // A hash shared by two inputs keeps the later one.
+  ja4tMemo.set(h, { synAck, window: seg.window, options: o.slice(), value });
+  return value;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export class TcpJa4Plus {
@@ -71,13 +81,8 @@ export class TcpJa4Plus {
   }
 
   result(): TcpMethodsResult {
-    const l = this.latency.result();
-    // Built key by key (the keys of l in its order, then ja4ssh): a spread is slow here.
-    const out = {} as TcpMethodsResult;
-    if (l.ja4l_c !== undefined) out.ja4l_c = l.ja4l_c;
-    if (l.ja4l_s !== undefined) out.ja4l_s = l.ja4l_s;
-    if (l.ja4l !== undefined) out.ja4l = l.ja4l;
-    if (l.ja4ls !== undefined) out.ja4ls = l.ja4ls;
+    // The latency keys first, written straight into the result (a spread is slow here).
+    const out = this.latency.result({} as TcpMethodsResult);
     out.ja4ssh = this.sshSeen ? this.ssh.finish() : [];
     if (this.ja4t) out.ja4t = this.ja4t;
     if (this.ja4ts) out.ja4ts = this.ja4ts;
