@@ -65,7 +65,7 @@ function readAt(fd: number, start: number, n: number): Buffer {
  * reading started is left out), parsed, each line copied with its newline (so the read buffer is
  * not kept alive by them), and the offsets of the lines that do not parse.
  */
-function linesOf(tail: Buffer, start: number): { whole: WindowRecord[]; damaged: { offset: number; last: boolean }[] } {
+function linesOf(tail: Buffer, start: number, slabs: LineSlabs): { whole: WindowRecord[]; damaged: { offset: number; last: boolean }[] } {
   // Records only (the summary and the line's bytes): the parsed observations, 50 MB of them for a
   // full window, are dropped as soon as they are read.
   const whole: WindowRecord[] = [], damaged: { offset: number; last: boolean }[] = [];
@@ -78,10 +78,7 @@ function linesOf(tail: Buffer, start: number): { whole: WindowRecord[]; damaged:
     if (text.trim()) {
       try {
         const obs = JSON.parse(text) as StoredObservation;
-        const line = Buffer.allocUnsafe(end - at + 1);
-        tail.copy(line, 0, at, end);
-        line[line.length - 1] = NEWLINE;
-        whole.push(recordOf(obs, line));
+        whole.push(recordOf(obs, slabs.copy(tail, at, end)));
       } catch {
         damaged.push({ offset: start + at, last: end >= tail.length - 1 });
       }
@@ -91,7 +88,48 @@ function linesOf(tail: Buffer, start: number): { whole: WindowRecord[]; damaged:
   return { whole, damaged };
 }
 
+/**
+ * The window's line bytes, carved from 1 MiB slabs in the order they are made (so they leave the
+ * window, and a slab is freed, in that order too). Buffer.from would put each line in Node's
+ * 8 KiB pools: the window's 50 MB as thousands of small heap chunks, freed one by one as records
+ * leave, fragmenting the C heap that OpenSSL allocates from on every handshake.
+ */
+class LineSlabs {
+  private slab = Buffer.allocUnsafeSlow(0);
+  private at = 0;
+
+  /** `text` and a newline as UTF-8 bytes. */
+  line(text: string): Buffer {
+    const n = Buffer.byteLength(text) + 1;
+    const b = this.take(n);
+    b.write(text, 0, n - 1, 'utf8');
+    b[n - 1] = NEWLINE;
+    return b;
+  }
+
+  /** A copy of `src[start, end)` and a newline. */
+  copy(src: Buffer, start: number, end: number): Buffer {
+    const b = this.take(end - start + 1);
+    src.copy(b, 0, start, end);
+    b[b.length - 1] = NEWLINE;
+    return b;
+  }
+
+  private take(n: number): Buffer {
+    let b: Buffer;
+    if (n > SLAB_BYTES >> 3) b = Buffer.allocUnsafeSlow(n);
+    else {
+      if (this.at + n > this.slab.length) { this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES); this.at = 0; }
+      b = this.slab.subarray(this.at, this.at + n);
+      this.at += n;
+    }
+    return b;
+  }
+}
+const SLAB_BYTES = 1 << 20;
+
 export class ObservationStore {
+  private readonly slabs = new LineSlabs();
   readonly window = new Fifo<WindowRecord>();
   private windowSize = 0;
   private readonly windowMax: number;
@@ -135,7 +173,7 @@ export class ObservationStore {
       for (;;) {
         const start = size - want;
         const tail = readAt(fd, start, want);
-        const { whole, damaged } = linesOf(tail, start);
+        const { whole, damaged } = linesOf(tail, start, this.slabs);
         if (start === 0 || whole.reduce((n, x) => n + x.line.length, 0) > this.windowMax) {
           for (const d of damaged) this.o.warn?.(`${this.path}: the line at byte offset ${d.offset} is damaged and was skipped${d.last ? ' (the process probably stopped while writing it)' : ''}`);
           for (const w of whole) {
@@ -187,7 +225,7 @@ export class ObservationStore {
 
   private keep(obs: StoredObservation, text: string): StoredObservation {
     this.made++;
-    const line = Buffer.from(text + '\n');
+    const line = this.slabs.line(text);
     this.remember(recordOf(obs, line));
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);

@@ -51,6 +51,23 @@ describe('ObservationStore window', () => {
     expect(readFileSync(join(d, 'observations.ndjson'), 'utf8').trim().split('\n')).toEqual(lines);
   });
 
+  it('keeps lines whole across the 1 MiB slabs they are carved from (multi-byte UTF-8 too), live and when read back', async () => {
+    const d = dir();
+    const s = new ObservationStore({ dataDir: d, windowBytes: 2_000_000 });
+    const lines: string[] = [];
+    // 4 MB of lines of varying length, some with two- and four-byte characters, so lines end at every offset of a slab.
+    for (let i = 0; i < 1400; i++) lines.push(JSON.stringify(s.add(obs(i, `10.1.0.${i % 3}`, `ua-${i}-${'é😀x'.repeat(i % 11)}-${'y'.repeat(2000 + ((i * 37) % 1500))}`))));
+    const inWindow = (all: string[]) => { let size = 0, k = 0; while (k < all.length && size + Buffer.byteLength(all[all.length - 1 - k]!) + 1 <= 2_000_000) size += Buffer.byteLength(all[all.length - 1 - k++]!) + 1; return all.slice(-k).map((l) => JSON.parse(l)); };
+    const kept = inWindow(lines);
+    expect(kept.length).toBeGreaterThan(300);
+    for (let a = 0; a < 3; a++) expect(s.byIp(`10.1.0.${a}`)).toEqual(kept.filter((x) => x.ip === `10.1.0.${a}`));
+    await s.close();
+    expect(readFileSync(join(d, 'observations.ndjson'), 'utf8').trim().split('\n')).toEqual(lines);
+    const back = new ObservationStore({ dataDir: d, windowBytes: 2_000_000 });
+    for (let a = 0; a < 3; a++) expect(back.byIp(`10.1.0.${a}`)).toEqual(kept.filter((x) => x.ip === `10.1.0.${a}`));
+    await back.close();
+  });
+
   it('on start reads back only the end of a long log, continues its ids, reports a damaged line by byte offset, and ends a cut last line', async () => {
     const d = dir();
     const path = join(d, 'observations.ndjson');
