@@ -34,6 +34,13 @@ export interface CaptureAnalyzerOptions {
   /** Warnings of one kind reported individually before they are only counted (default 20). */
   warningsPerCode?: number;
   /**
+   * How long (capture time, µs) a conversation closed by FIN/RST waits for late packets before it
+   * is finished (default 2 s, so late ACKs count in its packet counts). SSH conversations always
+   * wait 2 s: JA4SSH counts the ACKs. A consumer that prints no packet counts (`helloscope read`)
+   * can finish sooner: fewer conversations alive at once, much less garbage-collector work.
+   */
+  lingerUs?: number;
+  /**
    * Compute each hello's `ja4_o`, `tls_fp` and `sha3_384` only when they are first read (the
    * values are the same). Those members then sit on the record's prototype: a spread or a
    * structured clone of a HelloRecord leaves them out. For consumers that read the records
@@ -93,7 +100,7 @@ interface Chunks {
 }
 
 const SWEEP_EVERY = 4096;
-/** Closed conversations are finished this long after their FIN/RST, so late ACKs still count. */
+/** Closed conversations are finished this long after their FIN/RST (default), so late ACKs still count. */
 const LINGER_US = 2_000_000;
 /** Finished conversations stay known this long, so stray late packets do not open a new one. */
 const TOMBSTONE_US = 20_000_000;
@@ -155,6 +162,7 @@ export class CaptureAnalyzer {
   /** Payload bytes kept per TCP direction: the TLS limit or more when a plugin asks for more. */
   private readonly keep: number;
   private readonly idle: number;
+  private readonly linger: number;
   private readonly perCode: number;
   private ended = false;
   /** Where the current frame's data sits in the reader's buffer and in the file (payload offsets). */
@@ -166,6 +174,7 @@ export class CaptureAnalyzer {
     this.finisher = new ConversationFinisher({ plugins: this.plugins, keepBytes: opts.keepBytes, lazyFingerprints: opts.lazyFingerprints });
     this.keep = this.plugins.reduce((k, p) => Math.max(k, p.wantsStreamBytes()), opts.tlsBytes ?? 64 * 1024);
     this.idle = opts.idleTimeoutUs ?? 300_000_000;
+    this.linger = opts.lingerUs ?? LINGER_US;
     this.perCode = opts.warningsPerCode ?? 20;
     const sink = {
       tcp: (s: TcpSegment) => this.onTcp(s),
@@ -528,7 +537,11 @@ export class CaptureAnalyzer {
   private closed(c: Conversation, ts: number): void {
     if (c.closedAt) return;
     c.closedAt = ts || 1;
-    this.due(c.closedAt + LINGER_US);
+    this.due(c.closedAt + this.lingerOf(c));
+  }
+
+  private lingerOf(c: Conversation): number {
+    return c.ja4plus?.isSsh ? LINGER_US : this.linger;
   }
 
   /** An open conversation may be due for finishing once capture time passes `t`. */
@@ -560,12 +573,12 @@ export class CaptureAnalyzer {
     let due: Conversation[] | undefined;
     let next = Infinity;
     for (const c of this.live) {
-      const closed = c.closedAt && now - c.closedAt > LINGER_US;
+      const closed = c.closedAt && now - c.closedAt > this.lingerOf(c);
       const idle = now - c.last > this.idle;
       if (closed || idle || (pressure && now - c.last > 10_000_000)) (due ??= []).push(c);
       else {
         // `last` only grows between sweeps, so this stays a lower bound until the next one.
-        const t = c.closedAt ? Math.min(c.closedAt + LINGER_US, c.last + this.idle) : c.last + this.idle;
+        const t = c.closedAt ? Math.min(c.closedAt + this.lingerOf(c), c.last + this.idle) : c.last + this.idle;
         if (t < next) next = t;
       }
     }

@@ -9,7 +9,7 @@ import { readCaptureFile, readCaptureStream } from '../../services/capture-file.
 import { oneOf, parseArgs } from '../args.js';
 import { outputOf } from '../read/emit.js';
 import { readExtensions } from '../read/extensions.js';
-import { finisherScript, PIPELINE_MIN_BYTES, readWithFinisherThread } from '../read/pipeline.js';
+import { finisherScript, PIPELINE_MIN_BYTES, READ_LINGER_US, readWithFinisherThread } from '../read/pipeline.js';
 import { CliError } from '../cli-error.js';
 import { unreadableReason } from '../input.js';
 
@@ -108,7 +108,7 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       };
       const script = path === '-' ? undefined : pipelineFor(path, args.flags);
       if (path === '-') {
-        await readCaptureStream(process.stdin, { fileName: 'stdin', onConnection: emit, onWarning: warn, plugins, lazyFingerprints: true, beforeChunk });
+        await readCaptureStream(process.stdin, { fileName: 'stdin', onConnection: emit, onWarning: warn, plugins, lazyFingerprints: true, lingerUs: READ_LINGER_US, beforeChunk });
       } else if (script) {
         await readWithFinisherThread(path, {
           script, plugins, onWarning: warn, onProgress: progress, beforeChunk,
@@ -116,7 +116,7 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
           onText: emitText, onRecords: (rs) => { collected.push(...rs); },
         });
       } else {
-        await readCaptureFile(path, { onConnection: emit, onWarning: warn, onProgress: progress, plugins, lazyFingerprints: true, beforeChunk });
+        await readCaptureFile(path, { onConnection: emit, onWarning: warn, onProgress: progress, plugins, lazyFingerprints: true, lingerUs: READ_LINGER_US, beforeChunk });
       }
       flush();
     } catch (e) {

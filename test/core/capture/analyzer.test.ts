@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer, CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
-import { CONFORMANCE, FIXTURES as FIXTURES_DIR, clientFixtures, readBytes } from '../../helpers/paths.js';
+import { CONFORMANCE, FIXTURES as FIXTURES_DIR, ROOT, clientFixtures, readBytes } from '../../helpers/paths.js';
 import { byteSwapPcap, joinPcap, splitPcap } from '../../helpers/pcap-edit.js';
+import { writeSynthCapture } from '../../bench/synth-capture.mjs';
 
-function analyze(bytes: Uint8Array, chunk = 65536, opts: { keepBytes?: boolean } = {}): { records: ConnectionRecord[]; warnings: CaptureWarning[] } {
+function analyze(bytes: Uint8Array, chunk = 65536, opts: { keepBytes?: boolean; lingerUs?: number } = {}): { records: ConnectionRecord[]; warnings: CaptureWarning[] } {
   const records: ConnectionRecord[] = [];
   const warnings: CaptureWarning[] = [];
   const a = new CaptureAnalyzer({ fileName: 'test.pcap', onConnection: (r) => records.push(r), onWarning: (w) => warnings.push(w), ...opts });
@@ -305,6 +306,32 @@ describe('link layers of ISP, carrier, Linux and macOS captures (recorded captur
       }
     });
   }
+});
+
+describe('how long a closed conversation waits for late packets (lingerUs; helloscope read uses 0.1 s)', () => {
+  it('a late packet 0.5 s after the FINs counts with the default, not with 0.1 s; the fingerprints are the same either way', () => {
+    const file = join(tmp, 'linger.pcap');
+    writeSynthCapture(file, 3000, ROOT);
+    const { header, records, le } = splitPcap(readBytes(file));
+    // The first connection's last client packet, sent again 0.5 s later (in time order among the others'):
+    // sweeps run every 4,096 packets (0.15 s of this capture), a few times in 0.5 s.
+    const tuple = (d: Uint8Array) => Buffer.from(d.subarray(26, 38)).toString('hex');
+    const first = tuple(records[0]!.data);
+    const lastOfFirst = records.reduce((k, r, i) => (tuple(r.data) === first ? i : k), 0);
+    const us = (h: Uint8Array) => { const v = new DataView(h.buffer, h.byteOffset); return v.getUint32(0, le) * 1e6 + v.getUint32(4, le); };
+    const t = us(records[lastOfFirst]!.header) + 500_000;
+    const late = records[lastOfFirst]!.header.slice();
+    new DataView(late.buffer).setUint32(0, Math.floor(t / 1e6), le);
+    new DataView(late.buffer).setUint32(4, t % 1e6, le);
+    const at = records.findIndex((r) => us(r.header) > t);
+    expect(at).toBeGreaterThan(lastOfFirst + 4096);
+    const bytes = joinPcap(header, [...records.slice(0, at), { header: late, data: records[lastOfFirst]!.data }, ...records.slice(at)]);
+    const wait = analyze(bytes, 1 << 20).records, quick = analyze(bytes, 1 << 20, { lingerUs: 100_000 }).records;
+    expect(wait.length).toBe(3000);
+    expect(summary(quick)).toEqual(summary(wait));
+    expect(wait[0]!.packets).toBe(quick[0]!.packets + 1);
+    expect(quick.slice(1).map((r) => r.packets)).toEqual(wait.slice(1).map((r) => r.packets));
+  });
 });
 
 describe('IPv6 jumbograms (RFC 2675, as Linux BIG TCP sends them)', () => {
