@@ -188,7 +188,7 @@ function bareLfEnd(b: Buffer, from: number): number {
   const a = b.indexOf('\n\n', from), c = b.indexOf('\n\r\n', from);
   return a < 0 ? c : c < 0 ? a : Math.min(a, c);
 }
-const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
+const num = (x: number | null): string => (x !== null && Number.isFinite(x) ? String(x) : 'null');
 
 /** What the TLS handshake settled, read when it completes (the TLS socket forgets it once closed). */
 interface Negotiated {
@@ -217,7 +217,7 @@ interface Unanswered {
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
 
 /** A node:tls error in words: the client's alert (by name), or OpenSSL's reason. */
-export function tlsFailure(e: Error & { code?: string; reason?: string }, stage: 'handshake' | 'request'): string {
+function tlsFailure(e: Error & { code?: string; reason?: string }, stage: 'handshake' | 'request'): string {
   const what = stage === 'handshake' ? 'TLS handshake failed' : 'TLS error after the handshake';
   const alert = /SSL alert number (\d+)/.exec(e.message);
   if (alert) {
@@ -298,9 +298,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       t.on('error', (e) => { if (u.stage === 'handshake' || !u.failed) u.reason = tlsFailure(e, u.stage); u.failed = true; socket.destroy(); });
       t.on('secure', () => {
         const rtt = performance.now() - helloAt;
-        const neg: Negotiated = { protocol: t.getProtocol(), cipher: t.getCipher(), alpn: t.alpnProtocol || null, rtt };
         u.stage = 'request';
-        u.negotiated = neg;
+        u.negotiated = { protocol: t.getProtocol(), cipher: t.getCipher(), alpn: t.alpnProtocol || null, rtt };
         u.reason = 'the client closed the connection without sending a request';
         expire = () => { u.failed = true; u.reason = `no complete request within ${reqTimeout} ms`; t.destroy(); };
         if (reqTimeout === hsTimeout) timer.refresh();
@@ -329,7 +328,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             if (!req) return;
             clearTimeout(reqTimer);
             const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(u, neg, st.bytes, req, akamai?.akamai ?? null, (status, body, type) => {
+            handle(u, req, akamai?.akamai ?? null, (status, body, type) => {
               answer = new H2Answer(t, req.streamId ?? 1, status, body, type, req.method === 'HEAD', credit);
               if (answer.pump()) t.off('data', onH2);
               else timer = setTimeout(() => expire(), reqTimeout);
@@ -364,7 +363,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           }
           if (!rf.parsed.request) { refused(u, 400, rf.parsed.problems[0]?.message ?? 'not an HTTP request', reply); return; }
           head = rf.parsed.request.method === 'HEAD';
-          handle(u, neg, st.bytes, rf.parsed.request, null, reply, rf);
+          handle(u, rf.parsed.request, null, reply, rf);
         };
         t.on('data', onReq);
       });
@@ -374,6 +373,25 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   server.maxConnections = o.maxConnections ?? 2048;
 
   type Reply = (status: number, body: string, type: string) => void;
+
+  /**
+   * An observation's members in the log line's key order (handle() writes its line from parts in
+   * this order); `http`: the answered request's, else null request members. `id` is set by the store.
+   */
+  function observationOf(u: Unanswered, facts: HelloFacts, time: number, http?: { h: Ja4hFingerprints; akamai: string | null; request: HttpRequest; ua: string | null }) {
+    const fp = facts.fp, n = u.negotiated, protocol = n?.protocol ?? null;
+    return {
+      id: 0, ip: u.ip, port: u.port, time_ms: time,
+      tls_server_name: facts.serverName,
+      ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
+      tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
+      ja4h: http ? http.h.ja4h : null, ja4h_r: http ? http.h.ja4h_r : null, ja4h_ro: http ? http.h.ja4h_ro : null, akamai: http ? http.akamai : null,
+      tls_version: protocol === null ? null : TLS_NAMES[protocol] ?? protocol, cipher_suite: n?.cipher ? n.cipher.standardName ?? n.cipher.name : null,
+      alpn: n ? n.alpn : null, http_protocol: http ? http.request.version : null, rtt_ms: n ? Math.round(n.rtt * 1000) / 1000 : null,
+      user_agent: http ? http.ua : null, method: http ? http.request.method : null, path: http ? http.request.target : null,
+      hello_hex: hexOf(u.hello),
+    };
+  }
 
   /**
    * Hands an observation to subscribers (the desktop app's live table) with the ConnectionRecord
@@ -410,21 +428,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       o.warn?.(`${u.ip}:${u.port}: the ClientHello could not be fingerprinted (${(e as Error).message}); ${u.reason}`);
       return;
     }
-    const fp = facts.fp, n = u.negotiated;
-    const protocol = n?.protocol ?? null;
-    const partial = {
-      ip: u.ip, port: u.port, time_ms: Date.now(),
-      tls_server_name: facts.serverName,
-      ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
-      tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
-      ja4h: null, ja4h_r: null, ja4h_ro: null, akamai: null,
-      tls_version: protocol === null ? null : TLS_NAMES[protocol] ?? protocol, cipher_suite: n?.cipher ? n.cipher.standardName ?? n.cipher.name : null,
-      alpn: n?.alpn ?? null, http_protocol: null, rtt_ms: n ? Math.round(n.rtt * 1000) / 1000 : null,
-      user_agent: null, method: null, path: null,
-      hello_hex: hexOf(u.hello),
-      incomplete: u.stage, error: u.reason,
-    };
-    const stored = store.add(partial);
+    const { id: _id, ...partial } = observationOf(u, facts, Date.now());
+    const stored = store.add({ ...partial, incomplete: u.stage, error: u.reason });
     publish(stored, u.hello, facts, () => parseHello(u.hello), () => [], { severity: 'warning', code: u.stage === 'handshake' ? 'tls_handshake_incomplete' : 'no_request', message: u.reason });
   }
   /** `head`: the answer to a HEAD request, the GET answer's header section without its content (RFC 9110 9.3.2). */
@@ -443,34 +448,21 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     respond(reply, status, { error });
   }
 
-  function handle(u: Unanswered, neg: Negotiated, helloBytes: Uint8Array, request: HttpRequest, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
+  /** The request of a connection whose handshake completed (`u.negotiated` is set). */
+  function handle(u: Unanswered, request: HttpRequest, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
     if (request.headers.length > maxHeaders) { refused(u, 431, `more than ${maxHeaders} headers`, reply); return; }
     u.answered = true;
-    const ip = u.ip, port = u.port;
+    const helloBytes = u.hello;
     // The parse is made only when something needs more than the facts kept per hello shape.
     let p: TlsParse | undefined;
     const parsed = (): TlsParse => (p ??= parseHello(helloBytes));
     const facts = hellos.get(helloBytes, () => parsed().clientHello as ClientHello);
-    const fp = facts.fp;
     const r: RequestFacts = rf ?? { parsed: { request } as Http1Parse };
     const h = (r.ja4h ??= computeJa4h(request));
     const ua = r.ua !== undefined ? r.ua : (r.ua = userAgentOf(request));
-    const cipher = neg.cipher;
     const now = Date.now();
     const st = shapeText(facts);
-    const protocol = neg.protocol;
-    const rtt = neg.rtt;
-    const partial = {
-      id: 0, ip, port, time_ms: now,
-      tls_server_name: facts.serverName,
-      ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
-      tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
-      ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, akamai,
-      tls_version: TLS_NAMES[protocol ?? ''] ?? protocol, cipher_suite: cipher?.standardName ?? cipher?.name ?? null,
-      alpn: neg.alpn, http_protocol: request.version, rtt_ms: Math.round(rtt * 1000) / 1000,
-      user_agent: ua, method: request.method, path: request.target,
-      hello_hex: hexOf(helloBytes),
-    };
+    const partial = observationOf(u, facts, now, { h, akamai, request, ua });
     // The log line: exactly JSON.stringify of the observation, from the parts kept per hello
     // shape and per request plus this connection's own values.
     const tv = partial.tls_version, cs = partial.cipher_suite, al = partial.alpn;
@@ -478,14 +470,12 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (!tlsText || tlsText.akamai !== akamai || tlsText.tv !== tv || tlsText.cs !== cs || tlsText.al !== al) {
       lastTls = tlsText = { akamai, tv, cs, al, text: `"akamai":${JSON.stringify(akamai)},"tls_version":${JSON.stringify(tv)},"cipher_suite":${JSON.stringify(cs)},"alpn":${JSON.stringify(al)}` };
     }
-    if (ip !== lastIp) { lastIp = ip; lastIpText = JSON.stringify(ip); }
+    if (partial.ip !== lastIp) { lastIp = partial.ip; lastIpText = JSON.stringify(lastIp); }
     r.line ??= JSON.stringify({ ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro }).slice(1, -1);
     r.proto ??= `"http_protocol":${JSON.stringify(request.version)}`;
     r.tail ??= JSON.stringify({ user_agent: ua, method: request.method, path: request.target }).slice(1, -1);
     const body = `${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${r.line},${tlsText.text},${r.proto},"rtt_ms":${num(partial.rtt_ms)},${r.tail},"hello_hex":"${partial.hello_hex}"`;
     const stored = store.addPrepared(partial, `"ip":${body}`);
-    // The ConnectionRecord (the type captures produce) is for subscribers, the desktop app's
-    // live table: built only when someone listens, and only when a subscriber reads it.
     publish(stored, helloBytes, facts, parsed, () => [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }]);
     route(reply, request.method, request.target, stored, parsed, st, r);
   }
