@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { HexParseError, looksLikeHexText, parseHexText } from '../../core/bytes/hex.js';
+import { detectTlsFraming } from '../../core/tls/parse-tls.js';
 import { CliError } from './cli-error.js';
 
 export async function readAllStdin(): Promise<Uint8Array> {
@@ -24,9 +25,6 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Handshake records (16 03 / 16 fe), a bare ClientHello/ServerHello (01 00 / 02 00) or an SSLv2 hello (80 xx 01). */
-const looksLikeHelloStart = (b: Uint8Array): boolean => b.length >= 4 && ((b[0] === 0x16 && (b[1] === 3 || b[1] === 0xfe)) || ((b[0] === 1 || b[0] === 2) && b[1] === 0) || ((b[0]! & 0x80) !== 0 && b[2] === 1));
-
 /**
  * Base64 text (standard or URL-safe alphabet, whitespace allowed) of a hello, as logs and JSON
  * APIs carry hellos, turned into bytes; undefined when it is not that.
@@ -35,7 +33,8 @@ function fromBase64Hello(data: Uint8Array): Uint8Array | undefined {
   if (data.length < 8) return undefined;
   for (const c of data) if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61 || c === 45 || c === 95 || c === 32 || c === 10 || c === 13 || c === 9)) return undefined;
   const b = new Uint8Array(Buffer.from(Buffer.from(data).toString('latin1').replace(/\s+/g, ''), 'base64'));
-  return looksLikeHelloStart(b) ? b : undefined;
+  // Only what the TLS parser would read: other text that happens to be valid base64 stays as it is.
+  return detectTlsFraming(b) ? b : undefined;
 }
 
 /** Raw bytes, hex text (whitespace, colons, 0x prefixes and comments allowed) or base64 text of a hello, turned into bytes. */

@@ -1,6 +1,6 @@
 // Reads a capture file from disk in chunks through the core's CaptureAnalyzer. Used by the CLI
 // and by the desktop app's capture worker; memory stays flat whatever the file size.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureAnalyzer, type CaptureAnalyzerOptions } from '../../core/capture/analyzer.js';
@@ -22,13 +22,20 @@ export interface ReadCaptureSummary {
   aborted: boolean;
 }
 
-/** True when the file starts with the gzip magic: readCaptureFile decompresses it as it reads (file offsets are then of the decompressed capture). */
+/** Bytes that start with the gzip magic (1f 8b). */
+export const startsWithGzipMagic = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/** The first two bytes of an open file say gzip. */
+async function gzipped(fh: FileHandle): Promise<boolean> {
+  const head = new Uint8Array(2);
+  return startsWithGzipMagic(head.subarray(0, (await fh.read(head, 0, 2, 0)).bytesRead));
+}
+
+/** True when the file is gzipped: readCaptureFile decompresses it as it reads (file offsets are then of the decompressed capture). */
 export async function isGzipFile(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
   try {
-    const head = new Uint8Array(2);
-    const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return await gzipped(fh);
   } finally {
     await fh.close();
   }
@@ -41,8 +48,7 @@ export async function readCaptureFile(path: string, opts: ReadCaptureOptions): P
   try {
     const total = (await fh.stat()).size;
     // Captures are often shipped gzipped (Wireshark reads .pcap.gz as it is): decompressed as read.
-    const head = new Uint8Array(2);
-    if ((await fh.read(head, 0, 2, 0)).bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    if (await gzipped(fh)) {
       let packed = 0;
       const file = fh.createReadStream({ start: 0, highWaterMark: 1 << 20, autoClose: false });
       file.on('data', (c) => { packed += c.length; });
@@ -112,8 +118,7 @@ export async function readCaptureStream(input: Readable, opts: ReadCaptureOption
     yield head;
     for (let r = await it.next(); !r.done; r = await it.next()) { packed += (r.value as Buffer).length; yield r.value as Buffer; }
   })());
-  const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-  return readStream(analyzer, gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw, opts, opts.fileName, () => packed);
+  return readStream(analyzer, startsWithGzipMagic(head) ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw, opts, opts.fileName, () => packed);
 }
 
 /**

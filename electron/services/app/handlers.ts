@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { ConnectionDetail, ConnectionRow, DiffSide, EventName, HelloscopeApi, HelloscopeEvents, SourceInfo } from '../../../core/api.js';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CaptureAnalyzer, CaptureFormatError } from '../../../core/capture/analyzer.js';
+import { startsWithGzipMagic } from '../capture-file.js';
 import { connectionViews, diffSideOf } from '../../../core/capture/connection-view.js';
 import { formatRecords, toOutputRecord } from '../../../core/capture/output.js';
 import { diffSides } from '../../../core/explain/diff-sides.js';
@@ -54,7 +55,7 @@ async function checkCapture(path: string): Promise<number> {
     await fh.read(head, 0, head.length, 0);
     const probe = new CaptureAnalyzer({ fileName: basename(path), onConnection: () => {} });
     // A gzipped capture is read decompressed (capture-file.ts): its start is what is checked.
-    probe.push(head[0] === 0x1f && head[1] === 0x8b ? gunzipStart(head) : head);
+    probe.push(startsWithGzipMagic(head) ? gunzipStart(head) : head);
   } catch (e) {
     if (e instanceof CaptureFormatError) throw new ApiCallError('bad_payload', e.message);
     throw e;
