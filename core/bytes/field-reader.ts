@@ -218,3 +218,10 @@ function latin1Chunk(b: Uint8Array, start: number, end: number): string {
   for (let i = 0; i < n; i++) a[i] = b[start + i]!;
   return String.fromCharCode.apply(null, a);
 }
+
+/** The same bytes, in the same order. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -2,7 +2,7 @@
 // its two directions are reassembled (TLS hellos, server flight, certificates, then the
 // plugins). Apart from the packet side so the two can run in different threads: `helloscope
 // read` hands these jobs to a second thread on large files (electron/cli/read-pipeline.ts).
-import { decodeLatin1 } from '../bytes/field-reader.js';
+import { decodeLatin1, sameBytes } from '../bytes/field-reader.js';
 import type { Problem } from '../dissect/field.js';
 import { fingerprintClientHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
 import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
@@ -96,12 +96,6 @@ function quickHash(b: Uint8Array): number {
   for (let i = 0; i < Math.min(64, n); i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   for (let i = Math.max(64, n - 64); i < n; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h | 0;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 const TLS_METHOD_RE = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) /;

@@ -2,6 +2,7 @@
 // the capture engine pushes each segment once and reads the results when the conversation ends.
 // JA4+ methods by FoxIO, licensed under the FoxIO License 1.1 (non-commercial use only);
 // see ./LICENSE-NOTICE.md and LICENSE. Written by Helloscope from the specification; no FoxIO code.
+import { sameBytes } from '../../bytes/field-reader.js';
 import { TCP_ACK, TCP_SYN, type TcpSegment } from '../../capture/packet.js';
 import { Ja4lTcpTracker, type Ja4lResult } from './ja4l.js';
 import { Ja4sshTracker, parseSshBanner, type SshBanner } from './ja4ssh.js';
@@ -34,12 +35,6 @@ function ja4tString(seg: TcpSegment, synAck: boolean): string {
   // A hash shared by two inputs keeps the later one.
   ja4tMemo.set(h, { synAck, window: seg.window, options: o.slice(), value });
   return value;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export class TcpJa4Plus {
