@@ -213,6 +213,25 @@ export class CaptureAnalyzer {
     this.reader.push(chunk);
   }
 
+  /**
+   * A live source (a pipe from `tcpdump -U -w -`) has brought no packet for `us` of wall time.
+   * Conversations whose linger after FIN/RST, or idle timeout, has passed by then, counted from
+   * the last packet's time, are finished now instead of when the next packet comes: on a quiet
+   * link that may be minutes later. Capture time itself does not move (the next packet's
+   * timestamp sets it, as before), so a late packet of a conversation finished here is absorbed by
+   * its tombstone as after any finishing.
+   */
+  quiet(us: number): void {
+    if (this.ended || !(us > 0)) return;
+    const now = this.now;
+    this.now = now + us;
+    try {
+      this.sweep(false);
+    } finally {
+      this.now = now;
+    }
+  }
+
   /** End of input: finishes every open conversation. */
   end(): void {
     if (this.ended) return;

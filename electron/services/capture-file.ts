@@ -104,8 +104,19 @@ export async function readCaptureFile(path: string, opts: ReadCaptureOptions): P
  * A capture from a stream (standard input for `read -`: `tcpdump -w - …`, `zcat …`), gzip or
  * not, read as it arrives. Records come as conversations end, as for a file.
  */
-export async function readCaptureStream(input: Readable, opts: ReadCaptureOptions & { fileName: string }): Promise<ReadCaptureSummary> {
-  const { onProgress: _p, chunkSize: _c, signal: _s, beforeChunk: _b, ...analyzerOpts } = opts;
+export interface LiveStreamOptions {
+  /**
+   * A live source: once no bytes have come for this long (wall time, ms), conversations that
+   * ended before the pause (their linger or idle timeout passed, counting the pause as capture
+   * time) are finished without waiting for the next packet (CaptureAnalyzer.quiet).
+   */
+  quietMs?: number;
+  /** Called after such a finishing, e.g. to write out the records it made. */
+  afterQuiet?: () => void;
+}
+
+export async function readCaptureStream(input: Readable, opts: ReadCaptureOptions & LiveStreamOptions & { fileName: string }): Promise<ReadCaptureSummary> {
+  const { onProgress: _p, chunkSize: _c, signal: _s, beforeChunk: _b, quietMs: _q, afterQuiet: _a, ...analyzerOpts } = opts;
   const analyzer = new CaptureAnalyzer(analyzerOpts);
   // The first chunk says whether it is gzip; it is read again with the rest.
   const it = input[Symbol.asyncIterator]();
@@ -125,16 +136,41 @@ export async function readCaptureStream(input: Readable, opts: ReadCaptureOption
  * Pushes a stream's chunks through the analyzer. A damaged gzip stream ends the reading with a
  * warning at the compressed offset where it was found: what came before is kept and finished.
  */
-async function readStream(analyzer: CaptureAnalyzer, stream: Readable, opts: ReadCaptureOptions, name: string, packedSoFar: () => number): Promise<ReadCaptureSummary> {
+async function readStream(analyzer: CaptureAnalyzer, stream: Readable, opts: ReadCaptureOptions & LiveStreamOptions, name: string, packedSoFar: () => number): Promise<ReadCaptureSummary> {
   let read = 0;
+  // Since when the loop has been waiting for input (undefined while it works or waits for the
+  // consumer: a slow stdout is not a quiet link).
+  let waitingSince: number | undefined;
+  const quietMs = opts.quietMs;
+  const timer = quietMs ? setInterval(() => {
+    if (waitingSince === undefined) return;
+    const idle = Date.now() - waitingSince;
+    if (idle < quietMs) return;
+    analyzer.quiet(idle * 1000);
+    opts.afterQuiet?.();
+  }, Math.max(25, quietMs / 2)) : undefined;
+  timer?.unref();
   try {
-    for await (const chunk of stream) {
-      if (opts.signal?.aborted) { stream.destroy(); return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true }; }
-      await opts.beforeChunk?.();
-      const c = chunk as Buffer;
-      analyzer.push(new Uint8Array(c.buffer, c.byteOffset, c.length));
-      read += c.length;
-      opts.onProgress?.(read, 0);
+    const chunks = stream[Symbol.asyncIterator]();
+    let failed = true;
+    try {
+      for (;;) {
+        waitingSince = Date.now();
+        const next = await chunks.next();
+        waitingSince = undefined;
+        if (next.done) break;
+        if (opts.signal?.aborted) { stream.destroy(); failed = false; return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true }; }
+        await opts.beforeChunk?.();
+        const c = next.value as Buffer;
+        analyzer.push(new Uint8Array(c.buffer, c.byteOffset, c.length));
+        read += c.length;
+        opts.onProgress?.(read, 0);
+      }
+      failed = false;
+    } finally {
+      waitingSince = undefined;
+      // As for-await does when the loop is left by a throw of its own (a CaptureFormatError from push).
+      if (failed) await chunks.return?.().catch(() => undefined);
     }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -143,6 +179,8 @@ async function readStream(analyzer: CaptureAnalyzer, stream: Readable, opts: Rea
     // A checksum error is only found at the end of a gzip member: the bytes before it may hold the damage already.
     const check = code === 'Z_DATA_ERROR' && /check/.test((e as Error).message) ? ' (a checksum: the capture bytes before it may already be damaged)' : '';
     opts.onWarning?.({ code: 'gzip_damaged', message: `gzip data damaged, found at compressed byte ${packedSoFar()}: ${(e as Error).message}${check}; the ${read} bytes of capture decompressed before it are kept`, offset: read, file: opts.fileName ?? name });
+  } finally {
+    clearInterval(timer);
   }
   analyzer.end();
   return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: false };

@@ -10,6 +10,9 @@
 // are measured in their steady state rather than while V8 is still compiling their hot code;
 // the plain server answers a body of exactly the size of the listener's /fps answer (measured
 // here first), so both send the same number of bytes. Figures are medians over the rounds.
+// A third server, `hello-read`, is the plain one entered the listener's way (the whole ClientHello
+// read off the raw socket in JavaScript, put back, then node:tls): what any fingerprinting server
+// on node:tls pays before it fingerprints anything, so the report shows how much of the gap is that.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
@@ -72,9 +75,9 @@ async function round(mode) {
   await once(srv.p, 'exit');
   return { wallRate: good / wall, capacity: good / cpu, good, bytes };
 }
-const runs = { plain: [], listener: [] };
+const runs = { plain: [], 'hello-read': [], listener: [] };
 for (let r = 0; r < ROUNDS; r++) {
-  for (const mode of ['plain', 'listener']) {
+  for (const mode of Object.keys(runs)) {
     const x = await round(mode);
     runs[mode].push(x);
     console.error(`round ${r + 1} ${mode}: ${x.good} ok, ${x.bytes} bytes per answer, ${x.wallRate.toFixed(0)}/s seen by the clients, ${x.capacity.toFixed(0)} per server CPU-second`);
@@ -88,6 +91,8 @@ console.log(`\n${N} connections per round after ${WARMUP} warm-up connections, c
 console.log('| server | connections/s seen by the clients | connections per server CPU-second |');
 console.log('| --- | --- | --- |');
 console.log(`| plain node:tls (same certificate, same answer size) | ${best.plain.wallRate.toFixed(0)} | ${best.plain.capacity.toFixed(0)} |`);
+console.log(`| node:tls after reading the ClientHello in JavaScript (the listener's floor) | ${best['hello-read'].wallRate.toFixed(0)} | ${best['hello-read'].capacity.toFixed(0)} |`);
 console.log(`| helloscope listener (fingerprinting, logging) | ${best.listener.wallRate.toFixed(0)} | ${best.listener.capacity.toFixed(0)} |`);
 console.log(`\nratio listener/plain: ${(best.listener.wallRate / best.plain.wallRate).toFixed(2)} (client-observed), ${(best.listener.capacity / best.plain.capacity).toFixed(2)} (server CPU capacity)`);
+console.log(`floor (hello read in JavaScript)/plain: ${(best['hello-read'].capacity / best.plain.capacity).toFixed(2)} (server CPU capacity); listener/floor: ${(best.listener.capacity / best['hello-read'].capacity).toFixed(2)}`);
 console.log(`per-round ratios: client-observed ${pairRatios.map((x) => x.wall.toFixed(2)).join(' ')}; CPU capacity ${pairRatios.map((x) => x.cpu.toFixed(2)).join(' ')} (median ${median(pairRatios.map((x) => x.wall)).toFixed(2)}, ${median(pairRatios.map((x) => x.cpu)).toFixed(2)})`);

@@ -16,7 +16,7 @@ import { unreadableReason } from '../input.js';
 export { readExtensions };
 
 export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|yaml|table] [--raw] [--original] [--all] [--keylog FILE]
-  Reads pcap/pcapng captures (gzipped too; - for standard input, e.g. tcpdump -w - | helloscope read -) and prints one record per TCP or UDP conversation with its
+  Reads pcap/pcapng captures (gzipped too; - for standard input, a live capture too: tcpdump -U -w - | helloscope read -) and prints one record per TCP or UDP conversation with its
   fingerprints (JA4, JA4S, JA4T/TS, JA4L, JA4X, JA4SSH, JA3/JA3S, HTTP), using the key names of
   FoxIO's ja4 tool. ndjson is the default when stdout is not a terminal, table when it is.
   --raw adds ja4_r, ja4_ro, ja4s_r (and ja4h_r, ja4x_r); --original adds ja4_o, ja4_ro.
@@ -27,6 +27,8 @@ export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|ya
 type Format = 'ndjson' | 'json' | 'yaml' | 'table';
 
 const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
+/** `read -`: a pause in the input this long (ms) finishes what ended before it (CaptureAnalyzer.quiet). */
+const STDIN_QUIET_MS = 500;
 
 /**
  * The finishing-thread script when `path` is read with two threads: large files, no key log
@@ -59,7 +61,7 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
   if (args.flags.has('help')) { process.stdout.write(READ_USAGE + '\n'); return 0; }
   if (args.positionals.length === 0) throw new CliError(`read needs at least one capture file\n${READ_USAGE}`, 2);
   if (args.positionals.filter((p) => p === '-').length > 1) throw new CliError('read: standard input (-) can be given once', 2);
-  if (args.positionals.includes('-') && process.stdin.isTTY) throw new CliError('read -: standard input is a terminal; pipe a capture in (for example tcpdump -w - | helloscope read -)', 2);
+  if (args.positionals.includes('-') && process.stdin.isTTY) throw new CliError('read -: standard input is a terminal; pipe a capture in (for example tcpdump -U -w - | helloscope read -)', 2);
   const format: Format = oneOf<Format>('format', args.flags.get('format'), ['ndjson', 'json', 'yaml', 'table']) ?? (process.stdout.isTTY ? 'table' : 'ndjson');
   const opts = { raw: args.flags.has('raw'), original: args.flags.has('original') };
   const all = args.flags.has('all');
@@ -108,7 +110,9 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       };
       const script = path === '-' ? undefined : pipelineFor(path, args.flags);
       if (path === '-') {
-        await readCaptureStream(process.stdin, { fileName: 'stdin', onConnection: emit, onWarning: warn, plugins, lazyFingerprints: true, lingerUs: READ_LINGER_US, beforeChunk });
+        // A pipe may be a live capture (tcpdump -U -w -): after half a second without input, what
+        // ended before the pause is finished and written instead of waiting for the next packet.
+        await readCaptureStream(process.stdin, { fileName: 'stdin', onConnection: emit, onWarning: warn, plugins, lazyFingerprints: true, lingerUs: READ_LINGER_US, beforeChunk, quietMs: STDIN_QUIET_MS, afterQuiet: flush });
       } else if (script) {
         await readWithFinisherThread(path, {
           script, plugins, onWarning: warn, onProgress: progress, beforeChunk,
