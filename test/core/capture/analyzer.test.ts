@@ -438,3 +438,40 @@ describe('a ClientHello over two TCP segments (recorded at MTU 1500, test/fixtur
     }
   });
 });
+
+describe('quiet(): a live source that has brought nothing for a while', () => {
+  it('finishes a conversation whose FIN linger has passed counting the pause, not one still open; capture time is not moved', () => {
+    const fx = clientFixtures().find((f) => f.id === 'curl-http1.1')!;
+    const { header, records } = splitPcap(readBytes(join(fx.dir, 'capture.pcap')));
+    const got: ConnectionRecord[] = [];
+    const run = (recs: typeof records) => {
+      got.length = 0;
+      const a = new CaptureAnalyzer({ fileName: 'live', onConnection: (r) => got.push(r), lingerUs: 100_000 });
+      a.push(joinPcap(header, recs));
+      return a;
+    };
+    // The whole conversation (it ends with FIN and RST): nothing before the pause, the record after it.
+    let a = run(records);
+    expect(got).toHaveLength(0);
+    a.quiet(50_000); // less than the linger
+    expect(got).toHaveLength(0);
+    a.quiet(150_000);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.hellos[0]!.ja4).toBe(fx.hellos[0]!.ref_ja4);
+    a.end();
+    expect(got).toHaveLength(1);
+    // The first 8 packets (no FIN or RST yet): a pause shorter than the idle timeout finishes nothing.
+    a = run(records.slice(0, 8));
+    a.quiet(60_000_000);
+    expect(got).toHaveLength(0);
+    a.end();
+    expect(got).toHaveLength(1);
+    // The same 8 packets, a pause and then the rest of the conversation: one record, as without the pause.
+    a = run(records.slice(0, 8));
+    a.quiet(60_000_000);
+    a.push(joinPcap(header, records.slice(8)).subarray(24));
+    a.end();
+    expect(got).toHaveLength(1);
+    expect(got[0]!.hellos[0]!.ja4).toBe(fx.hellos[0]!.ref_ja4);
+  });
+});
