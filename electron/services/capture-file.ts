@@ -100,10 +100,6 @@ export async function readCaptureFile(path: string, opts: ReadCaptureOptions): P
   }
 }
 
-/**
- * A capture from a stream (standard input for `read -`: `tcpdump -w - …`, `zcat …`), gzip or
- * not, read as it arrives. Records come as conversations end, as for a file.
- */
 export interface LiveStreamOptions {
   /**
    * A live source: once no bytes have come for this long (wall time, ms), conversations that
@@ -115,6 +111,10 @@ export interface LiveStreamOptions {
   afterQuiet?: () => void;
 }
 
+/**
+ * A capture from a stream (standard input for `read -`: `tcpdump -w - …`, `zcat …`), gzip or
+ * not, read as it arrives. Records come as conversations end, as for a file.
+ */
 export async function readCaptureStream(input: Readable, opts: ReadCaptureOptions & LiveStreamOptions & { fileName: string }): Promise<ReadCaptureSummary> {
   const { onProgress: _p, chunkSize: _c, signal: _s, beforeChunk: _b, quietMs: _q, afterQuiet: _a, ...analyzerOpts } = opts;
   const analyzer = new CaptureAnalyzer(analyzerOpts);
@@ -151,26 +151,16 @@ async function readStream(analyzer: CaptureAnalyzer, stream: Readable, opts: Rea
   }, Math.max(25, quietMs / 2)) : undefined;
   timer?.unref();
   try {
-    const chunks = stream[Symbol.asyncIterator]();
-    let failed = true;
-    try {
-      for (;;) {
-        waitingSince = Date.now();
-        const next = await chunks.next();
-        waitingSince = undefined;
-        if (next.done) break;
-        if (opts.signal?.aborted) { stream.destroy(); failed = false; return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true }; }
-        await opts.beforeChunk?.();
-        const c = next.value as Buffer;
-        analyzer.push(new Uint8Array(c.buffer, c.byteOffset, c.length));
-        read += c.length;
-        opts.onProgress?.(read, 0);
-      }
-      failed = false;
-    } finally {
+    waitingSince = Date.now();
+    for await (const chunk of stream) {
       waitingSince = undefined;
-      // As for-await does when the loop is left by a throw of its own (a CaptureFormatError from push).
-      if (failed) await chunks.return?.().catch(() => undefined);
+      if (opts.signal?.aborted) { stream.destroy(); return { bytes: read, format: analyzer.format, embeddedSecrets: analyzer.embeddedSecrets, aborted: true }; }
+      await opts.beforeChunk?.();
+      const c = chunk as Buffer;
+      analyzer.push(new Uint8Array(c.buffer, c.byteOffset, c.length));
+      read += c.length;
+      opts.onProgress?.(read, 0);
+      waitingSince = Date.now();
     }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
-import { startListener } from '../../dist/services/listener.mjs';
+import { HelloCollector, startListener } from '../../dist/services/listener.mjs';
 
 const mode = process.argv[2];
+if (!['plain', 'hello-read', 'listener'].includes(mode)) { console.error(`listener-server.mjs: unknown mode ${mode} (plain, hello-read or listener)`); process.exit(2); }
 const dataDir = process.argv[3] ?? mkdtempSync(join(tmpdir(), 'hs-bench-srv-'));
 let port;
 let stop = async () => {};
@@ -33,18 +34,17 @@ if (mode === 'listener') {
   let s;
   if (mode === 'plain') s = tls.createServer({ cert, key, ALPNProtocols }, answer);
   else {
-    // The listener's way into node:tls, without the fingerprinting: read until the ClientHello is
-    // whole (its handshake length, over however many records), put it back, hand the socket over.
+    // The listener's way into node:tls, without the fingerprinting: its HelloCollector reads until
+    // the ClientHello is whole, the bytes are put back, the socket is handed over.
     const secureContext = tls.createSecureContext({ cert, key });
     s = net.createServer((socket) => {
       socket.on('error', () => socket.destroy());
-      let got = Buffer.alloc(0);
+      const collector = new HelloCollector();
       const onData = (d) => {
-        got = got.length ? Buffer.concat([got, d]) : d;
-        if (!helloComplete(got)) return;
+        if (collector.push(d).kind === 'more') return;
         socket.off('data', onData);
         socket.pause();
-        socket.unshift(got);
+        socket.unshift(collector.buffered);
         const t = new tls.TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols });
         t.on('secure', () => answer(t));
         t.on('error', () => socket.destroy());
@@ -55,20 +55,6 @@ if (mode === 'listener') {
   await new Promise((r) => s.listen(0, '127.0.0.1', r));
   port = s.address().port;
   stop = async () => s.close();
-}
-/** True once `b` holds whole TLS records carrying the whole first handshake message (or is not TLS). */
-function helloComplete(b) {
-  let off = 0, hs = 0, need = -1;
-  while (off + 5 <= b.length) {
-    if (b[off] !== 0x16) return true;
-    const len = b.readUInt16BE(off + 3);
-    if (off + 5 + len > b.length) return false;
-    if (need < 0 && hs === 0 && len >= 4) need = 4 + b.readUIntBE(off + 6, 3);
-    hs += len;
-    off += 5 + len;
-    if (need >= 0 && hs >= need) return true;
-  }
-  return false;
 }
 let base = process.cpuUsage();
 process.stdout.write(`${port}\n`);

@@ -591,3 +591,5 @@ export function utcNow(ms: number): string {
 const clientOf = (v: ClientVerdict): { label: string; confidence: number; exact: boolean } | null => (v.match ? { label: v.match.label, confidence: v.match.confidence, exact: v.match.exact } : null);
 
 export { VERSION_TEXT, dotted };
+// The listener's way of reading a ClientHello off a raw socket (test/bench/listener-server.mjs uses it for its floor server).
+export { HelloCollector };
