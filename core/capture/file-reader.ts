@@ -106,7 +106,7 @@ export class CaptureFileReader {
   private snaplen = 0;
   private lastTsSec = -1;
   // pcapng
-  private ifaces: { linkType: number; tsDiv: number; tsMul: number; units: number; snaplen: number }[] = [];
+  private ifaces: { linkType: number; tsDiv: number; tsMul: number; units: number; snaplen: number; /** if_tsoffset, in µs. */ offsetUs: number }[] = [];
   private sawShb = false;
   private resyncing = false;
   private ended = false;
@@ -316,8 +316,9 @@ export class CaptureFileReader {
       this.sawShb = true;
       this.ifaces = [];
     } else if (type === 1) {
-      // Interface Description Block: link type, snaplen, options (if_tsresol = 9).
-      let tsDiv = 1, tsMul = 1, units = 1e6;
+      // Interface Description Block: link type, snaplen, options (if_tsresol = 9; if_tsoffset =
+      // 14, seconds added to every timestamp of the interface, as Wireshark does).
+      let tsDiv = 1, tsMul = 1, units = 1e6, offsetUs = 0;
       for (let o = off + 16; o + 4 <= end;) {
         const code = dv.getUint16(o, le), olen = dv.getUint16(o + 2, le);
         if (code === 0) break;
@@ -326,10 +327,12 @@ export class CaptureFileReader {
           units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
           if (units >= 1e6) tsDiv = units / 1e6;
           else tsMul = 1e6 / units;
+        } else if (code === 14 && olen >= 8) {
+          offsetUs = Number(dv.getBigInt64(o + 4, le)) * 1e6;
         }
         o += 4 + ((olen + 3) & ~3);
       }
-      this.ifaces.push({ linkType: dv.getUint16(off + 8, le), snaplen: dv.getUint32(off + 12, le), tsDiv, tsMul, units });
+      this.ifaces.push({ linkType: dv.getUint16(off + 8, le), snaplen: dv.getUint32(off + 12, le), tsDiv, tsMul, units, offsetUs });
     } else if (type === 6 || type === 2) {
       // Enhanced Packet Block, or the obsolete Packet Block (16-bit interface id + drops count).
       const ifId = type === 6 ? dv.getUint32(off + 8, le) : dv.getUint16(off + 8, le);
@@ -349,7 +352,7 @@ export class CaptureFileReader {
       }
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
       // From 2^53 ticks on (nanosecond timestamps) a double no longer holds the count exactly.
-      const us = tsHi < 0x200000 ? Math.floor(((tsHi * 4294967296 + tsLo) * iface.tsMul) / iface.tsDiv) : ticksToUs(tsHi, tsLo, iface.units);
+      const us = (tsHi < 0x200000 ? Math.floor(((tsHi * 4294967296 + tsLo) * iface.tsMul) / iface.tsDiv) : ticksToUs(tsHi, tsLo, iface.units)) + iface.offsetUs;
       if (!this.ev.onFrame?.(b, dataAt, cap, this.frame, iface.linkType, us, at + 28)) {
         this.ev.onPacket({
           frame: this.frame, linkType: iface.linkType, timestampUs: us,

@@ -85,6 +85,43 @@ describe('capture formats', () => {
     expect(times(ng)).toEqual(want);
   });
 
+  it('adds an interface\'s if_tsoffset to its timestamps, as tshark does', () => {
+    const ng = join(tmp, 'tsoffset.pcapng'), shifted = join(tmp, 'tsoffset-shifted.pcapng');
+    expect(spawnSync('editcap', ['-F', 'pcapng', pcap, ng]).status).toBe(0);
+    // Rebuild every Interface Description Block with an if_tsoffset option (code 14, int64 seconds) before its end.
+    const OFFSET = -86_400 * 365;
+    const b = readBytes(ng), dv = new DataView(b.buffer, b.byteOffset, b.length);
+    const out: Uint8Array[] = [];
+    let idbs = 0;
+    for (let o = 0; o < b.length;) {
+      const type = dv.getUint32(o, true), len = dv.getUint32(o + 4, true);
+      if (type !== 1) { out.push(b.subarray(o, o + len)); o += len; continue; }
+      idbs++;
+      let optEnd = o + 16;
+      while (optEnd + 4 <= o + len - 4 && dv.getUint16(optEnd, true) !== 0) optEnd += 4 + ((dv.getUint16(optEnd + 2, true) + 3) & ~3);
+      const opt = new Uint8Array(16 + 4);
+      const odv = new DataView(opt.buffer);
+      odv.setUint16(0, 14, true); odv.setUint16(2, 8, true); odv.setBigInt64(4, BigInt(OFFSET), true);
+      // then opt_endofopt (4 zero bytes), the trailing length
+      const body = new Uint8Array([...b.subarray(o, optEnd), ...opt.subarray(0, 12), 0, 0, 0, 0, 0, 0, 0, 0]);
+      const bdv = new DataView(body.buffer);
+      bdv.setUint32(4, body.length, true);
+      bdv.setUint32(body.length - 4, body.length, true);
+      out.push(body);
+      o += len;
+    }
+    expect(idbs).toBeGreaterThan(0);
+    writeFileSync(shifted, Buffer.concat(out));
+    const times = (f: string) => analyze(readBytes(f)).records.map((r) => r.first_seen_us);
+    const got = analyze(readBytes(shifted));
+    expect(got.warnings).toEqual([]);
+    expect(times(shifted)).toEqual(times(ng).map((t) => t + OFFSET * 1e6));
+    // tshark reads the option the same way: the first frame's time.
+    const epoch = (f: string) => Number(spawnSync('tshark', ['-r', f, '-c', '1', '-T', 'fields', '-e', 'frame.time_epoch'], { encoding: 'utf8' }).stdout.trim());
+    expect(Math.round((epoch(shifted) - epoch(ng)))).toBe(OFFSET);
+    expect(summary(got.records).map((s) => s.ja4)).toEqual(base.map((s) => s.ja4));
+  });
+
   it('reads a big-endian pcap (every header field byte-swapped)', () => {
     expect(summary(analyze(byteSwapPcap(readBytes(pcap))).records)).toEqual(base);
   });
