@@ -33,8 +33,15 @@ function raw(s: string | undefined): Raw | undefined {
 
 const EXT_NAMES: Record<string, string> = { '0015': 'padding', '0029': 'pre_shared_key', fe0d: 'encrypted_client_hello', '0000': 'server_name', '0010': 'ALPN', '002a': 'early_data', '44cd': 'application_settings (new)', '4469': 'application_settings', '11ec': 'X25519MLKEM768' };
 const nameOf = (e: string): string => (EXT_NAMES[e] ? `${e} (${EXT_NAMES[e]})` : e);
+/** A JA3 (decimal) extension value with its name when known. */
+const decimalNameOf = (e: string): string => {
+  const n = EXT_NAMES[Number(e).toString(16).padStart(4, '0')];
+  return n ? `${e} (${n})` : e;
+};
+/** JA3's version field (the ClientHello's legacy version). */
+const VERSIONS: Record<string, string> = { '768': 'SSL 3.0', '769': 'TLS 1.0', '770': 'TLS 1.1', '771': 'TLS 1.2', '772': 'TLS 1.3', '65279': 'DTLS 1.0', '65277': 'DTLS 1.2' };
 
-function setDiff(what: string, a: string[], b: string[], out: string[], named = false): 'same' | 'order' | 'set' {
+function setDiff(what: string, a: string[], b: string[], out: string[], named: boolean | 'decimal' = false): 'same' | 'order' | 'set' {
   const A = new Set(a), B = new Set(b);
   const added = b.filter((x) => !A.has(x)), removed = a.filter((x) => !B.has(x));
   if (!added.length && !removed.length) {
@@ -42,7 +49,7 @@ function setDiff(what: string, a: string[], b: string[], out: string[], named = 
     out.push(`same ${what}, in a different order`);
     return 'order';
   }
-  const fmt = (l: string[]): string => l.map((x) => (named ? nameOf(x) : x)).join(', ');
+  const fmt = (l: string[]): string => l.map((x) => (named === 'decimal' ? decimalNameOf(x) : named ? nameOf(x) : x)).join(', ');
   if (added.length) out.push(`${what} only in B: ${fmt(added)}`);
   if (removed.length) out.push(`${what} only in A: ${fmt(removed)}`);
   return 'set';
@@ -67,7 +74,10 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
   const findings: string[] = [];
   const ja4Equal = A.ja4 && B.ja4 ? A.ja4 === B.ja4 : null;
   const ja3Equal = A.ja3 && B.ja3 ? A.ja3 === B.ja3 : A.ja3_full && B.ja3_full ? A.ja3_full === B.ja3_full : null;
-  const ra = raw(A.ja4_ro ?? A.ja4_r), rb = raw(B.ja4_ro ?? B.ja4_r);
+  // Wire order when both sides have it; otherwise both sorted (comparing one side's wire order with
+  // the other's sorted lists would report reorderings and SNI/ALPN changes that are not there).
+  const bothRo = A.ja4_ro !== undefined && B.ja4_ro !== undefined;
+  const ra = raw(bothRo ? A.ja4_ro : A.ja4_r), rb = raw(bothRo ? B.ja4_ro : B.ja4_r);
   const aa = ra?.a ?? A.ja4?.split('_')[0], ab = rb?.a ?? B.ja4?.split('_')[0];
   let cipher: 'same' | 'order' | 'set' | undefined, ext: 'same' | 'order' | 'set' | undefined;
   if (aa && ab) {
@@ -101,8 +111,21 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
     const same = (x: string[], y: string[]): boolean => strip(x).join() === strip(y).join();
     greaseOnly = same(ja.ciphers, jb.ciphers) && same(ja.exts, jb.exts) && same(ja.groups, jb.groups) && ja.formats.join() === jb.formats.join() && ja.version === jb.version;
     if (greaseOnly) findings.push('JA3 strings differ only in GREASE values');
-    else if (ja.exts.join() !== jb.exts.join() && [...ja.exts].sort().join() === [...jb.exts].sort().join()) findings.push('JA3: same extensions in a different order');
-    if (ja.groups.join() !== jb.groups.join()) findings.push(`supported groups ${ja.groups.join('-')} vs ${jb.groups.join('-')}`);
+    else if (ra && rb) {
+      // The lists were compared above; JA3 alone keeps the extension order of _r forms.
+      if (ja.exts.join() !== jb.exts.join() && [...ja.exts].sort().join() === [...jb.exts].sort().join()) findings.push('JA3: same extensions in a different order');
+    } else {
+      // Only the JA3 strings tell the lists (decimal values, as JA3 writes them).
+      if (ja.version !== jb.version) findings.push(`TLS version field ${ja.version} vs ${jb.version} (${VERSIONS[ja.version] ?? '?'} vs ${VERSIONS[jb.version] ?? '?'})`);
+      cipher = setDiff('cipher suites', strip(ja.ciphers), strip(jb.ciphers), findings);
+      ext = setDiff('extensions', strip(ja.exts), strip(jb.exts), findings, 'decimal');
+      for (const [e, n] of [['21', 'padding'], ['41', 'pre_shared_key (session resumption)'], ['65037', 'ECH']] as const) {
+        const ia = ja.exts.includes(e), ib = jb.exts.includes(e);
+        if (ia !== ib) findings.push(`${n} ${ia ? 'present in A only' : 'present in B only'}`);
+      }
+      if (ja.formats.join() !== jb.formats.join()) findings.push(`EC point formats ${ja.formats.join('-') || 'none'} vs ${jb.formats.join('-') || 'none'}`);
+    }
+    if (!greaseOnly && ja.groups.join() !== jb.groups.join()) findings.push(`supported groups ${ja.groups.join('-')} vs ${jb.groups.join('-')}`);
   }
   let conclusion: string;
   if (ja4Equal && ja3Equal) conclusion = 'identical fingerprints: same client configuration.';
@@ -110,10 +133,16 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
     ? 'same ciphers and extensions; JA3 differs only through GREASE values: the same client.'
     : 'same ciphers and extensions, only their order differs: JA4 equal, JA3 differs, typical of Chrome\'s extension shuffling (Chromium 110+), so the same client.';
   else if (ja4Equal) conclusion = 'JA4 equal: same cipher suites, extensions, signature algorithms, version, SNI and ALPN behaviour.';
+  else if (ja4Equal === null && ja3Equal) conclusion = 'identical JA3 strings: same TLS version, cipher suites, extensions in the same order, groups and point formats.';
+  else if (ja4Equal === null && greaseOnly) conclusion = 'JA3 differs only through GREASE values: the same client.';
   else if (onlyAbout(findings, 'ALPN', '0010 (ALPN)')) conclusion = 'only ALPN differs: the same TLS stack asked for a different application protocol (for example curl with and without --http2 or --no-alpn).';
   else if (onlyAbout(findings, 'SNI', '0000 (server_name)')) conclusion = 'only the SNI differs: the same client connecting to an IP address instead of a name.';
+  else if (ja4Equal === null && cipher === 'same' && findings.length === 1 && /^extensions only in [AB]: 16 \(ALPN\)$/.test(findings[0]!)) conclusion = 'only ALPN differs: the same TLS stack asked for a different application protocol (for example curl with and without --http2 or --no-alpn).';
+  else if (ja4Equal === null && cipher === 'same' && findings.length === 1 && /^extensions only in [AB]: 0 \(server_name\)$/.test(findings[0]!)) conclusion = 'only the SNI differs: the same client connecting to an IP address instead of a name.';
   else if (cipher === 'set' && ext === 'set') conclusion = 'different cipher suites and extensions: most likely different TLS libraries or very different versions or settings.';
   else if (cipher === 'same' && ext === 'set') conclusion = 'same cipher suites, different extensions: the same library family with other options or versions.';
+  else if (ja4Equal === null && cipher === 'same' && ext === 'order' && findings.length === 1) conclusion = 'same cipher suites and extensions, only the extension order differs: JA4 would be equal, JA3 differs, typical of Chrome\'s extension shuffling (Chromium 110+), so probably the same client.';
+  else if (cipher === 'order' && (ext === 'same' || ext === undefined) && findings.length === 1) conclusion = 'same cipher suites in another order of preference: the same library configured differently (or a client that shuffles its suites).';
   else conclusion = 'the fingerprints differ; see the findings.';
   return { equal: { ja4: ja4Equal, ja3: ja3Equal }, findings, conclusion };
 }

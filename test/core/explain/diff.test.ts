@@ -48,6 +48,66 @@ describe('diff verdicts on real pairs', () => {
   });
 });
 
+describe('diff of pasted fingerprints (raw JA4 forms, JA3 strings)', () => {
+  const c = fx('chromium');
+  const pcap = join(c.dir, 'capture.pcap');
+  const rec = (stream: number) => JSON.parse(spawnSync(process.execPath, [CLI, 'read', pcap, '--raw', '--original', '--format', 'json'], { encoding: 'utf8' }).stdout).find((r: { stream: number; transport: string }) => r.transport === 'tcp' && r.stream === stream);
+  const diff = (a: string, b: string) => JSON.parse(spawnSync(process.execPath, [CLI, 'diff', a, b, '--json'], { encoding: 'utf8' }).stdout);
+  const text = (a: string, b: string) => spawnSync(process.execPath, [CLI, 'diff', a, b], { encoding: 'utf8' }).stdout;
+  const [h1, h2] = c.hellos;
+  const r1 = rec(h1!.stream), r2 = rec(h2!.stream);
+
+  it('two _ro strings of Chromium connections: JA4 equal (derived from the raw form), extension shuffling', () => {
+    const d = diff(r1.ja4_ro, r2.ja4_ro);
+    expect(d.a.ja4).toBe(r1.ja4);
+    expect(d.b.ja4).toBe(r2.ja4);
+    expect(d.a.ja4_r).toBe(r1.ja4_r);
+    expect(d.equal.ja4).toBe(true);
+    expect(d.findings).toContain('same extensions, in a different order');
+    expect(text(r1.ja4_ro, r2.ja4_ro)).toMatch(new RegExp(`^A: ${r1.ja4} `));
+  });
+
+  it('a raw form against its own JA4, and a raw form against itself: equal', () => {
+    expect(diff(r1.ja4_ro, r1.ja4).equal.ja4).toBe(true);
+    expect(diff(r1.ja4_r, r1.ja4).equal.ja4).toBe(true);
+    const same = diff(r1.ja4_r, r1.ja4_r);
+    expect(same.conclusion).toMatch(/^JA4 equal/);
+    expect(same.a.ja4_ro).toBeUndefined();
+  });
+
+  it('an _r string stays _r although its signature algorithms are not sorted; _r against _ro compares the sorted lists', () => {
+    const sigs = r1.ja4_r.split('_')[3].split(',');
+    expect([...sigs].sort()).not.toEqual(sigs);
+    expect(diff(r1.ja4_r, r2.ja4_r).a.ja4_r).toBe(r1.ja4_r);
+    const d = diff(r1.ja4_r, r2.ja4_ro);
+    expect(d.equal.ja4).toBe(true);
+    expect(d.findings).toEqual([]);
+  });
+
+  it('JA3 strings: tshark\'s two Chromium strings are the same extensions reordered; identical strings are identical', () => {
+    const a = h1!.tshark_ja3_full, b = h2!.tshark_ja3_full;
+    const d = diff(a, b);
+    expect(d.equal.ja3).toBe(false);
+    expect(d.a.ja3).toBe(h1!.tshark_ja3);
+    expect(d.findings).toContain('same extensions, in a different order');
+    expect(d.conclusion).toMatch(/extension shuffling/);
+    const same = diff(a, a);
+    expect(same.equal.ja3).toBe(true);
+    expect(same.conclusion).toMatch(/^identical JA3/);
+  });
+
+  it('JA3 strings that differ in one cipher suite, or only in cipher order, say so', () => {
+    const added = diff('771,4865-4866,0-11,29-23,0', '771,4865-4866-4867,0-11,29-23,0');
+    expect(added.findings).toEqual(['cipher suites only in B: 4867']);
+    const order = diff('771,4865-4866,0-11,29-23,0', '771,4866-4865,0-11,29-23,0');
+    expect(order.findings).toEqual(['same cipher suites, in a different order']);
+    expect(order.conclusion).toMatch(/another order of preference/);
+    const alpn = diff('771,4865-4866,0-11-16,29-23,0', '771,4865-4866,0-11,29-23,0');
+    expect(alpn.findings).toEqual(['extensions only in A: 16 (ALPN)']);
+    expect(alpn.conclusion).toMatch(/^only ALPN differs/);
+  });
+});
+
 describe('JA4H diff verdicts on real requests', () => {
   const dir = join(clientFixtures()[0]!.dir, '../../http');
   it('two curl requests that differ only in cookie values', () => {
