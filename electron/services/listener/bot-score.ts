@@ -18,13 +18,23 @@ const AUTOMATION = /\b(curl|wget|python-requests|python-urllib|python\/|aiohttp|
 
 export interface BotVerdict { bot_score: number; verified_bot: boolean; reasons: string[] }
 
-export function botScore(userAgent: string | null, hello: ClientHello, kb?: UserAgentVerdict): BotVerdict {
+/** What the score reads of a hello (the same for every hello of one shape, so it is kept per shape). */
+export interface HelloTraits { alpn: readonly string[]; grease: boolean; cipherCount: number; offers13: boolean }
+
+export function helloTraits(hello: ClientHello): HelloTraits {
+  return {
+    alpn: (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1')),
+    grease: hello.cipherSuites.some(isGrease),
+    cipherCount: hello.cipherSuites.length,
+    offers13: (hello.supportedVersions ?? []).includes(0x0304),
+  };
+}
+
+export function botScore(userAgent: string | null, traits: HelloTraits, kb?: UserAgentVerdict): BotVerdict {
   let score = 50;
   const reasons: string[] = [];
   const ua = userAgent ?? '';
-  const alpn = (hello.alpn ?? []).map((a) => Buffer.from(a).toString('latin1'));
-  const grease = hello.cipherSuites.some(isGrease);
-  const offers13 = (hello.supportedVersions ?? []).includes(0x0304);
+  const { alpn, grease, offers13 } = traits;
   if (!userAgent) { score -= 30; reasons.push('no User-Agent header'); }
   const auto = AUTOMATION.exec(ua);
   if (auto) { score -= 40; reasons.push(`User-Agent names an automation tool or library (${auto[1]})`); }
@@ -32,7 +42,7 @@ export function botScore(userAgent: string | null, hello: ClientHello, kb?: User
   const claimsFirefox = /Firefox\//.test(ua);
   const claimsSafari = /Safari\//.test(ua) && !claimsChromium;
   if (claimsChromium || claimsFirefox || claimsSafari) {
-    const browserLike = alpn.includes('h2') && hello.cipherSuites.length >= 10 && offers13 && (!claimsChromium || grease);
+    const browserLike = alpn.includes('h2') && traits.cipherCount >= 10 && offers13 && (!claimsChromium || grease);
     if (browserLike) { score += 35; reasons.push('the TLS hello has the traits of the browser the User-Agent claims'); }
     else { score -= 35; reasons.push(`the User-Agent claims a browser but the TLS hello does not look like one${claimsChromium && !grease ? ' (no GREASE values, which Chromium always sends)' : ''}`); }
   }

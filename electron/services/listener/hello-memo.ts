@@ -11,11 +11,14 @@
 import { fingerprintClientHello, type ClientHelloFingerprints } from '../../../core/fingerprint/tls-fingerprints.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls, type TlsParse } from '../../../core/tls/parse-tls.js';
+import { helloTraits, type HelloTraits } from './bot-score.js';
 
 /** What is computed once per shape. Shared between connections: never mutate it. */
 export interface HelloFacts {
   readonly fp: Readonly<ClientHelloFingerprints>;
   readonly serverName: string | null;
+  /** What bot_score reads of the hello. */
+  readonly traits: HelloTraits;
   /** Anything a caller derives from the facts alone and wants to keep with them (text fragments). */
   derived?: unknown;
 }
@@ -141,7 +144,7 @@ export function parseHello(bytes: Uint8Array): TlsParse {
 
 /** The facts computed from scratch (what a memo hit must equal). */
 export function computeHelloFacts(hello: ClientHello): HelloFacts {
-  return { fp: fingerprintClientHello(hello), serverName: hello.serverName ?? null };
+  return { fp: fingerprintClientHello(hello), serverName: hello.serverName ?? null, traits: helloTraits(hello) };
 }
 
 /**

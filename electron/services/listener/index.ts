@@ -23,13 +23,13 @@ import { HelloMemo, parseHello, type HelloFacts } from './hello-memo.js';
 import type { Ja4hFingerprints } from '../../../core/fingerprint/ja4plus/ja4h.js';
 import type { Http1Parse } from '../../../core/http/http1.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
-import { botScore } from './bot-score.js';
+import { botScore, type BotVerdict, type HelloTraits } from './bot-score.js';
 import { assessUserAgent, knownClient, type ClientMatch, type UserAgentVerdict } from '../../../core/knowledge/index.js';
 import { HelloCollector } from './hello-collector.js';
 import { ReceivedBytes } from './received-bytes.js';
 import { renderPage } from './page.js';
 import { generateSelfSigned } from './self-signed.js';
-import { ObservationStore, type StoredObservation } from './store.js';
+import { ObservationStore, type ObservationSummary, type StoredObservation } from './store.js';
 
 export interface ListenerOptions {
   host?: string;
@@ -123,6 +123,8 @@ export class ClientVerdicts {
 export interface ClientVerdict {
   match: ClientMatch | null;
   check: UserAgentVerdict;
+  /** The bot_score with the last hello traits seen with this verdict, and its /fps members as pretty JSON. */
+  bot?: { traits: HelloTraits; verdict: BotVerdict; text: string };
   /** The `client` and `user_agent_check` members of the /fps answer, as its pretty JSON (made on first use). */
   fpsText?: string;
 }
@@ -137,6 +139,13 @@ export function prettyMember(key: string, value: unknown): string | undefined {
   return v === undefined ? undefined : `  ${JSON.stringify(key)}: ${v.replace(/\n/g, '\n  ')}`;
 }
 const members = (xs: [string, unknown][]): string => xs.map(([k, v]) => prettyMember(k, v)).filter((x) => x !== undefined).join(',\n');
+
+/** The bot_score of a verdict (one User-Agent) with a hello's traits, kept on the verdict for the last traits seen with it. */
+function botOf(v: ClientVerdict, f: HelloFacts, ua: string | null): NonNullable<ClientVerdict['bot']> {
+  if (v.bot && v.bot.traits === f.traits) return v.bot;
+  const verdict = botScore(ua, f.traits, v.check);
+  return (v.bot = { traits: f.traits, verdict, text: members([['bot_score', verdict.bot_score], ['bot_reasons', verdict.reasons]]) });
+}
 
 /** What the listener derives from a hello shape once, for its log lines and /fps answers. */
 interface ShapeText {
@@ -477,14 +486,14 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     const body = `${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${r.line},${tlsText.text},${r.proto},"rtt_ms":${num(partial.rtt_ms)},${r.tail},"hello_hex":"${partial.hello_hex}"`;
     const stored = store.addPrepared(partial, `"ip":${body}`);
     publish(stored, helloBytes, facts, parsed, () => [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }]);
-    route(reply, request.method, request.target, stored, parsed, st, r);
+    route(reply, request.method, request.target, stored, parsed, facts, st, r);
   }
 
   // Targets answered without the URL parser (what it would give for them: the path itself, no query).
   const PLAIN_TARGETS = new Set(['/', '/fps', '/stats', '/v1/tls/fingerprint']);
   const NO_QUERY = new URLSearchParams();
 
-  function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, st?: ShapeText, rf?: RequestFacts): void {
+  function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, facts: HelloFacts, st?: ShapeText, rf?: RequestFacts): void {
     // HEAD is GET without the content (RFC 9110 9.3.2; the replies leave it out).
     const get = method === 'GET' || method === 'HEAD';
     let pathname: string, query: URLSearchParams;
@@ -504,19 +513,27 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       ...(x.incomplete ? { incomplete: x.incomplete, error: x.error } : {}),
     });
     if (pathname === '/fps' && get) {
-      if (query.get('all') === '1') return respond(t, 200, store.byIp(obs.ip).map(fpsView));
+      if (query.get('all') === '1') {
+        return respond(t, 200, store.byIp(obs.ip).map((x) => {
+          const f = factsOf(x);
+          return { ...fpsView(x), ...(f ? knowing(x, f) : {}) };
+        }));
+      }
       const v = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), (obs.user_agent as string | null) ?? null);
+      const bot = botOf(v, facts, (obs.user_agent as string | null) ?? null);
       const detail = query.get('detail') === '1';
       if (!detail && st && rf) {
         // The same text as JSON.stringify(answer, null, 2), from members kept per hello shape,
         // per request and per verdict plus this connection's own values.
         const uaM = rf.fpsUa !== undefined ? rf.fpsUa : (rf.fpsUa = prettyMember('user-agent', obs.user_agent) ?? '');
-        const text = `{\n  "num_fingerprints": ${num(count)},\n${st.fpsHash},\n${uaM ? uaM + ',\n' : ''}  "utc_now": ${JSON.stringify(utcNow(obs.time_ms))},\n  "timestamp": ${num(obs.time_ms / 1000)},\n${st.fpsJa},\n${(rf.fpsJa4h ??= prettyMember('ja4h', obs.ja4h)!)},\n  "akamai": ${JSON.stringify(obs.akamai)},\n${(v.fpsText ??= members([['client', clientOf(v)], ['user_agent_check', v.check]]))}\n}`;
+        const text = `{\n  "num_fingerprints": ${num(count)},\n${st.fpsHash},\n${uaM ? uaM + ',\n' : ''}  "utc_now": ${JSON.stringify(utcNow(obs.time_ms))},\n  "timestamp": ${num(obs.time_ms / 1000)},\n${st.fpsJa},\n${(rf.fpsJa4h ??= prettyMember('ja4h', obs.ja4h)!)},\n  "akamai": ${JSON.stringify(obs.akamai)},\n${(v.fpsText ??= members([['client', clientOf(v)], ['user_agent_check', v.check]]))},\n${bot.text}\n}`;
         return t(200, text + '\n', 'application/json');
       }
       const out: Record<string, unknown> = fpsView(obs);
       out.client = clientOf(v);
       out.user_agent_check = v.check;
+      out.bot_score = bot.verdict.bot_score;
+      out.bot_reasons = bot.verdict.reasons;
       if (detail) {
         const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
         Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
@@ -527,32 +544,56 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (pathname === '/v1/tls/fingerprint') {
       if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
       const ua = (obs.user_agent as string | null) ?? null;
-      const v = botScore(ua, parsed().clientHello as ClientHello, verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), ua).check);
+      const cv = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), ua);
+      const v = botOf(cv, facts, ua).verdict;
       return respond(t, 200, {
         tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, http_protocol: obs.http_protocol, tcp_rtt_ms: obs.rtt_ms,
         ja3_hash: obs.ja3, ja4: obs.ja4, ja4h: obs.ja4h, bot_score: v.bot_score, verified_bot: v.verified_bot, bot_reasons: v.reasons,
+        client: clientOf(cv), user_agent_check: cv.check,
       });
     }
     if (pathname === '/' && get) return respond(t, 200, renderPage(obs, parsed().clientHello as ClientHello, parsed()), 'text/html');
     return respond(t, 404, { error: `no such endpoint: ${method} ${pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
   }
 
+  /** The hello facts of a stored observation (from its hello bytes, through the shape memo), or undefined when they cannot be had. */
+  function factsOf(x: StoredObservation): HelloFacts | undefined {
+    if (typeof x.hello_hex !== 'string') return undefined;
+    const bytes = Buffer.from(x.hello_hex, 'hex');
+    try { return hellos.get(bytes, () => parseHello(bytes).clientHello as ClientHello); } catch { return undefined; }
+  }
+  /** The label, the User-Agent verdict and the bot_score of an observation (the /fps members, in their order). */
+  function knowing(x: StoredObservation, f: HelloFacts): { client: ReturnType<typeof clientOf>; user_agent_check: ClientVerdict['check']; bot_score: number; bot_reasons: string[] } {
+    const ua = (x.user_agent as string | null) ?? null;
+    const v = verdicts.get(String(x.ja4), String(x.ja4_r), String(x.ja3), ua);
+    const b = botOf(v, f, ua).verdict;
+    return { client: clientOf(v), user_agent_check: v.check, bot_score: b.bot_score, bot_reasons: b.reasons };
+  }
+
   function stats(onlyWithUa: boolean): unknown {
     const all = store.all().filter((x) => !onlyWithUa || x.user_agent);
-    const by = new Map<string, { count: number; uas: Map<string, number>; ja4: unknown; ja3: unknown }>();
+    const by = new Map<string, { count: number; uas: Map<string, number>; ja4: unknown; ja3: unknown; first: ObservationSummary }>();
     for (const x of all) {
       const k = String(x.sha3_384);
-      const e = by.get(k) ?? { count: 0, uas: new Map(), ja4: x.ja4, ja3: x.ja3 };
+      const e = by.get(k) ?? { count: 0, uas: new Map(), ja4: x.ja4, ja3: x.ja3, first: x };
       e.count++;
       if (x.user_agent) e.uas.set(String(x.user_agent), (e.uas.get(String(x.user_agent)) ?? 0) + 1);
       by.set(k, e);
     }
-    const fps = [...by].sort((a, b) => b[1].count - a[1].count).map(([sha3_384, e]) => ({
-      sha3_384, ja4: e.ja4, ja3: e.ja3, client: knownClient({ ja4: String(e.ja4) })?.label ?? null, count: e.count, share: all.length ? e.count / all.length : 0,
-      // Uniqueness: the share of observed connections that did NOT have this fingerprint.
-      uniqueness: all.length ? 1 - e.count / all.length : 0,
-      user_agents: [...e.uas].map(([ua, n]) => ({ 'user-agent': ua, count: n })),
-    }));
+    const fps = [...by].sort((a, b) => b[1].count - a[1].count).map(([sha3_384, e]) => {
+      // The label as /fps gives it (exact, else the nearest known client); per User-Agent its verdict and bot_score.
+      const full = store.full(e.first);
+      const f = factsOf(full);
+      return {
+        sha3_384, ja4: e.ja4, ja3: e.ja3, client: clientOf(verdicts.get(String(full.ja4), String(full.ja4_r), String(full.ja3), null)), count: e.count, share: all.length ? e.count / all.length : 0,
+        // Uniqueness: the share of observed connections that did NOT have this fingerprint.
+        uniqueness: all.length ? 1 - e.count / all.length : 0,
+        user_agents: [...e.uas].map(([ua, n]) => {
+          const k = f ? knowing({ ...full, user_agent: ua }, f) : undefined;
+          return { 'user-agent': ua, count: n, ...(k ? { user_agent_check: k.user_agent_check, bot_score: k.bot_score } : {}) };
+        }),
+      };
+    });
     return { connections: all.length, distinct_fingerprints: by.size, window_records: store.window.length, fingerprints: fps };
   }
 

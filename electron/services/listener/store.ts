@@ -302,4 +302,9 @@ export class ObservationStore {
   all(): ObservationSummary[] {
     return this.window.map((w) => w);
   }
+
+  /** The whole observation of a record all() returned (read back from its log line). */
+  full(r: ObservationSummary): StoredObservation {
+    return JSON.parse((r as WindowRecord).line.toString('utf8')) as StoredObservation;
+  }
 }

@@ -157,7 +157,7 @@ describe('text built from kept parts equals what JSON.stringify writes', () => {
       expect(answers.map((a) => a.num_fingerprints)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(new Set(answers.map((a) => a.ja4)).size).toBe(1);
       // The answer's keys as the seed API and docs/listener.md list them.
-      expect(Object.keys(answers[0])).toEqual(['num_fingerprints', 'sha3_384', 'tls_fp', 'user-agent', 'utc_now', 'timestamp', 'ja3', 'ja4', 'ja4h', 'akamai', 'client', 'user_agent_check']);
+      expect(Object.keys(answers[0])).toEqual(['num_fingerprints', 'sha3_384', 'tls_fp', 'user-agent', 'utc_now', 'timestamp', 'ja3', 'ja4', 'ja4h', 'akamai', 'client', 'user_agent_check', 'bot_score', 'bot_reasons']);
       const all = JSON.parse(await get('/fps?all=1'));
       expect(all.slice(0, 7).map((x: Record<string, unknown>) => x['user-agent'])).toEqual([...uas, null]);
       await h.store.settle();

@@ -91,6 +91,37 @@ describe('listener endpoints, storage and limits', () => {
     expect(j.verified_bot).toBe(false);
     expect(j.bot_reasons.join(' ')).toMatch(/no GREASE/);
   });
+  it('/fps, /fps?all=1, /stats and the POST endpoint all carry the label, the User-Agent verdict and the same bot_score', async () => {
+    const chromeUa = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+    // A new agent per request: no resumed session (a pre_shared_key extension would make it another hello).
+    const get = (path: string, method: string, ua?: string) => new Promise<{ status: number; body: string }>((res, rej) => {
+      const r = https.request({ host: '127.0.0.1', port: h.port, path, method, agent: false, rejectUnauthorized: false, headers: ua ? { 'user-agent': ua } : {} }, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => res({ status: s.statusCode!, body: b })); });
+      r.on('error', rej);
+      r.end(method === 'POST' ? '{}' : undefined);
+    });
+    const post = JSON.parse((await get('/v1/tls/fingerprint', 'POST', chromeUa)).body);
+    const fps = JSON.parse((await get('/fps', 'GET', chromeUa)).body);
+    expect(fps.ja4).toBe(post.ja4);
+    // Node's https client: the verdict says the User-Agent's Chrome claim does not fit the handshake.
+    expect(fps.user_agent_check.consistent).toBe(false);
+    expect(post.user_agent_check).toEqual(fps.user_agent_check);
+    expect(post.client).toEqual(fps.client);
+    expect(fps.client?.label).toMatch(/node/i);
+    expect(fps.bot_score).toBe(post.bot_score);
+    expect(fps.bot_reasons).toEqual(post.bot_reasons);
+    expect(fps.bot_score).toBeLessThan(30);
+    const detail = JSON.parse((await get('/fps?detail=1', 'GET', chromeUa)).body);
+    expect(detail.bot_score).toBe(post.bot_score);
+    const all = JSON.parse((await get('/fps?all=1', 'GET', chromeUa)).body) as Record<string, unknown>[];
+    const mine = all.filter((x) => x['user-agent'] === chromeUa);
+    expect(mine.length).toBeGreaterThanOrEqual(3);
+    for (const x of mine) expect([x.bot_score, x.client, x.user_agent_check]).toEqual([post.bot_score, post.client, post.user_agent_check]);
+    const stats = JSON.parse((await get('/stats', 'GET')).body);
+    const entry = stats.fingerprints.find((f: { ja4: string }) => f.ja4 === fps.ja4);
+    expect(entry.client).toEqual(fps.client);
+    const u = entry.user_agents.find((x: { 'user-agent': string }) => x['user-agent'] === chromeUa);
+    expect([u.bot_score, u.user_agent_check]).toEqual([post.bot_score, post.user_agent_check]);
+  });
   it('GET /stats counts fingerprints with shares and user agents; unknown paths 404 as JSON', async () => {
     await get('/fps', 'GET', 'probe/1');
     const s = JSON.parse((await get('/stats')).body);
