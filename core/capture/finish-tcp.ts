@@ -10,6 +10,7 @@ import { parseTlsRecordsFast } from '../tls/fast-parse.js';
 import type { ClientHello, HandshakeMessage, ServerHello } from '../tls/model.js';
 import { parseTls } from '../tls/parse-tls.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
+import { foxioNameKeys } from '../x509/names.js';
 import { findHandshakeRecord, frameAt, piecesFromRuns, sliceCaptured } from './captured-bytes.js';
 import type { ConversationPlugin, TcpConversationView } from './plugin.js';
 
@@ -80,7 +81,7 @@ class CertificateMemo {
     const list = this.byHash.get(h);
     if (list) for (const e of list) if (sameBytes(e.der, der)) return e.rec;
     const x = computeJa4x(der); // throws on a certificate it cannot read (not remembered)
-    const rec: X509Record = { ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...rustNameKeys(x.certificate) };
+    const rec: X509Record = { ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...foxioNameKeys(x.certificate) };
     if (this.size >= 512) { this.byHash.clear(); this.size = 0; }
     const entry = { der: der.slice(), rec };
     if (list && this.byHash.has(h)) list.push(entry); else this.byHash.set(h, [entry]);
@@ -250,17 +251,3 @@ export function pushProblems(out: Problem[], ps: readonly Problem[], side: strin
   for (const p of ps) if (p.severity === 'error') out.push({ ...p, message: `${side}: ${p.message}` });
 }
 
-/** The FoxIO `ja4` tool's name keys (issuerCommonName, subjectOrganizationName...). */
-function rustNameKeys(cert: { issuer: { longName: string; value: string }[]; subject: { longName: string; value: string }[] }): Record<string, string> {
-  const out: Record<string, string> = {};
-  const add = (prefix: string, attrs: { longName: string; value: string }[]): void => {
-    for (const a of attrs) {
-      if (/^\d/.test(a.longName)) continue;
-      const k = prefix + a.longName[0]!.toUpperCase() + a.longName.slice(1);
-      out[k] = out[k] ? `${out[k]}, ${a.value}` : a.value;
-    }
-  };
-  add('issuer', cert.issuer);
-  add('subject', cert.subject);
-  return out;
-}

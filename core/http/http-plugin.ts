@@ -15,6 +15,7 @@ import { parseTls } from '../tls/parse-tls.js';
 import { looksLikeHttp1Request, parseHttp1Requests } from './http1.js';
 import { Http2ClientStream, startsWithH2Preface } from './http2/client-stream.js';
 import type { HttpRequest } from './model.js';
+import { foxioNameKeys } from '../x509/names.js';
 
 export interface HttpPluginOptions {
   /** Payload bytes kept per direction for HTTP (default 64 KiB, 4 MiB with keys). */
@@ -119,7 +120,7 @@ function decrypted(view: TcpConversationView, kl: KeyLog): void {
       for (const c of m.certificates) {
         try {
           const x = computeJa4x(c.der);
-          x509.push({ ja4x: x.ja4x, ja4x_r: x.ja4x_r, issuer: x.issuer, subject: x.subject });
+          x509.push({ ja4x: x.ja4x, ja4x_r: x.ja4x_r, issuer: x.issuer, subject: x.subject, ...foxioNameKeys(x.certificate) });
         } catch { /* reported by the dissector */ }
       }
       if (x509.length) r.tls_certs.push({ x509 });

@@ -29,6 +29,25 @@ const NAMES: Record<string, [string, string]> = {
 
 export const attributeNames = (oid: string): [string, string] => NAMES[oid] ?? [oid, oid];
 
+/**
+ * The attribute names the FoxIO `ja4` tool writes its certificate keys from (`issuer` or `subject`
+ * + the name capitalised: `issuerOrganizationalUnit`, `subjectMsJurisdictionCountry`): those of
+ * the OID registry its X.509 parser uses, which differ from OpenSSL's long names for a few
+ * attributes. Attributes it has no name for keep the long name above.
+ */
+const REGISTRY_NAMES: Record<string, string> = {
+  '2.5.4.11': 'organizationalUnit', '2.5.4.13': 'description', '2.5.4.16': 'postalAddress', '2.5.4.41': 'name',
+  '2.5.4.44': 'generationQualifier', '2.5.4.45': 'uniqueIdentifier',
+  '1.3.6.1.4.1.311.60.2.1.1': 'msJurisdictionLocality', '1.3.6.1.4.1.311.60.2.1.2': 'msJurisdictionStateOrProvince',
+  '1.3.6.1.4.1.311.60.2.1.3': 'msJurisdictionCountry',
+};
+
+/** Attributes that registry leaves out, so the tool has no key for them (emailAddress: FoxIO's own snapshots); `issuer`/`subject` keep them. */
+const NO_REGISTRY_NAME = new Set(['1.2.840.113549.1.9.1']);
+
+/** An attribute's name as the FoxIO `ja4` tool's keys use it, or undefined when it has none. */
+export const registryName = (oid: string): string | undefined => (NO_REGISTRY_NAME.has(oid) ? undefined : REGISTRY_NAMES[oid] ?? NAMES[oid]?.[1]);
+
 /** Decodes a directory string value; unknown types are shown as hex. */
 export function decodeDirectoryString(b: Uint8Array, n: DerNode): string {
   const c = content(b, n);
@@ -75,3 +94,19 @@ export function readName(b: Uint8Array, name: DerNode): NameAttribute[] {
 
 /** One-line form as OpenSSL prints it by default (`C = US, O = Example, CN = example.com`). */
 export const formatName = (attrs: readonly NameAttribute[]): string => attrs.map((a) => `${a.shortName} = ${a.value}`).join(', ');
+
+/** The FoxIO `ja4` tool's name keys (issuerCommonName, subjectOrganizationName...). */
+export function foxioNameKeys(cert: { issuer: { oid: string; value: string }[]; subject: { oid: string; value: string }[] }): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (prefix: string, attrs: { oid: string; value: string }[]): void => {
+    for (const a of attrs) {
+      const name = registryName(a.oid);
+      if (name === undefined) continue;
+      const k = prefix + name[0]!.toUpperCase() + name.slice(1);
+      out[k] = out[k] ? `${out[k]}, ${a.value}` : a.value;
+    }
+  };
+  add('issuer', cert.issuer);
+  add('subject', cert.subject);
+  return out;
+}

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { computeJa4x } from '../../../../core/fingerprint/ja4plus/ja4x.js';
 import { parseCertificate, parseDer } from '../../../../core/x509/index.js';
 import { refH12 as h12 } from '../../../helpers/reference-hash.js';
-import { foxioPcap, foxioPcaps, wiresharkExpected } from '../../../helpers/foxio-expected.js';
+import { foxioPcap, foxioPcaps, rustExpected, wiresharkExpected } from '../../../helpers/foxio-expected.js';
+import { CLI } from '../../../helpers/paths.js';
 
 /** Certificates per frame, extracted by tshark (which reassembles TCP and decrypts with DSBs). */
 function tsharkCertificates(file: string): Map<number, Uint8Array[]> {
@@ -44,6 +45,28 @@ describe('JA4X', () => {
       n += got.length;
     }
     expect(n).toBeGreaterThan(0);
+  });
+
+  it('`read` names the certificate attributes with the FoxIO tool\'s keys (issuerOrganizationalUnit, subjectMsJurisdictionCountry...), values equal', () => {
+    type X = Record<string, string>;
+    const nameKeys = (x: X) => Object.fromEntries(Object.entries(x).filter(([k]) => /^(issuer|subject)[A-Z]/.test(k)));
+    let compared = 0;
+    const keys = new Set<string>();
+    for (const f of withX509) {
+      const want = rustExpected(f).flatMap((r) => ((r.tls_certs as { x509?: X[] }[] | undefined) ?? []).flatMap((c) => c.x509 ?? []));
+      if (!want.length) continue;
+      const got = (JSON.parse(execFileSync(process.execPath, [CLI, 'read', foxioPcap(f), '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 << 20 })) as { tls_certs?: { x509?: X[] }[] }[])
+        .flatMap((r) => (r.tls_certs ?? []).flatMap((c) => c.x509 ?? []));
+      for (const w of want) {
+        const g = got.find((x) => x.ja4x === w.ja4x && JSON.stringify(nameKeys(x)) === JSON.stringify(nameKeys(w))) ?? got.find((x) => x.ja4x === w.ja4x);
+        expect(g, `${f} ${w.ja4x}`).toBeDefined();
+        expect(nameKeys(g!), `${f} ${w.ja4x}`).toEqual(nameKeys(w));
+        for (const k of Object.keys(nameKeys(w))) keys.add(k);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+    expect([...keys]).toEqual(expect.arrayContaining(['issuerOrganizationalUnit', 'subjectMsJurisdictionCountry', 'subjectSerialNumber']));
   });
 
   it('issuer and subject read like `openssl x509 -text` prints them', () => {
