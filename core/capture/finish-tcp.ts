@@ -165,7 +165,7 @@ export class ConversationFinisher {
       }
       pushProblems(r.problems, p.problems, 'client');
       if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
-    } else if (cb.bytes.length >= 2 && (cb.bytes[0]! & 0x80) && cb.bytes[2] === 1) {
+    } else if (looksLikeSslv2Hello(cb.bytes)) {
       // SSLv2-compatible ClientHello.
       try {
         const p = parseTls(cb.bytes, { tree: false, framing: 'sslv2', source: 'client' });
@@ -251,3 +251,18 @@ export function pushProblems(out: Problem[], ps: readonly Problem[], side: strin
   for (const p of ps) if (p.severity === 'error') out.push({ ...p, message: `${side}: ${p.message}` });
 }
 
+/**
+ * An SSLv2-compatible ClientHello header (RFC 6101 appendix E.2): a two-byte record length with
+ * the high bit set, message type 1, version 0x0002 or 0x03xx, cipher specs of three bytes each, a
+ * session id of 0 or 16 bytes and a challenge of 16 to 32, which add up to the record length.
+ * Anything less strict takes encrypted data of other protocols, seen from mid-connection, for a
+ * hello about once in 512 streams.
+ */
+export function looksLikeSslv2Hello(b: Uint8Array): boolean {
+  if (b.length < 11 || !(b[0]! & 0x80) || b[2] !== 1) return false;
+  const major = b[3]!, minor = b[4]!;
+  if (!((major === 0 && minor === 2) || (major === 3 && minor <= 4))) return false;
+  const specs = (b[5]! << 8) | b[6]!, sid = (b[7]! << 8) | b[8]!, challenge = (b[9]! << 8) | b[10]!;
+  if (specs === 0 || specs % 3 !== 0 || (sid !== 0 && sid !== 16) || challenge < 16 || challenge > 32) return false;
+  return 9 + specs + sid + challenge === (((b[0]! & 0x7f) << 8) | b[1]!);
+}

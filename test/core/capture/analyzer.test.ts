@@ -2,12 +2,13 @@
 // and stream numbers recorded with them, JA4 from an independent reference), pcap variants made
 // with editcap or derived by reordering real packets, and damaged files.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer, CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
+import { looksLikeSslv2Hello } from '../../../core/capture/finish-tcp.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { CONFORMANCE, FIXTURES as FIXTURES_DIR, ROOT, clientFixtures, readBytes } from '../../helpers/paths.js';
 import { byteSwapPcap, joinPcap, splitPcap } from '../../helpers/pcap-edit.js';
@@ -510,5 +511,29 @@ describe('quiet(): a live source that has brought nothing for a while', () => {
     a.end();
     expect(got).toHaveLength(1);
     expect(got[0]!.hellos[0]!.ja4).toBe(fx.hellos[0]!.ref_ja4);
+  });
+});
+
+describe('SSLv2-compatible ClientHellos', () => {
+  it('an SSLv2 header is taken only when its lengths add up; encrypted data seen from mid-connection is not a hello', () => {
+    const specs = [0x00, 0x00, 0x35, 0x01, 0x00, 0x80, 0x00, 0x00, 0x2f], challenge = new Array(16).fill(0x42);
+    const body = [1, 3, 1, 0, specs.length, 0, 0, 0, challenge.length, ...specs, ...challenge];
+    expect(looksLikeSslv2Hello(Uint8Array.from([0x80, body.length, ...body]))).toBe(true);
+    // Cut after the header (the rest never captured): still a hello, reported as cut.
+    expect(looksLikeSslv2Hello(Uint8Array.from([0x80, body.length, ...body.slice(0, 12)]))).toBe(true);
+    // Bytes of another protocol that begin like one: high bit, then type 1 at the third byte.
+    expect(looksLikeSslv2Hello(Uint8Array.from([0xe3, 0xf0, 0x01, 0x5c, 0x48, ...new Array(59).fill(7)]))).toBe(false);
+    expect(looksLikeSslv2Hello(Uint8Array.from([0x80, body.length + 1, ...body, 0]))).toBe(false);
+  });
+
+  it('pieces of an SSH capture, each starting mid-connection, get no TLS fingerprint (tshark sees no TLS in them)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-pieces-'));
+    expect(spawnSync('editcap', ['-F', 'pcap', '-c', '7', join(CONFORMANCE, 'pcap', 'ssh-r.pcap'), join(dir, 'piece.pcap')]).status).toBe(0);
+    const pieces = readdirSync(dir).filter((f) => f.startsWith('piece'));
+    expect(pieces.length).toBeGreaterThan(40);
+    for (const f of pieces) {
+      const tls = analyze(readBytes(join(dir, f))).records.filter((r) => r.hellos.length || r.protocol === 'tls');
+      expect(tls.map((r) => `${f} stream ${r.stream}: ${r.hellos[0]?.ja3_full}`)).toEqual([]);
+    }
   });
 });
