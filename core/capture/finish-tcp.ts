@@ -115,8 +115,9 @@ export class ConversationFinisher {
     let cb = job.client, sb = job.server;
     let ctrunc = job.clientTruncated, strunc = job.serverTruncated;
     let ctimes = job.clientTimes, stimes = job.serverTimes;
-    // Without a SYN, the side that sent a ClientHello is the client.
-    if (!job.sawSyn && !startsWithClientHello(cb.bytes) && startsWithClientHello(sb.bytes)) {
+    // Without a SYN, the side that sent a ClientHello is the client; when the capture starts after
+    // the ClientHello, the side that sent the ServerHello is the server.
+    if (!job.sawSyn && !startsWithClientHello(cb.bytes) && (startsWithClientHello(sb.bytes) || (startsWithHandshake(cb.bytes, 2) && !startsWithHandshake(sb.bytes, 2)))) {
       [r.src, r.dst, r.src_port, r.dst_port] = [r.dst, r.src, r.dst_port, r.src_port];
       [cb, sb] = [sb, cb];
       [ctrunc, strunc] = [strunc, ctrunc];
@@ -224,7 +225,10 @@ export function cutHelloProblem(side: 'client' | 'server', what: string, n: numb
 }
 
 function startsWithClientHello(b: Uint8Array): boolean {
-  return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === 1;
+  return startsWithHandshake(b, 1);
+}
+function startsWithHandshake(b: Uint8Array, type: number): boolean {
+  return b.length >= 6 && b[0] === 22 && b[1] === 3 && b[5] === type;
 }
 
 /**

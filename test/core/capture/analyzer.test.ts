@@ -537,3 +537,26 @@ describe('SSLv2-compatible ClientHellos', () => {
     }
   });
 });
+
+describe('captures that start after the ClientHello', () => {
+  it('the side that sent the ServerHello is the server: every JA3S tshark finds in pieces of a real capture is there, src the client', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-pieces-'));
+    const chromium = clientFixtures().find((f) => f.id === 'chromium')!;
+    expect(spawnSync('editcap', ['-F', 'pcap', '-c', '7', join(chromium.dir, 'capture.pcap'), join(dir, 'piece.pcap')]).status).toBe(0);
+    let checked = 0, withoutHello = 0;
+    for (const f of readdirSync(dir).filter((x) => x.startsWith('piece'))) {
+      const path = join(dir, f);
+      const rows = spawnSync('tshark', ['-r', path, '-d', 'tcp.port==18443,tls', '-Y', 'tls.handshake.type==2', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tcp.srcport', '-e', 'tls.handshake.ja3s'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
+      const { records } = analyze(readBytes(path));
+      for (const [stream, srcport, ja3s] of rows) {
+        const r = records.find((x) => x.transport === 'tcp' && x.stream === Number(stream));
+        expect(r?.server_hello?.ja3s, `${f} stream ${stream}`).toBe(ja3s);
+        expect(r!.dst_port, `${f} stream ${stream}: dst is the server`).toBe(Number(srcport));
+        if (!r!.hellos.length) withoutHello++;
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(withoutHello).toBeGreaterThan(0);
+  });
+});
