@@ -130,7 +130,7 @@ export class CaptureAnalyzer {
   /** The segment object the fast path fills for each packet (no one keeps it past the call). */
   private readonly scratch: TcpSegment = {
     frame: 0, timestampUs: 0, ipVersion: 4, ttl: 0, src: '', dst: '', fileOffset: 0,
-    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, options: EMPTY, payload: EMPTY,
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, options: EMPTY, payload: EMPTY, wireLength: 0,
   };
   private scratchBuf: Uint8Array = EMPTY;
   private scratchPayAt = 0;
@@ -345,6 +345,7 @@ export class CaptureAnalyzer {
     seg.window = (b[t + 14]! << 8) | b[t + 15]!;
     seg.options = seg.flags & TCP_SYN ? b.subarray(t + 20, t + doff) : EMPTY;
     seg.payload = EMPTY;
+    seg.wireLength = Math.max(end, total >= ihl ? q + total : end0) - (t + doff);
     this.scratchBuf = b;
     this.scratchPayAt = t + doff;
     this.scratchPayEnd = end;

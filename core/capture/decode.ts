@@ -111,12 +111,14 @@ function mpls(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: 
 function ip(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: number): void {
   if (depth > MAX_DEPTH || at >= d.length) return;
   const v = d[at]! >> 4;
-  let proto: number, ttl: number, src: string, dst: string, q: number, end: number;
+  let proto: number, ttl: number, src: string, dst: string, q: number, end: number, wireEnd: number;
   if (v === 4) {
     if (at + 20 > d.length) return;
     const ihl = (d[at]! & 15) * 4;
     const total = (d[at + 2]! << 8) | d[at + 3]!;
-    end = Math.min(d.length, total >= ihl ? at + total : d.length);
+    // wireEnd: where the IP header says the packet ends (beyond `end` when the capture cut it).
+    wireEnd = total >= ihl ? at + total : d.length;
+    end = Math.min(d.length, wireEnd);
     const fragOff = ((d[at + 6]! & 0x1f) << 8) | d[at + 7]!;
     const more = (d[at + 6]! & 0x20) !== 0;
     ttl = d[at + 8]!;
@@ -133,7 +135,8 @@ function ip(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: nu
     const plen = (d[at + 4]! << 8) | d[at + 5]!;
     // Payload length 0 with a hop-by-hop header: a jumbogram (RFC 2675; Linux BIG TCP sends them
     // over 64 KiB), whose length is in the Jumbo Payload option: read to the end of the frame.
-    end = plen === 0 && d[at + 6] === 0 ? d.length : Math.min(d.length, at + 40 + plen);
+    wireEnd = plen === 0 && d[at + 6] === 0 ? d.length : at + 40 + plen;
+    end = Math.min(d.length, wireEnd);
     proto = d[at + 6]!;
     ttl = d[at + 7]!;
     src = ipv6Text(d, at + 8);
@@ -164,13 +167,13 @@ function ip(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: nu
   } else return;
   if (q > end) return;
   const meta: PacketMeta = { frame: p.frame, timestampUs: p.timestampUs, ipVersion: v as 4 | 6, ttl, src, dst, fileOffset: p.fileOffset };
-  if (proto === 6) tcp(meta, d, q, end, sink);
+  if (proto === 6) tcp(meta, d, q, end, sink, wireEnd);
   else if (proto === 17) udp(p, meta, d, q, end, sink, depth);
   else if (proto === 47) gre(p, d, q, end, sink, depth);
   else if (proto === 4 || proto === 41) ip(p, d.subarray(0, end), q, sink, depth + 1);
 }
 
-function tcp(meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: DecodeSink): void {
+function tcp(meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: DecodeSink, wireEnd = end): void {
   if (q + 20 > end) return;
   const doff = (d[q + 12]! >> 4) * 4;
   if (doff < 20 || q + doff > end) return;
@@ -184,6 +187,7 @@ function tcp(meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: Deco
     window: (d[q + 14]! << 8) | d[q + 15]!,
     options: d.subarray(q + 20, q + doff),
     payload: d.subarray(q + doff, end),
+    wireLength: Math.max(end, wireEnd) - (q + doff),
   });
 }
 

@@ -32,6 +32,8 @@ export interface TcpSegment extends PacketMeta {
   options: Uint8Array;
   /** TCP payload (a view into the packet; copy it to keep it). */
   payload: Uint8Array;
+  /** The payload's length on the wire, from the IP header: more than `payload` holds when the capture cut the packet (snaplen). */
+  wireLength?: number;
 }
 
 export interface UdpDatagram extends PacketMeta {

@@ -58,7 +58,8 @@ export class Ja4sshTracker {
   constructor(private readonly sampleSize = 200) {}
 
   push(seg: TcpSegment, fromClient: boolean): void {
-    const len = seg.payload.length;
+    // The length on the wire: a capture cut to its headers (snaplen) still counts whole packets.
+    const len = seg.wireLength ?? seg.payload.length;
     if (len === 0) {
       if ((seg.flags & 0x1ff) === TCP_ACK) {
         if (fromClient) this.clientAcks++;

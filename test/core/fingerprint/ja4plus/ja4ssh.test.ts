@@ -1,4 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../../../helpers/paths.js';
 import { describe, expect, it } from 'vitest';
 import { TCP_ACK, TCP_PSH, TCP_SYN, type TcpSegment } from '../../../../core/capture/packet.js';
 import { Ja4sshTracker, parseSshBanner } from '../../../../core/fingerprint/ja4plus/ja4ssh.js';
@@ -45,6 +49,18 @@ describe('JA4SSH', () => {
 
   const files = foxioPcaps().filter((f) => rustExpected(f).some((r) => Array.isArray(r.ja4ssh) && (r.ja4ssh as unknown[]).length));
   it('covers the FoxIO SSH captures', () => expect(files.length).toBeGreaterThanOrEqual(6));
+
+  it('a capture cut to its headers (snaplen 200) gives the same windows: packet lengths are read from the IP header', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-ssh-cut-'));
+    const ja4ssh = (f: string) => spawnSync(process.execPath, [CLI, 'read', f, '--format', 'ndjson'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stream: number; ja4ssh?: string[] }).filter((r) => r.ja4ssh?.length).map((r) => [r.stream, r.ja4ssh]);
+    for (const file of ['ssh-scp-1050.pcap', 'ssh-r.pcap']) {
+      const cut = join(dir, file);
+      expect(spawnSync('editcap', ['-s', '200', foxioPcap(file), cut]).status).toBe(0);
+      const whole = ja4ssh(foxioPcap(file));
+      expect(whole.length).toBeGreaterThan(0);
+      expect(ja4ssh(cut), file).toEqual(whole);
+    }
+  });
 
   /** Payload segments per direction that tshark does not label SSH (FoxIO's tools, which read tshark's output, skip them). */
   const notSsh = (file: string): { client: number; server: number } => {
