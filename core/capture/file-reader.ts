@@ -37,7 +37,7 @@ export class CaptureFormatError extends Error {
   readonly offset = 0;
   constructor(readonly magic: string, readonly file?: string) {
     const packed = compressionOfMagic(magic);
-    super(`${file ? file + ': ' : ''}not a pcap or pcapng capture: the file starts with ${magic || 'nothing (empty file)'} at offset 0, expected a pcap magic (a1 b2 c3 d4 / d4 c3 b2 a1, a1 b2 3c 4d / 4d 3c b2 a1) or a pcapng Section Header Block (0a 0d 0d 0a)${packed ? `; it looks ${packed.name}-compressed: decompress it first (${packed.tool})` : ''}`);
+    super(`${file ? file + ': ' : ''}not a pcap or pcapng capture: the file starts with ${magic || 'nothing (empty file)'} at offset 0, expected a pcap magic (a1 b2 c3 d4 / d4 c3 b2 a1, a1 b2 3c 4d / 4d 3c b2 a1, a1 b2 cd 34 / 34 cd b2 a1) or a pcapng Section Header Block (0a 0d 0d 0a)${packed ? `; it looks ${packed.name}-compressed: decompress it first (${packed.tool})` : ''}`);
   }
 }
 
@@ -102,6 +102,8 @@ export class CaptureFileReader {
   private le = true;
   // pcap
   private nano = false;
+  /** Bytes of a pcap record header: 16, or 24 in the "modified" pcap format. */
+  private recordHeader = 16;
   private linkType = 1;
   private snaplen = 0;
   private lastTsSec = -1;
@@ -196,7 +198,7 @@ export class CaptureFileReader {
       if (b.length < 4) return 0;
       const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
       const m = dv.getUint32(0, false);
-      if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) this.format = 'pcap';
+      if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1 || m === 0xa1b2cd34 || m === 0x34cdb2a1) this.format = 'pcap';
       else if (m === PCAPNG_SHB) this.format = 'pcapng';
       else throw new CaptureFormatError(spacedHex(b.subarray(0, 8)), this.file);
     }
@@ -211,12 +213,16 @@ export class CaptureFileReader {
       const m = dv.getUint32(0, false);
       this.le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
       this.nano = m === 0xa1b23c4d || m === 0x4d3cb2a1;
+      // Alexey Kuznetsov's "modified" pcap (libpcap and Wireshark read it): 8 more bytes per record
+      // header (interface index, protocol, packet type, padding).
+      this.recordHeader = m === 0xa1b2cd34 || m === 0x34cdb2a1 ? 24 : 16;
+      this.le ||= m === 0x34cdb2a1;
       this.snaplen = dv.getUint32(16, this.le);
       this.linkType = dv.getUint32(20, this.le) & 0x0fffffff;
       off = 24;
     }
-    const le = this.le;
-    while (off + 16 <= b.length) {
+    const le = this.le, rh = this.recordHeader;
+    while (off + rh <= b.length) {
       const sec = dv.getUint32(off, le), frac = dv.getUint32(off + 4, le);
       const cap = dv.getUint32(off + 8, le), orig = dv.getUint32(off + 12, le);
       const at = this.base + off;
@@ -226,7 +232,7 @@ export class CaptureFileReader {
         off++;
         continue;
       }
-      if (off + 16 + cap > b.length) {
+      if (off + rh + cap > b.length) {
         if (final) break;
         return off;
       }
@@ -238,13 +244,13 @@ export class CaptureFileReader {
       this.lastTsSec = sec;
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
       const ts = sec * 1e6 + (this.nano ? Math.floor(frac / 1000) : frac);
-      if (!this.ev.onFrame?.(b, off + 16, cap, this.frame, this.linkType, ts, at + 16)) {
+      if (!this.ev.onFrame?.(b, off + rh, cap, this.frame, this.linkType, ts, at + rh)) {
         this.ev.onPacket({
           frame: this.frame, linkType: this.linkType, timestampUs: ts,
-          data: b.subarray(off + 16, off + 16 + cap), originalLength: orig, fileOffset: at + 16, interfaceId: 0,
+          data: b.subarray(off + rh, off + rh + cap), originalLength: orig, fileOffset: at + rh, interfaceId: 0,
         });
       }
-      off += 16 + cap;
+      off += rh + cap;
     }
     if (this.resyncing && final) {
       this.warn('truncated_file', `no readable packet record after offset ${this.base + off}`, this.base + off);

@@ -61,7 +61,7 @@ describe('capture formats', () => {
     for (const chunk of [1, 7, 100, 4096]) expect(summary(analyze(bytes, chunk).records)).toEqual(base);
   });
 
-  for (const [name, args] of [['pcapng', ['-F', 'pcapng']], ['nanosecond pcap', ['-F', 'nsecpcap']]] as const) {
+  for (const [name, args] of [['pcapng', ['-F', 'pcapng']], ['nanosecond pcap', ['-F', 'nsecpcap']], ['modified pcap (24-byte record headers)', ['-F', 'modpcap']]] as const) {
     it(`reads the same capture converted by editcap to ${name}`, () => {
       const out = join(tmp, `${name.replace(/\W+/g, '-')}.cap`);
       const r = spawnSync('editcap', [...args, pcap, out], { encoding: 'utf8' });
