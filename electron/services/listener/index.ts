@@ -553,6 +553,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       });
     }
     if (pathname === '/' && get) return respond(t, 200, renderPage(obs, parsed().clientHello as ClientHello, parsed()), 'text/html');
+    if (pathname === '/' || pathname === '/fps' || pathname === '/stats') return respond(t, 405, { error: `${pathname} answers GET (and HEAD), not ${method}` });
     return respond(t, 404, { error: `no such endpoint: ${method} ${pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
   }
 

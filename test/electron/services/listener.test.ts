@@ -130,6 +130,9 @@ describe('listener endpoints, storage and limits', () => {
     expect(s.fingerprints.flatMap((f: { user_agents: { 'user-agent': string }[] }) => f.user_agents.map((u) => u['user-agent']))).toContain('probe/1');
     const nf = await get('/nope');
     expect(nf.status).toBe(404);
+    const wrong = await get('/fps', 'POST');
+    expect(wrong.status).toBe(405);
+    expect(JSON.parse(wrong.body).error).toMatch(/GET/);
     expect(JSON.parse(nf.body).error).toMatch(/no such endpoint/);
   });
   it('GET / is an HTML page explaining the JA4 parts', async () => {
