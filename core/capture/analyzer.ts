@@ -485,7 +485,9 @@ export class CaptureAnalyzer {
     let c = this.convs.get(key);
     if (c?.done) return;
     if (!c) {
-      const clientIsSrc = !(d.srcPort < 1024 && d.dstPort >= 1024);
+      // The first sender is the client, unless it sent from a well-known port to an ephemeral one,
+      // or from a DHCP server's port to a DHCP client's (67 to 68; DHCPv6 547 to 546).
+      const clientIsSrc = !(d.srcPort < 1024 && d.dstPort >= 1024) && !(d.srcPort === 67 && d.dstPort === 68) && !(d.srcPort === 547 && d.dstPort === 546);
       c = clientIsSrc ? this.newConversation('udp', d.src, d.srcPort, d.dst, d.dstPort, d.timestampUs) : this.newConversation('udp', d.dst, d.dstPort, d.src, d.srcPort, d.timestampUs);
       c.key = key;
       this.insert(c);

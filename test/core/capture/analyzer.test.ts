@@ -401,6 +401,15 @@ describe('tunnels and link layers from the FoxIO captures', () => {
   it('decodes Geneve', () => {
     expect(read('tcpdump-geneve.pcap').some((r) => r.transport === 'tcp' && r.dst_port === 22)).toBe(true);
   });
+  it('DHCP: the client (port 68) is src, also of the conversation the server\'s answer opens', () => {
+    const udp = read('dhcp.pcapng').filter((r) => r.transport === 'udp');
+    // tshark: the datagrams and their ports.
+    const ports = spawnSync('tshark', ['-r', join(CONFORMANCE, 'pcap', 'dhcp.pcapng'), '-Y', 'dhcp', '-T', 'fields', '-e', 'udp.srcport'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(ports).toContain('67');
+    expect(udp.length).toBeGreaterThanOrEqual(2);
+    for (const r of udp) expect([r.src_port, r.dst_port]).toEqual([68, 67]);
+  });
+
   it('decodes BSD loopback (null) link type', () => {
     expect(read('http1-with-cookies.pcapng').some((r) => r.transport === 'tcp' && r.protocol === 'http')).toBe(true);
   });
