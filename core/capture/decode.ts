@@ -176,7 +176,11 @@ function ip(p: RawPacket, d: Uint8Array, at: number, sink: DecodeSink, depth: nu
 function tcp(meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: DecodeSink, wireEnd = end): void {
   if (q + 20 > end) return;
   const doff = (d[q + 12]! >> 4) * 4;
-  if (doff < 20 || q + doff > end) return;
+  if (doff < 20) return;
+  // The options cut off by the snaplen: the segment still counts (as tshark counts it), without
+  // payload and marked, so that no JA4T is made of part of its options.
+  const cut = q + doff > end;
+  const optEnd = cut ? end : q + doff;
   sink.tcp({
     frame: meta.frame, timestampUs: meta.timestampUs, ipVersion: meta.ipVersion, ttl: meta.ttl, src: meta.src, dst: meta.dst, fileOffset: meta.fileOffset,
     srcPort: (d[q]! << 8) | d[q + 1]!,
@@ -185,9 +189,10 @@ function tcp(meta: PacketMeta, d: Uint8Array, q: number, end: number, sink: Deco
     ack: ((d[q + 8]! << 24) | (d[q + 9]! << 16) | (d[q + 10]! << 8) | d[q + 11]!) >>> 0,
     flags: ((d[q + 12]! & 1) << 8) | d[q + 13]!,
     window: (d[q + 14]! << 8) | d[q + 15]!,
-    options: d.subarray(q + 20, q + doff),
-    payload: d.subarray(q + doff, end),
-    wireLength: Math.max(end, wireEnd) - (q + doff),
+    options: d.subarray(q + 20, optEnd),
+    payload: d.subarray(optEnd, end),
+    wireLength: Math.max(0, Math.max(end, wireEnd) - (q + doff)),
+    ...(cut ? { optionsCut: true } : {}),
   });
 }
 

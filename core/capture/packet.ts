@@ -34,6 +34,8 @@ export interface TcpSegment extends PacketMeta {
   payload: Uint8Array;
   /** The payload's length on the wire, from the IP header: more than `payload` holds when the capture cut the packet (snaplen). */
   wireLength?: number;
+  /** The capture cut the packet within its TCP options (they are incomplete, the payload is not there). */
+  optionsCut?: boolean;
 }
 
 export interface UdpDatagram extends PacketMeta {

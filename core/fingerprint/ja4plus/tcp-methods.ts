@@ -52,8 +52,9 @@ export class TcpJa4Plus {
   push(seg: TcpSegment, fromClient: boolean): void {
     const syn = (seg.flags & TCP_SYN) !== 0, ack = (seg.flags & TCP_ACK) !== 0;
     // The first SYN and first SYN-ACK (retransmissions keep the first values).
-    if (syn && !ack && fromClient) this.ja4t ??= ja4tString(seg, false);
-    if (syn && ack && !fromClient) this.ja4ts ??= ja4tString(seg, true);
+    // (Not from options the capture cut off: a later retransmission may have them whole.)
+    if (syn && !ack && fromClient && !seg.optionsCut) this.ja4t ??= ja4tString(seg, false);
+    if (syn && ack && !fromClient && !seg.optionsCut) this.ja4ts ??= ja4tString(seg, true);
     this.latency.push(seg, fromClient);
     // SSH announces itself in the first payload of either side; look at the first few only.
     if (!this.sshSeen && seg.payload.length > 0 && this.payloads++ < 4 && parseSshBanner(seg.payload)) this.sshSeen = true;

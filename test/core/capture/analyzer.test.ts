@@ -401,6 +401,28 @@ describe('tunnels and link layers from the FoxIO captures', () => {
   it('decodes Geneve', () => {
     expect(read('tcpdump-geneve.pcap').some((r) => r.transport === 'tcp' && r.dst_port === 22)).toBe(true);
   });
+  it('a snaplen that cuts into the TCP options keeps the segment: every conversation tshark sees is there, no JA4T/JA4TS from cut options', () => {
+    let lost = 0;
+    // A FoxIO capture without handshakes, and a recorded IPv4 client whose SYN options pass byte 60.
+    for (const whole of [join(CONFORMANCE, 'pcap', 'http1.pcapng'), join(clientFixtures().find((f) => f.id === 'curl-h2')!.dir, 'capture.pcap')]) {
+      const cut = join(tmp, 'snap60.pcap');
+      expect(spawnSync('editcap', ['-F', 'pcap', '-s', '60', whole, cut]).status).toBe(0);
+      const streams = spawnSync('tshark', ['-r', cut, '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+      const got = analyze(readBytes(cut)).records.filter((r) => r.transport === 'tcp');
+      expect(got.map((r) => r.stream)).toEqual([...new Set(streams.map(Number))].sort((a, b) => a - b));
+      const before = new Map(analyze(readBytes(whole)).records.filter((r) => r.transport === 'tcp').map((r) => [r.stream, r]));
+      for (const r of got) {
+        const b = before.get(r.stream)!;
+        expect([r.src, r.src_port, r.dst_port]).toEqual([b.src, b.src_port, b.dst_port]);
+        // Either the same JA4T (options whole in 60 bytes) or none.
+        if (r.ja4t !== undefined) expect(r.ja4t).toBe(b.ja4t);
+        if (r.ja4ts !== undefined) expect(r.ja4ts).toBe(b.ja4ts);
+        if (r.ja4t === undefined && b.ja4t !== undefined) lost++;
+      }
+    }
+    expect(lost).toBeGreaterThan(0);
+  });
+
   it('DHCP: the client (port 68) is src, also of the conversation the server\'s answer opens', () => {
     const udp = read('dhcp.pcapng').filter((r) => r.transport === 'udp');
     // tshark: the datagrams and their ports.
