@@ -257,6 +257,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const verdicts = new ClientVerdicts();
   const hellos = new HelloMemo();
   const requests = new Bounded<RequestFacts>(1024);
+  const statsFacts = new Bounded<{ full: StoredObservation; f: HelloFacts | undefined }>(16384);
   // The log line's texts of the last connection's address and TLS parameters (they rarely change).
   let lastIp: string | undefined, lastIpText = '';
   let lastTls: { akamai: string | null; tv: unknown; cs: unknown; al: unknown; text: string } | undefined;
@@ -583,8 +584,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     }
     const fps = [...by].sort((a, b) => b[1].count - a[1].count).map(([sha3_384, e]) => {
       // The label as /fps gives it (exact, else the nearest known client); per User-Agent its verdict and bot_score.
-      const full = store.full(e.first);
-      const f = factsOf(full);
+      // Kept per fingerprint between calls: reading a record back and its hello costs ~50 µs, and a
+      // full window can hold thousands of distinct fingerprints.
+      let known = statsFacts.get(sha3_384);
+      if (!known) { const full = store.full(e.first); statsFacts.set(sha3_384, (known = { full, f: factsOf(full) })); }
+      const { full, f } = known;
       return {
         sha3_384, ja4: e.ja4, ja3: e.ja3, client: clientOf(verdicts.get(String(full.ja4), String(full.ja4_r), String(full.ja3), null)), count: e.count, share: all.length ? e.count / all.length : 0,
         // Uniqueness: the share of observed connections that did NOT have this fingerprint.
