@@ -45,7 +45,33 @@ function mode(values: readonly number[]): number {
  * for each window of `sampleSize` packets carrying TCP payload; a bare ACK (flags exactly ACK, no
  * payload) seen during a window counts in it. The last, partial window is emitted by `finish()`.
  */
+/**
+ * The sequence ranges one direction has carried (merged, relative to its first sequence number):
+ * a payload already wholly carried is a retransmission or a duplicate, which tshark does not
+ * dissect as SSH again, so FoxIO's tools (which read tshark's SSH packets) do not count it.
+ */
+class SeenRanges {
+  private base = -1;
+  private readonly ranges: number[] = []; // start, end, start, end... sorted, disjoint
+
+  /** True when [seq, seq+len) was all carried before; else records it and returns false. */
+  repeat(seq: number, len: number): boolean {
+    if (this.base < 0) this.base = seq;
+    const s = (seq - this.base) >>> 0, e = s + len;
+    const r = this.ranges;
+    let i = 0;
+    while (i < r.length && r[i + 1]! < s) i += 2;
+    if (i < r.length && r[i]! <= s && e <= r[i + 1]!) return true;
+    // Merge [s, e) with every range it touches.
+    let ns = s, ne = e, j = i;
+    while (j < r.length && r[j]! <= e) { ns = Math.min(ns, r[j]!); ne = Math.max(ne, r[j + 1]!); j += 2; }
+    r.splice(i, j - i, ns, ne);
+    return false;
+  }
+}
+
 export class Ja4sshTracker {
+  private readonly seen = [new SeenRanges(), new SeenRanges()];
   private client: number[] = [];
   private server: number[] = [];
   private clientAcks = 0;
@@ -67,6 +93,7 @@ export class Ja4sshTracker {
       }
       return;
     }
+    if (this.seen[fromClient ? 0 : 1]!.repeat(seg.seq, len)) return;
     if (fromClient) {
       this.clientBanner ??= parseSshBanner(seg.payload);
       this.client.push(len);

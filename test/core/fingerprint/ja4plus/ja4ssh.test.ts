@@ -28,7 +28,9 @@ function run(file: string): { src: string; srcPort: number; dst: string; dstPort
   return [...convs.values()].filter((e) => e.t.clientBanner || e.t.serverBanner).map((e) => ({ ...e, ja4ssh: e.t.finish() }));
 }
 
-const seg = (len: number, flags = len ? TCP_ACK | TCP_PSH : TCP_ACK): TcpSegment => ({ frame: 1, timestampUs: 0, ipVersion: 4, ttl: 64, src: 'a', dst: 'b', fileOffset: 0, srcPort: 1, dstPort: 22, seq: 0, ack: 0, flags, window: 0, options: new Uint8Array(), payload: new Uint8Array(len) });
+/** A segment with the next sequence number of its stream (both directions share one counter: each only needs its own to advance). */
+let nextSeq = 1000;
+const seg = (len: number, flags = len ? TCP_ACK | TCP_PSH : TCP_ACK, seq = (nextSeq += len) - len): TcpSegment => ({ frame: 1, timestampUs: 0, ipVersion: 4, ttl: 64, src: 'a', dst: 'b', fileOffset: 0, srcPort: 1, dstPort: 22, seq, ack: 0, flags, window: 0, options: new Uint8Array(), payload: new Uint8Array(len) });
 
 describe('JA4SSH', () => {
   it('windows of N payload packets, modes with ties to the smallest, bare ACKs only when flags are exactly ACK', () => {
@@ -41,6 +43,17 @@ describe('JA4SSH', () => {
     expect(t.finish()).toEqual(['c36s36_c4s2_c0s0', 'c64s0_c1s0_c1s1']);
   });
 
+  it('a retransmitted or duplicated payload is counted once (tshark does not dissect it as SSH again); an out-of-order one still counts', () => {
+    const t = new Ja4sshTracker(200);
+    const a = seg(48), b = seg(48), c = seg(96);
+    t.push(a, true); t.push(c, true); t.push(b, true); // b arrives after c: out of order, not a repeat
+    t.push(a, true); t.push(c, true); // retransmissions
+    t.push(seg(40, TCP_ACK | TCP_PSH, a.seq + 8), true); // a partial retransmission inside a
+    t.push(seg(64, TCP_ACK | TCP_PSH, b.seq + 16), true); // overlaps b and c: nothing new either
+    t.push(seg(64, TCP_ACK | TCP_PSH, a.seq), false); // the other direction has its own numbers
+    expect(t.finish()).toEqual(['c48s64_c3s1_c0s0']);
+  });
+
   it('reads identification strings', () => {
     expect(parseSshBanner(new TextEncoder().encode('SSH-2.0-OpenSSH_8.7 Debian-1\r\n'))).toEqual({ line: 'SSH-2.0-OpenSSH_8.7 Debian-1', protoVersion: '2.0', softwareVersion: 'OpenSSH_8.7', comments: 'Debian-1' });
     expect(parseSshBanner(new TextEncoder().encode('SSH-1.99-OpenSSH_3.1p1\n'))?.protoVersion).toBe('1.99');
@@ -49,6 +62,20 @@ describe('JA4SSH', () => {
 
   const files = foxioPcaps().filter((f) => rustExpected(f).some((r) => Array.isArray(r.ja4ssh) && (r.ja4ssh as unknown[]).length));
   it('covers the FoxIO SSH captures', () => expect(files.length).toBeGreaterThanOrEqual(6));
+
+  it('every packet twice (a capture merged with itself) gives the same windows: repeats are not counted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-ssh-dup-'));
+    const ja4ssh = (f: string) => spawnSync(process.execPath, [CLI, 'read', f, '--format', 'ndjson'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stream: number; ja4ssh?: string[] }).filter((r) => r.ja4ssh?.length).map((r) => [r.stream, r.ja4ssh]);
+    for (const file of ['ssh-scp-1050.pcap', 'ssh-r.pcap']) {
+      const twice = join(dir, file);
+      expect(spawnSync('mergecap', ['-F', 'pcap', '-w', twice, foxioPcap(file), foxioPcap(file)]).status).toBe(0);
+      const once = ja4ssh(foxioPcap(file));
+      expect(once.length).toBeGreaterThan(0);
+      // Bare ACKs are packets, duplicated or not (tshark lists them twice too): compare the payload parts.
+      const payloadParts = (xs: (number | string[] | undefined)[][]) => xs.map(([s, w]) => [s, (w as string[]).map((x) => x.split('_').slice(0, 2).join('_'))]);
+      expect(payloadParts(ja4ssh(twice)), file).toEqual(payloadParts(once));
+    }
+  });
 
   it('a capture cut to its headers (snaplen 200) gives the same windows: packet lengths are read from the IP header', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hs-ssh-cut-'));
