@@ -211,12 +211,11 @@ export class CaptureFileReader {
     if (this.base === 0) {
       if (b.length < 24) return 0;
       const m = dv.getUint32(0, false);
-      this.le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
+      this.le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1 || m === 0x34cdb2a1;
       this.nano = m === 0xa1b23c4d || m === 0x4d3cb2a1;
       // Alexey Kuznetsov's "modified" pcap (libpcap and Wireshark read it): 8 more bytes per record
       // header (interface index, protocol, packet type, padding).
       this.recordHeader = m === 0xa1b2cd34 || m === 0x34cdb2a1 ? 24 : 16;
-      this.le ||= m === 0x34cdb2a1;
       this.snaplen = dv.getUint32(16, this.le);
       this.linkType = dv.getUint32(20, this.le) & 0x0fffffff;
       off = 24;

@@ -33,11 +33,20 @@ function raw(s: string | undefined): Raw | undefined {
 
 const EXT_NAMES: Record<string, string> = { '0015': 'padding', '0029': 'pre_shared_key', fe0d: 'encrypted_client_hello', '0000': 'server_name', '0010': 'ALPN', '002a': 'early_data', '44cd': 'application_settings (new)', '4469': 'application_settings', '11ec': 'X25519MLKEM768' };
 const nameOf = (e: string): string => (EXT_NAMES[e] ? `${e} (${EXT_NAMES[e]})` : e);
+/** A JA3 (decimal) code point as the 4-digit hex JA4 writes. */
+const decimalToHex = (e: string): string => Number(e).toString(16).padStart(4, '0');
 /** A JA3 (decimal) extension value with its name when known. */
 const decimalNameOf = (e: string): string => {
-  const n = EXT_NAMES[Number(e).toString(16).padStart(4, '0')];
+  const n = EXT_NAMES[decimalToHex(e)];
   return n ? `${e} (${n})` : e;
 };
+/** Extensions whose presence alone says something, as findings when one side only has them (hex lists). */
+function presenceFindings(a: string[], b: string[], out: string[]): void {
+  for (const [e, n] of [['0015', 'padding'], ['0029', 'pre_shared_key (session resumption)'], ['fe0d', 'ECH']] as const) {
+    const ia = a.includes(e), ib = b.includes(e);
+    if (ia !== ib) out.push(`${n} ${ia ? 'present in A only' : 'present in B only'}`);
+  }
+}
 /** JA3's version field (the ClientHello's legacy version). */
 const VERSIONS: Record<string, string> = { '768': 'SSL 3.0', '769': 'TLS 1.0', '770': 'TLS 1.1', '771': 'TLS 1.2', '772': 'TLS 1.3', '65279': 'DTLS 1.0', '65277': 'DTLS 1.2' };
 
@@ -95,10 +104,7 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
     if (ext === 'order' && !(A.ja4_ro && B.ja4_ro)) ext = 'same';
     const s = setDiff('signature algorithms', ra.sigs, rb.sigs, findings);
     void s;
-    for (const [e, n] of [['0015', 'padding'], ['0029', 'pre_shared_key (session resumption)'], ['fe0d', 'ECH']]) {
-      const ia = ra.exts.includes(e!), ib = rb.exts.includes(e!);
-      if (ia !== ib) findings.push(`${n} ${ia ? 'present in A only' : 'present in B only'}`);
-    }
+    presenceFindings(ra.exts, rb.exts, findings);
   } else if (A.ja4 && B.ja4 && !ja4Equal) {
     const [, hb1, hc1] = A.ja4.split('_'), [, hb2, hc2] = B.ja4.split('_');
     if (hb1 !== hb2) findings.push('the cipher-suite hash differs (give the _r forms to see which suites)');
@@ -107,7 +113,7 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
   const ja = ja3Lists(A.ja3_full), jb = ja3Lists(B.ja3_full);
   let greaseOnly = false;
   if (ja && jb && A.ja3_full !== B.ja3_full) {
-    const strip = (l: string[]): string[] => l.filter((x) => !GREASE.test(Number(x).toString(16).padStart(4, '0')));
+    const strip = (l: string[]): string[] => l.filter((x) => !GREASE.test(decimalToHex(x)));
     const same = (x: string[], y: string[]): boolean => strip(x).join() === strip(y).join();
     greaseOnly = same(ja.ciphers, jb.ciphers) && same(ja.exts, jb.exts) && same(ja.groups, jb.groups) && ja.formats.join() === jb.formats.join() && ja.version === jb.version;
     if (greaseOnly) findings.push('JA3 strings differ only in GREASE values');
@@ -119,14 +125,13 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
       if (ja.version !== jb.version) findings.push(`TLS version field ${ja.version} vs ${jb.version} (${VERSIONS[ja.version] ?? '?'} vs ${VERSIONS[jb.version] ?? '?'})`);
       cipher = setDiff('cipher suites', strip(ja.ciphers), strip(jb.ciphers), findings);
       ext = setDiff('extensions', strip(ja.exts), strip(jb.exts), findings, 'decimal');
-      for (const [e, n] of [['21', 'padding'], ['41', 'pre_shared_key (session resumption)'], ['65037', 'ECH']] as const) {
-        const ia = ja.exts.includes(e), ib = jb.exts.includes(e);
-        if (ia !== ib) findings.push(`${n} ${ia ? 'present in A only' : 'present in B only'}`);
-      }
+      presenceFindings(ja.exts.map(decimalToHex), jb.exts.map(decimalToHex), findings);
       if (ja.formats.join() !== jb.formats.join()) findings.push(`EC point formats ${ja.formats.join('-') || 'none'} vs ${jb.formats.join('-') || 'none'}`);
     }
     if (!greaseOnly && ja.groups.join() !== jb.groups.join()) findings.push(`supported groups ${ja.groups.join('-')} vs ${jb.groups.join('-')}`);
   }
+  // From JA3 strings alone, the one finding is that extension (decimal, named).
+  const onlyJa3Extension = (e: string): boolean => ja4Equal === null && cipher === 'same' && findings.length === 1 && (findings[0] === `extensions only in A: ${e}` || findings[0] === `extensions only in B: ${e}`);
   let conclusion: string;
   if (ja4Equal && ja3Equal) conclusion = 'identical fingerprints: same client configuration.';
   else if (ja4Equal && ja3Equal === false) conclusion = greaseOnly
@@ -135,10 +140,8 @@ export function diffFingerprints(A: FingerprintSide, B: FingerprintSide): Finger
   else if (ja4Equal) conclusion = 'JA4 equal: same cipher suites, extensions, signature algorithms, version, SNI and ALPN behaviour.';
   else if (ja4Equal === null && ja3Equal) conclusion = 'identical JA3 strings: same TLS version, cipher suites, extensions in the same order, groups and point formats.';
   else if (ja4Equal === null && greaseOnly) conclusion = 'JA3 differs only through GREASE values: the same client.';
-  else if (onlyAbout(findings, 'ALPN', '0010 (ALPN)')) conclusion = 'only ALPN differs: the same TLS stack asked for a different application protocol (for example curl with and without --http2 or --no-alpn).';
-  else if (onlyAbout(findings, 'SNI', '0000 (server_name)')) conclusion = 'only the SNI differs: the same client connecting to an IP address instead of a name.';
-  else if (ja4Equal === null && cipher === 'same' && findings.length === 1 && /^extensions only in [AB]: 16 \(ALPN\)$/.test(findings[0]!)) conclusion = 'only ALPN differs: the same TLS stack asked for a different application protocol (for example curl with and without --http2 or --no-alpn).';
-  else if (ja4Equal === null && cipher === 'same' && findings.length === 1 && /^extensions only in [AB]: 0 \(server_name\)$/.test(findings[0]!)) conclusion = 'only the SNI differs: the same client connecting to an IP address instead of a name.';
+  else if (onlyAbout(findings, 'ALPN', '0010 (ALPN)') || onlyJa3Extension('16 (ALPN)')) conclusion = 'only ALPN differs: the same TLS stack asked for a different application protocol (for example curl with and without --http2 or --no-alpn).';
+  else if (onlyAbout(findings, 'SNI', '0000 (server_name)') || onlyJa3Extension('0 (server_name)')) conclusion = 'only the SNI differs: the same client connecting to an IP address instead of a name.';
   else if (cipher === 'set' && ext === 'set') conclusion = 'different cipher suites and extensions: most likely different TLS libraries or very different versions or settings.';
   else if (cipher === 'same' && ext === 'set') conclusion = 'same cipher suites, different extensions: the same library family with other options or versions.';
   else if (ja4Equal === null && cipher === 'same' && ext === 'order' && findings.length === 1) conclusion = 'same cipher suites and extensions, only the extension order differs: JA4 would be equal, JA3 differs, typical of Chrome\'s extension shuffling (Chromium 110+), so probably the same client.';

@@ -41,11 +41,6 @@ function mode(values: readonly number[]): number {
 }
 
 /**
- * `c<mode client payload length>s<mode server length>_c<client packets>s<server packets>_c<client bare ACKs>s<server bare ACKs>`
- * for each window of `sampleSize` packets carrying TCP payload; a bare ACK (flags exactly ACK, no
- * payload) seen during a window counts in it. The last, partial window is emitted by `finish()`.
- */
-/**
  * The sequence ranges one direction has carried (merged, relative to its first sequence number):
  * a payload already wholly carried is a retransmission or a duplicate, which tshark does not
  * dissect as SSH again, so FoxIO's tools (which read tshark's SSH packets) do not count it.
@@ -70,6 +65,11 @@ class SeenRanges {
   }
 }
 
+/**
+ * `c<mode client payload length>s<mode server length>_c<client packets>s<server packets>_c<client bare ACKs>s<server bare ACKs>`
+ * for each window of `sampleSize` packets carrying TCP payload; a bare ACK (flags exactly ACK, no
+ * payload) seen during a window counts in it. The last, partial window is emitted by `finish()`.
+ */
 export class Ja4sshTracker {
   private readonly seen = [new SeenRanges(), new SeenRanges()];
   private client: number[] = [];

@@ -292,7 +292,7 @@ export class ObservationStore {
 
   /** Observations of one address in the window, most recent last (read back from their log lines). */
   byIp(ip: string): StoredObservation[] {
-    return this.ipIndex.get(ip)?.map((w) => JSON.parse(w.line.toString('utf8')) as StoredObservation) ?? [];
+    return this.ipIndex.get(ip)?.map((w) => this.full(w)) ?? [];
   }
 
   countByIp(ip: string): number {
