@@ -53,7 +53,10 @@ class SeenRanges {
   repeat(seq: number, len: number): boolean {
     if (this.base < 0) this.base = seq;
     const s = (seq - this.base) >>> 0, e = s + len;
-    const r = this.ranges;
+    const r = this.ranges, n = r.length;
+    // The usual case, in-order data: after (or right at the end of) everything carried so far.
+    if (n === 0 || s > r[n - 1]!) { r.push(s, e); return false; }
+    if (s === r[n - 1]) { r[n - 1] = e; return false; }
     let i = 0;
     while (i < r.length && r[i + 1]! < s) i += 2;
     if (i < r.length && r[i]! <= s && e <= r[i + 1]!) return true;
@@ -71,7 +74,9 @@ class SeenRanges {
  * payload) seen during a window counts in it. The last, partial window is emitted by `finish()`.
  */
 export class Ja4sshTracker {
-  private readonly seen = [new SeenRanges(), new SeenRanges()];
+  // Made at a direction's first payload (most TCP conversations are not SSH).
+  private seenC?: SeenRanges;
+  private seenS?: SeenRanges;
   private client: number[] = [];
   private server: number[] = [];
   private clientAcks = 0;
@@ -93,12 +98,24 @@ export class Ja4sshTracker {
       }
       return;
     }
-    if (this.seen[fromClient ? 0 : 1]!.repeat(seg.seq, len)) return;
+    this.payload(seg.seq, len, fromClient, seg.payload);
+  }
+
+  /** Bare ACKs counted elsewhere (before it was known that the conversation is SSH). */
+  addAcks(client: number, server: number): void {
+    this.clientAcks += client;
+    this.serverAcks += server;
+  }
+
+  /** A segment carrying `len` bytes of payload from `seq` on (`bytes`: what the capture kept of them). */
+  payload(seq: number, len: number, fromClient: boolean, bytes: Uint8Array): void {
+    const seen = fromClient ? (this.seenC ??= new SeenRanges()) : (this.seenS ??= new SeenRanges());
+    if (seen.repeat(seq, len)) return;
     if (fromClient) {
-      this.clientBanner ??= parseSshBanner(seg.payload);
+      this.clientBanner ??= parseSshBanner(bytes);
       this.client.push(len);
     } else {
-      this.serverBanner ??= parseSshBanner(seg.payload);
+      this.serverBanner ??= parseSshBanner(bytes);
       this.server.push(len);
     }
     if (this.client.length + this.server.length >= this.sampleSize) this.flush();

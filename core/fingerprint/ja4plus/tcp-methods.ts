@@ -23,6 +23,7 @@ export interface TcpMethodsResult extends Ja4lResult {
  * garbage).
  */
 interface Ja4tMemo { synAck: boolean; window: number; options: Uint8Array; value: string }
+const EMPTY = new Uint8Array(0);
 const ja4tMemo = new Map<number, Ja4tMemo>();
 function ja4tString(seg: TcpSegment, synAck: boolean): string {
   const o = seg.options;
@@ -41,12 +42,20 @@ export class TcpJa4Plus {
   private ja4t?: string;
   private ja4ts?: string;
   private readonly latency = new Ja4lTcpTracker();
-  private readonly ssh: Ja4sshTracker;
+  private ssh?: Ja4sshTracker;
   private sshSeen = false;
   private payloads = 0;
+  // Until a banner comes, what the JA4SSH tracker would have been given: bare ACKs counted, and
+  // payloads as (seq, wire length, 1 if from the client); most conversations are not SSH, and a
+  // tracker per conversation was a tenth of the packet thread's garbage. Replayed into a tracker
+  // at the banner. With fewer than 4 packets per window a window could end before the banner, so
+  // such trackers are made at once.
+  private earlyAcksC = 0;
+  private earlyAcksS = 0;
+  private early?: number[];
 
-  constructor(sshSampleSize = 200) {
-    this.ssh = new Ja4sshTracker(sshSampleSize);
+  constructor(private readonly sshSampleSize = 200) {
+    if (sshSampleSize < 4) this.ssh = new Ja4sshTracker(sshSampleSize);
   }
 
   push(seg: TcpSegment, fromClient: boolean): void {
@@ -57,9 +66,38 @@ export class TcpJa4Plus {
     if (syn && ack && !fromClient && !seg.optionsCut) this.ja4ts ??= ja4tString(seg, true);
     this.latency.push(seg, fromClient);
     // SSH announces itself in the first payload of either side; look at the first few only.
-    if (!this.sshSeen && seg.payload.length > 0 && this.payloads++ < 4 && parseSshBanner(seg.payload)) this.sshSeen = true;
+    if (!this.sshSeen && seg.payload.length > 0 && this.payloads++ < 4 && parseSshBanner(seg.payload)) {
+      this.sshSeen = true;
+      this.ssh ??= this.trackerOfEarly();
+    }
     // After four payloads without a banner the conversation is not SSH: its windows are never read.
-    if (this.sshSeen || this.payloads < 4) this.ssh.push(seg, fromClient);
+    if (!this.sshSeen && this.payloads >= 4) return;
+    if (this.ssh) { this.ssh.push(seg, fromClient); return; }
+    const len = seg.wireLength ?? seg.payload.length;
+    if (len === 0) {
+      if ((seg.flags & 0x1ff) === TCP_ACK) {
+        if (fromClient) this.earlyAcksC++;
+        else this.earlyAcksS++;
+      }
+      return;
+    }
+    const e = this.early;
+    // (A literal: an empty array's first push reserves 17 slots.)
+    if (e === undefined) { this.early = [seg.seq, len, fromClient ? 1 : 0]; return; }
+    e.push(seg.seq, len, fromClient ? 1 : 0);
+    // At most three kept payloads come here (the fourth is a banner or the end); payloads the
+    // capture cut to nothing are not counted above: past eight entries, a tracker takes over.
+    if (e.length >= 24) this.ssh = this.trackerOfEarly();
+  }
+
+  /** A tracker given what came before it was made (no banner was among it: payloads as lengths only). */
+  private trackerOfEarly(): Ja4sshTracker {
+    const t = new Ja4sshTracker(this.sshSampleSize);
+    t.addAcks(this.earlyAcksC, this.earlyAcksS);
+    const e = this.early;
+    if (e) for (let i = 0; i < e.length; i += 3) t.payload(e[i]!, e[i + 1]!, e[i + 2] === 1, EMPTY);
+    this.early = undefined;
+    return t;
   }
 
   /**
@@ -79,10 +117,13 @@ export class TcpJa4Plus {
   result(): TcpMethodsResult {
     // The latency keys first, written straight into the result (a spread is slow here).
     const out = this.latency.result({} as TcpMethodsResult);
-    out.ja4ssh = this.sshSeen ? this.ssh.finish() : [];
+    out.ja4ssh = this.sshSeen ? this.ssh!.finish() : [];
     if (this.ja4t) out.ja4t = this.ja4t;
     if (this.ja4ts) out.ja4ts = this.ja4ts;
-    if (this.sshSeen) out.ssh = { ...(this.ssh.clientBanner ? { client: this.ssh.clientBanner } : {}), ...(this.ssh.serverBanner ? { server: this.ssh.serverBanner } : {}) };
+    if (this.sshSeen) {
+      const t = this.ssh!;
+      out.ssh = { ...(t.clientBanner ? { client: t.clientBanner } : {}), ...(t.serverBanner ? { server: t.serverBanner } : {}) };
+    }
     return out;
   }
 }

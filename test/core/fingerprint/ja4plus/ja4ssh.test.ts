@@ -6,6 +6,7 @@ import { CLI } from '../../../helpers/paths.js';
 import { describe, expect, it } from 'vitest';
 import { TCP_ACK, TCP_PSH, TCP_SYN, type TcpSegment } from '../../../../core/capture/packet.js';
 import { Ja4sshTracker, parseSshBanner } from '../../../../core/fingerprint/ja4plus/ja4ssh.js';
+import { TcpJa4Plus } from '../../../../core/fingerprint/ja4plus/tcp-methods.js';
 import { foxioPcap, foxioPcaps, rustExpected } from '../../../helpers/foxio-expected.js';
 import { readPackets } from '../../../helpers/read-pcap.js';
 
@@ -52,6 +53,34 @@ describe('JA4SSH', () => {
     t.push(seg(64, TCP_ACK | TCP_PSH, b.seq + 16), true); // overlaps b and c: nothing new either
     t.push(seg(64, TCP_ACK | TCP_PSH, a.seq), false); // the other direction has its own numbers
     expect(t.finish()).toEqual(['c48s64_c3s1_c0s0']);
+  });
+
+  it('a conversation whose banner comes after other payloads and bare ACKs counts them as a tracker from its start does', () => {
+    const banner = (text: string): TcpSegment => { const s = seg(text.length); s.payload = new TextEncoder().encode(text); return s; };
+    const cut = (len: number): TcpSegment => ({ ...seg(len), payload: new Uint8Array(0), wireLength: len });
+    const a = seg(48);
+    const early: [TcpSegment, boolean][] = [
+      [seg(0), true], [seg(0), false], [a, true], [seg(0), false], [a, true], // a retransmitted: once
+      [seg(0), true], [seg(0, TCP_ACK | TCP_PSH), true],
+      // payloads the capture cut to nothing (lengths from the IP header), more than the early list keeps
+      ...Array.from({ length: 10 }, (_, i): [TcpSegment, boolean] => [cut(20 + i), i % 2 === 0]),
+      [banner('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'), false], [banner('SSH-2.0-libssh_0.10.4\r\n'), true], [seg(0), true],
+    ];
+    const direct = new Ja4sshTracker(200), plus = new TcpJa4Plus(200), small = new TcpJa4Plus(5), smallDirect = new Ja4sshTracker(5);
+    for (const [s, c] of early) { direct.push(s, c); plus.push(s, c); small.push(s, c); smallDirect.push(s, c); }
+    const r = plus.result();
+    expect(r.ja4ssh).toEqual(direct.finish());
+    // Counted by hand: client payloads 48, 20, 22, 24, 26, 28, 23; server 21, 23, 25, 27, 29, 32;
+    // the banner is the third payload the capture kept (the fourth would have been too late).
+    expect(r.ja4ssh).toEqual(['c20s21_c7s6_c3s2']);
+    expect(r.ssh).toEqual({ client: parseSshBanner(early.at(-2)![0].payload), server: parseSshBanner(early.at(-3)![0].payload) });
+    expect(small.result().ja4ssh).toEqual(smallDirect.finish());
+    // Four payloads without a banner: not SSH.
+    const none = new TcpJa4Plus();
+    for (const len of [10, 20, 30, 40]) none.push(seg(len), true);
+    none.push(banner('SSH-2.0-late\r\n'), true);
+    expect(none.result().ja4ssh).toEqual([]);
+    expect(none.isSsh).toBe(false);
   });
 
   it('reads identification strings', () => {
