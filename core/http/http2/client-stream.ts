@@ -25,7 +25,9 @@ export class Http2ClientStream {
   private sawPreface = false;
   private dead = false;
   private readonly hpack = new HpackDecoder();
-  private pending: { streamId: number; block: Uint8Array[]; start: number } | undefined;
+  private pending: { streamId: number; block: Uint8Array[]; start: number; endStream: boolean } | undefined;
+  /** Each request's body (DATA payloads without their padding) and whether its stream has ended. */
+  private readonly bodies = new Map<number, { parts: Uint8Array[]; size: number; ended: boolean }>();
   private readonly pre: Http2Preface = { settings: [], windowUpdate: 0, priorities: [], pseudoHeaderOrder: [], frames: [] };
   /** SETTINGS_INITIAL_WINDOW_SIZE as the client last set it (65,535 until it does): a stream's window for what is sent to it. */
   initialWindow = 65535;
@@ -97,8 +99,16 @@ export class Http2ClientStream {
       if (f.flags & 0x20) q += 5;
       if (q > end) { this.fail('bad_frame', `HEADERS padding exceeds the frame at offset ${f.start}`, f.start); return; }
       // Copies: the buffer under `payload` is reused for the bytes that come next.
-      this.pending = { streamId: f.streamId, block: [payload.slice(q, end)], start: f.start };
+      this.pending = { streamId: f.streamId, block: [payload.slice(q, end)], start: f.start, endStream: (f.flags & 0x1) !== 0 };
       if (f.flags & 0x4) this.endHeaders();
+    } else if (f.type === 0) {
+      const body = this.bodies.get(f.streamId);
+      if (!body || body.ended) return;
+      let q = 0, end = payload.length;
+      if (f.flags & 0x8) { q = 1; end -= payload[0] ?? 0; }
+      if (q > end) { this.fail('bad_frame', `DATA padding exceeds the frame at offset ${f.start}`, f.start); return; }
+      if (end > q) { body.parts.push(payload.slice(q, end)); body.size += end - q; }
+      if (f.flags & 0x1) body.ended = true;
     } else if (f.type === 9) {
       if (!this.pending || this.pending.streamId !== f.streamId) { this.fail('bad_frame', `CONTINUATION without HEADERS at offset ${f.start}`, f.start); return; }
       this.pending.block.push(payload.slice());
@@ -120,6 +130,13 @@ export class Http2ClientStream {
       if (e instanceof HpackError) { this.fail('hpack', `stream ${p.streamId}: ${e.message}`, p.start); return; }
       throw e;
     }
+    const known = this.bodies.get(p.streamId);
+    if (known) {
+      // A second header block on a stream: its trailers (RFC 9113 8.1), not another request.
+      if (p.endStream) known.ended = true;
+      return;
+    }
+    this.bodies.set(p.streamId, { parts: [], size: 0, ended: p.endStream });
     const get = (n: string): string => fields.find((x) => x.name === n)?.value ?? '';
     const req: HttpRequest = {
       method: get(':method'), target: get(':path'), version: 'HTTP/2', streamId: p.streamId, complete: true, problems: [],
@@ -131,4 +148,19 @@ export class Http2ClientStream {
     }
     this.requests.push(req);
   }
+
+  /** The body a request's stream carried so far (`ended`: its END_STREAM came), or undefined for an unknown stream. */
+  bodyOf(streamId: number): { bytes: Uint8Array; ended: boolean } | undefined {
+    const b = this.bodies.get(streamId);
+    if (!b) return undefined;
+    if (b.parts.length > 1) b.parts = [concat(b.parts, b.size)];
+    return { bytes: b.parts[0] ?? new Uint8Array(0), ended: b.ended };
+  }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const x of parts) { out.set(x, at); at += x.length; }
+  return out;
 }

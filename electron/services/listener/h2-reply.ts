@@ -49,7 +49,7 @@ export class H2Answer {
   done = false;
 
   /** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
-  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string, private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit) {
+  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string, private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly allow?: string) {
     this.data = Buffer.from(body, 'utf8');
   }
 
@@ -59,8 +59,8 @@ export class H2Answer {
     const out: Buffer[] = [];
     if (!this.started) {
       this.started = true;
-      // :status is static entry 8, content-type 31, content-length 28.
-      const block = Buffer.concat([literal(8, String(this.status)), literal(31, `${this.type}; charset=utf-8`), literal(28, String(this.data.length))]);
+      // :status is static entry 8, content-type 31, content-length 28, allow 22.
+      const block = Buffer.concat([literal(8, String(this.status)), literal(31, `${this.type}; charset=utf-8`), literal(28, String(this.data.length)), ...(this.allow ? [literal(22, this.allow)] : [])]);
       out.push(frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0)), frame(1, this.head || !this.data.length ? 0x5 : 0x4, this.stream, block));
     }
     if (!this.head) {

@@ -27,6 +27,7 @@ import { botScore, type BotVerdict, type HelloTraits } from './bot-score.js';
 import { assessUserAgent, knownClient, type ClientMatch, type UserAgentVerdict } from '../../../core/knowledge/index.js';
 import { HelloCollector } from './hello-collector.js';
 import { ReceivedBytes } from './received-bytes.js';
+import { fingerprintBodyProblem, readHttp1Body } from './request-body.js';
 import { renderPage } from './page.js';
 import { generateSelfSigned } from './self-signed.js';
 import { ObservationStore, type ObservationSummary, type StoredObservation } from './store.js';
@@ -92,7 +93,9 @@ function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: stri
  */
 const ALPN = Buffer.from([2, ...Buffer.from('h2'), 8, ...Buffer.from('http/1.1'), 8, ...Buffer.from('http/1.0')]);
 const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
-const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [431, 'Request Header Fields Too Large']]);
+const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [413, 'Content Too Large'], [431, 'Request Header Fields Too Large']]);
+/** The largest request body read (the endpoints take `{}`; an HTTP/2 stream's first window is 65,535 bytes). */
+const MAX_BODY = 65535;
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 /**
@@ -179,7 +182,10 @@ interface RequestFacts {
   /** The `user-agent` member and the `ja4h` member of the /fps answer. */
   fpsUa?: string | undefined;
   fpsJa4h?: string;
+  /** Neither Content-Length nor Transfer-Encoding: no body to wait for (the usual GET). */
+  bodyless?: boolean;
 }
+const EMPTY_BODY = new Uint8Array(0);
 const userAgentOf = (r: HttpRequest): string | null => r.headers.find((x) => x.name.toLowerCase() === 'user-agent')?.value ?? null;
 
 /** A bounded map (emptied when full) of exact keys. */
@@ -336,44 +342,62 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             if (answer) { if (answer.pump()) { t.off('data', onH2); clearTimeout(timer); } return; }
             const req = h2.requests[0];
             if (!req) return;
-            clearTimeout(reqTimer);
-            const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(u, req, akamai?.akamai ?? null, (status, body, type) => {
-              answer = new H2Answer(t, req.streamId ?? 1, status, body, type, req.method === 'HEAD', credit);
+            // A request with a body is answered once its stream ends (the request timeout runs).
+            const body = h2.bodyOf(req.streamId ?? 1);
+            const reply: Reply = (status, text, type, allow) => {
+              answer = new H2Answer(t, req.streamId ?? 1, status, text, type, req.method === 'HEAD', credit, allow);
               if (answer.pump()) t.off('data', onH2);
               else timer = setTimeout(() => expire(), reqTimeout);
-            });
+            };
+            if (body && body.bytes.length > MAX_BODY) { clearTimeout(reqTimer); refused(u, 413, `a request body of more than ${MAX_BODY} bytes`, reply); return; }
+            if (body && !body.ended) return;
+            clearTimeout(reqTimer);
+            const akamai = h2.preface ? computeAkamai(h2.preface) : null;
+            handle(u, req, akamai?.akamai ?? null, reply, undefined, body?.bytes);
           };
           t.on('data', onH2);
           return;
         }
         const got = new ReceivedBytes();
+        let head = false;
+        const reply: Reply = (status, body, type, allow) => h1Reply(t, status, body, type, head, allow);
+        // Once the header section is read: where the body starts, and the request.
+        let bodyAt = -1;
+        let rf: RequestFacts | undefined;
         const onReq = (c: Buffer): void => {
           got.append(c);
           const buf = got.bytes;
-          // Only the new bytes are searched (from 3 before them: an end split across two reads).
-          const from = Math.max(0, buf.length - c.length - 3);
-          // The core's parser also ends lines at a bare LF (RFC 9112 2.2; hand-written clients send
-          // them): so does the header section here, or such a request waits for the timeout unanswered.
-          let end = buf.indexOf('\r\n\r\n', from);
-          if (end < 0) end = bareLfEnd(buf, from);
-          if (end < 0 && buf.length <= maxHeaderBytes) return;
+          if (bodyAt < 0) {
+            // Only the new bytes are searched (from 3 before them: an end split across two reads).
+            const from = Math.max(0, buf.length - c.length - 3);
+            // The core's parser also ends lines at a bare LF (RFC 9112 2.2; hand-written clients send
+            // them): so does the header section here, or such a request waits for the timeout unanswered.
+            let end = buf.indexOf('\r\n\r\n', from);
+            const crlf = end >= 0;
+            if (!crlf) end = bareLfEnd(buf, from);
+            if (end < 0 && buf.length <= maxHeaderBytes) return;
+            const stop = (): void => { t.off('data', onReq); clearTimeout(reqTimer); };
+            // Over the limit too when the end came in the read that crossed it (reads are up to a TLS record, 16 KiB).
+            if (end < 0 || end > maxHeaderBytes) { stop(); refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, reply); return; }
+            bodyAt = end + (crlf ? 4 : buf[end + 1] === 0x0a ? 2 : 3);
+            // Clients repeat their requests byte for byte: the parse and JA4H are kept per exact bytes.
+            const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
+            rf = key === undefined ? undefined : requests.get(key);
+            if (rf === undefined) {
+              rf = { parsed: parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)) };
+              if (key !== undefined) requests.set(key, rf);
+            }
+            if (!rf.parsed.request) { stop(); refused(u, 400, rf.parsed.problems[0]?.message ?? 'not an HTTP request', reply); return; }
+            head = rf.parsed.request.method === 'HEAD';
+          }
+          const request = rf!.parsed.request!;
+          rf!.bodyless ??= !request.headers.some((x) => /^(?:content-length|transfer-encoding)$/i.test(x.name));
+          const body = rf!.bodyless ? { kind: 'body' as const, bytes: EMPTY_BODY } : readHttp1Body(buf, bodyAt, request.headers, MAX_BODY);
+          if (body.kind === 'more') return;
           t.off('data', onReq);
           clearTimeout(reqTimer);
-          let head = false;
-          const reply = (status: number, body: string, type: string): void => h1Reply(t, status, body, type, head);
-          // Over the limit too when the end came in the read that crossed it (reads are up to a TLS record, 16 KiB).
-          if (end < 0 || end > maxHeaderBytes) { refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, reply); return; }
-          // Clients repeat their requests byte for byte: the parse and JA4H are kept per exact bytes.
-          const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
-          let rf = key === undefined ? undefined : requests.get(key);
-          if (rf === undefined) {
-            rf = { parsed: parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)) };
-            if (key !== undefined) requests.set(key, rf);
-          }
-          if (!rf.parsed.request) { refused(u, 400, rf.parsed.problems[0]?.message ?? 'not an HTTP request', reply); return; }
-          head = rf.parsed.request.method === 'HEAD';
-          handle(u, rf.parsed.request, null, reply, rf);
+          if (body.kind === 'error') { refused(u, body.status, body.error, reply); return; }
+          handle(u, request, null, reply, rf, body.bytes);
         };
         t.on('data', onReq);
       });
@@ -382,7 +406,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   });
   server.maxConnections = o.maxConnections ?? 2048;
 
-  type Reply = (status: number, body: string, type: string) => void;
+  /** Sends an answer; `allow`: the methods a 405 names (RFC 9110 15.5.6). */
+  type Reply = (status: number, body: string, type: string, allow?: string) => void;
 
   /**
    * An observation's members in the log line's key order (handle() writes its line from parts in
@@ -443,12 +468,12 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     publish(stored, u.hello, facts, () => parseHello(u.hello), () => [], { severity: 'warning', code: u.stage === 'handshake' ? 'tls_handshake_incomplete' : 'no_request', message: u.reason });
   }
   /** `head`: the answer to a HEAD request, the GET answer's header section without its content (RFC 9110 9.3.2). */
-  function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string, head = false): void {
+  function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string, head = false, allow?: string): void {
     const reason = REASONS.get(status) ?? '';
-    t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : text}`);
+    t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${allow ? `Allow: ${allow}\r\n` : ''}Cache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : text}`);
   }
-  function respond(reply: Reply, status: number, body: unknown, type = 'application/json'): void {
-    reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type);
+  function respond(reply: Reply, status: number, body: unknown, type = 'application/json', allow?: string): void {
+    reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type, allow);
   }
 
   /** A request answered with an error before it is handled (400, 431): the connection is recorded as unanswered, with the reason. */
@@ -459,7 +484,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   }
 
   /** The request of a connection whose handshake completed (`u.negotiated` is set). */
-  function handle(u: Unanswered, request: HttpRequest, akamai: string | null, reply: Reply, rf?: RequestFacts): void {
+  function handle(u: Unanswered, request: HttpRequest, akamai: string | null, reply: Reply, rf?: RequestFacts, requestBody?: Uint8Array): void {
     if (request.headers.length > maxHeaders) { refused(u, 431, `more than ${maxHeaders} headers`, reply); return; }
     u.answered = true;
     const helloBytes = u.hello;
@@ -487,14 +512,14 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     const body = `${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${r.line},${tlsText.text},${r.proto},"rtt_ms":${num(partial.rtt_ms)},${r.tail},"hello_hex":"${partial.hello_hex}"`;
     const stored = store.addPrepared(partial, `"ip":${body}`);
     publish(stored, helloBytes, facts, parsed, () => [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }]);
-    route(reply, request.method, request.target, stored, parsed, facts, st, r);
+    route(reply, request.method, request.target, stored, parsed, facts, st, r, requestBody);
   }
 
   // Targets answered without the URL parser (what it would give for them: the path itself, no query).
   const PLAIN_TARGETS = new Set(['/', '/fps', '/stats', '/v1/tls/fingerprint']);
   const NO_QUERY = new URLSearchParams();
 
-  function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, facts: HelloFacts, st?: ShapeText, rf?: RequestFacts): void {
+  function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, facts: HelloFacts, st?: ShapeText, rf?: RequestFacts, body?: Uint8Array): void {
     // HEAD is GET without the content (RFC 9110 9.3.2; the replies leave it out).
     const get = method === 'GET' || method === 'HEAD';
     let pathname: string, query: URLSearchParams;
@@ -543,7 +568,9 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     }
     if (pathname === '/stats' && get) return respond(t, 200, stats(query.get('bo') === '1'));
     if (pathname === '/v1/tls/fingerprint') {
-      if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' });
+      if (method !== 'POST') return respond(t, 405, { error: 'use POST with a JSON body {}' }, 'application/json', 'POST');
+      const bad = fingerprintBodyProblem(body);
+      if (bad) return respond(t, 400, { error: bad });
       const ua = (obs.user_agent as string | null) ?? null;
       const cv = verdicts.get(String(obs.ja4), String(obs.ja4_r), String(obs.ja3), ua);
       const v = botOf(cv, facts, ua).verdict;
@@ -554,7 +581,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       });
     }
     if (pathname === '/' && get) return respond(t, 200, renderPage(obs, parsed().clientHello as ClientHello, parsed()), 'text/html');
-    if (pathname === '/' || pathname === '/fps' || pathname === '/stats') return respond(t, 405, { error: `${pathname} answers GET (and HEAD), not ${method}` });
+    if (pathname === '/' || pathname === '/fps' || pathname === '/stats') return respond(t, 405, { error: `${pathname} answers GET (and HEAD), not ${method}` }, 'application/json', 'GET, HEAD');
     return respond(t, 404, { error: `no such endpoint: ${method} ${pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
   }
 

@@ -47,6 +47,42 @@ describe('HPACK decoder', () => {
 });
 
 describe('HTTP/2 client stream and Akamai, on the bytes Node\'s http2 client sends', () => {
+  it('a request body: DATA frames up to END_STREAM, padding removed; trailers end the stream and are not a second request', async () => {
+    const got: Buffer[] = [];
+    const server = net.createServer((s) => { s.on('data', (d) => got.push(d)); setTimeout(() => s.destroy(), 400); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    const client = http2.connect(`http://127.0.0.1:${port}`, { paddingStrategy: http2.constants.PADDING_STRATEGY_MAX });
+    client.on('error', () => {});
+    const req = client.request({ ':method': 'POST', ':path': '/v1/tls/fingerprint' }, { waitForTrailers: true });
+    req.on('error', () => {});
+    req.on('wantTrailers', () => req.sendTrailers({ 'x-trailer': '1' }));
+    req.write('{"a"');
+    setTimeout(() => req.end(':1}'), 50);
+    await new Promise((r) => setTimeout(r, 300));
+    client.destroy();
+    server.close();
+    const all = new Uint8Array(Buffer.concat(got));
+    // Byte by byte, and all at once: the same requests and body.
+    for (const pieces of [[all], Array.from(all, (b) => new Uint8Array([b]))]) {
+      const h = new Http2ClientStream();
+      let ended = false;
+      for (const p of pieces) { h.push(p); if (h.bodyOf(1)?.ended) ended = true; }
+      expect(h.problems).toEqual([]);
+      expect(h.frames.some((f) => f.type === 0 && (f.flags & 0x8) !== 0), 'padded DATA frames').toBe(true);
+      expect(h.requests.map((r) => r.method)).toEqual(['POST']);
+      const body = h.bodyOf(1)!;
+      expect(ended && body.ended).toBe(true);
+      expect(Buffer.from(body.bytes).toString()).toBe('{"a":1}');
+      expect(h.bodyOf(3)).toBeUndefined();
+    }
+    // Until END_STREAM the body is not ended.
+    const cut = new Http2ClientStream();
+    const dataAt = Buffer.from(all).indexOf(Buffer.from('{"a"'));
+    cut.push(all.subarray(0, dataAt + 4));
+    expect(cut.bodyOf(1)?.ended).toBe(false);
+  });
+
   it('reads the preface, SETTINGS, WINDOW_UPDATE and the request headers in order', async () => {
     const got: Buffer[] = [];
     const server = net.createServer((s) => { s.on('data', (d) => got.push(d)); setTimeout(() => s.destroy(), 300); });

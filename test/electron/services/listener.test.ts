@@ -6,6 +6,7 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +159,91 @@ describe('listener endpoints, storage and limits', () => {
     const curl = JSON.parse((await run('curl', ['-sk', '--http2', `https://127.0.0.1:${h.port}/fps`])).out);
     expect(curl.ja4h.slice(0, 4)).toBe('ge20');
     expect(curl.akamai).toMatch(/^[\d:;]+\|\d+\|[\d:,]+\|[msap](,[msap]){3}$/);
+  });
+
+  /** Sends `parts` over TLS (HTTP/1.1), `gapMs` apart, and returns the whole answer. */
+  const raw = (parts: string[], gapMs = 0) => new Promise<{ status: number; headers: string; body: string }>((res, rej) => {
+    const s = tls.connect({ host: '127.0.0.1', port: h.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, async () => {
+      for (const [i, p] of parts.entries()) { if (i && gapMs) await sleep(gapMs); s.write(p); }
+    });
+    let b = '';
+    s.on('data', (d) => (b += d));
+    s.on('error', rej);
+    s.on('close', () => {
+      const at = b.indexOf('\r\n\r\n');
+      res({ status: Number(b.slice(9, 12)), headers: b.slice(0, at), body: b.slice(at + 4) });
+    });
+  });
+  const post = (body: string, extra = '') => `POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+  it('POST /v1/tls/fingerprint reads its body by Content-Length or chunked, and refuses one that is not a JSON object', async () => {
+    for (const body of ['{}', '{"want": "all"}', '', '  {}\n']) {
+      const r = await raw([post(body)]);
+      expect(r.status, JSON.stringify(body)).toBe(200);
+      expect(JSON.parse(r.body).ja4).toMatch(/^t1[23][di]/); // no SNI to an address
+    }
+    for (const [body, why] of [['not json', /not JSON/], ['[1]', /JSON object.*an array/], ['"x"', /JSON object.*string/], ['{"a":', /not JSON/]] as const) {
+      const r = await raw([post(body)]);
+      expect(r.status, body).toBe(400);
+      expect(JSON.parse(r.body).error, body).toMatch(why);
+    }
+    // The body after the header section, in a later read: the answer waits for it.
+    const late = await raw(['POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n', '{}'], 150);
+    expect(late.status).toBe(200);
+    const lateBad = await raw(['POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n', 'no!'], 150);
+    expect(lateBad.status).toBe(400);
+    // Chunked, split mid-chunk, with an extension and a trailer.
+    const chunked = await raw(['POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;x=y\r\n{', '\r\n1\r\n}\r\n0\r\nX-T: 1\r\n\r\n'], 100);
+    expect(chunked.status).toBe(200);
+    const chunkedBad = await raw(['POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n']);
+    expect(chunkedBad.status).toBe(400);
+    expect(JSON.parse(chunkedBad.body).error).toMatch(/not JSON/);
+    const notChunk = await raw(['POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n']);
+    expect(notChunk.status).toBe(400);
+    expect(JSON.parse(notChunk.body).error).toMatch(/not a chunk size at body offset 0/);
+    const big = await raw(['POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{']);
+    expect(big.status).toBe(413);
+    const twoLengths = await raw(['POST /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}']);
+    expect(twoLengths.status).toBe(400);
+    expect(JSON.parse(twoLengths.body).error).toMatch(/Content-Length/);
+    // curl -d sends a form content type: the body is what counts.
+    const curl = await run('curl', ['-sk', '-w', '\n%{http_code}', '-d', '{}', `https://127.0.0.1:${h.port}/v1/tls/fingerprint`]);
+    expect(curl.out.trim().split('\n').at(-1)).toBe('200');
+    const curlBad = await run('curl', ['-sk', '-w', '\n%{http_code}', '-d', 'a=1', `https://127.0.0.1:${h.port}/v1/tls/fingerprint`]);
+    expect(curlBad.out.trim().split('\n').at(-1)).toBe('400');
+  });
+
+  it('405 answers name the allowed methods in Allow, over HTTP/1.1 and HTTP/2', async () => {
+    const a = await raw([post('{}').replace('POST /v1/tls/fingerprint', 'POST /fps')]);
+    expect(a.status).toBe(405);
+    expect(a.headers).toMatch(/\r\nAllow: GET, HEAD\r\n/);
+    const b = await raw(['GET /v1/tls/fingerprint HTTP/1.1\r\nHost: x\r\n\r\n']);
+    expect(b.status).toBe(405);
+    expect(b.headers).toMatch(/\r\nAllow: POST\r\n/);
+    const client = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false });
+    client.on('error', () => {});
+    const h2 = (method: string, path: string, body?: string) => new Promise<{ status: number; allow?: string; body: string }>((res, rej) => {
+      const c = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false });
+      c.on('error', () => {});
+      const r = c.request({ ':method': method, ':path': path }, { endStream: body === undefined });
+      let status = 0, allow: string | undefined, text = '';
+      r.on('response', (hd) => { status = Number(hd[':status']); allow = hd.allow as string | undefined; });
+      r.on('data', (d) => (text += d));
+      r.on('end', () => { c.close(); res({ status, allow, body: text }); });
+      r.on('error', rej);
+      if (body !== undefined) { r.write(body.slice(0, 1)); setTimeout(() => r.end(body.slice(1)), 100); }
+    });
+    client.close();
+    const c = await h2('GET', '/v1/tls/fingerprint');
+    expect(c.status).toBe(405);
+    expect(c.allow).toBe('POST');
+    // HTTP/2 bodies: DATA frames up to END_STREAM (here in two frames 100 ms apart).
+    const ok = await h2('POST', '/v1/tls/fingerprint', '{}');
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).http_protocol).toBe('HTTP/2');
+    const bad = await h2('POST', '/v1/tls/fingerprint', 'nope');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error).toMatch(/not JSON/);
   });
 
   it('plain HTTP to the TLS port gets a readable 400', async () => {
