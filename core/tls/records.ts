@@ -246,6 +246,16 @@ export function readDtlsRecordLayer(buf: Uint8Array, source: string, sink: TreeS
   const scan = scanRecords(buf, 0, end, true);
   const messages: HandshakeMessage[] = [];
   const partial = new Map<number, { type: number; length: number; body: Uint8Array; have: boolean[]; count: number; map: SourcePiece[] }>();
+  // Messages already read whole, by message_seq: the same message sent again (DTLS retransmits a
+  // flight on a timer, RFC 6347 4.2.4) is dissected where it lies but is not a further message.
+  // Compared byte for byte: a different message under a used number is still read.
+  const done = new Map<number, Uint8Array>();
+  const repeats = (seq: number, at: number, bytes: Uint8Array): boolean => {
+    const d = done.get(seq);
+    if (!d || at + bytes.length > d.length) return false;
+    for (let i = 0; i < bytes.length; i++) if (d[at + i] !== bytes[i]) return false;
+    return true;
+  };
   let reassembled = 0;
   for (const rec of scan.records) {
     const r = new FieldReader(buf, source, rec.start, rec.fragmentEnd, sink);
@@ -269,7 +279,10 @@ export function readDtlsRecordLayer(buf: Uint8Array, source: string, sink: TreeS
       const fragLen = (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!;
       if (fragOff === 0 && fragLen === length) {
         const sub = r.sub(12 + fragLen);
-        messages.push(readHandshakeMessage(sub, { dtls: true, recordVersion: rec.version }));
+        const m = readHandshakeMessage(sub, { dtls: true, recordVersion: rec.version });
+        const body = buf.subarray(p + 12, p + 12 + fragLen);
+        if (fragLen === length && repeats(seq, 0, body) && done.get(seq)!.length === length) r.problem('info', 'dtls_retransmission', `DTLS handshake message seq ${seq} (${handshakeLabel(type)}) at offset ${p} repeats one already read (a retransmission): not counted again`, p);
+        else { done.set(seq, body); messages.push(m); }
         r.pos = sub.end;
         continue;
       }
@@ -279,6 +292,7 @@ export function readDtlsRecordLayer(buf: Uint8Array, source: string, sink: TreeS
         r.problem('error', 'bad_fragment', `DTLS fragment at offset ${p} runs past its message length ${length}`, p);
         continue;
       }
+      if (repeats(seq, fragOff, buf.subarray(p + 12, p + 12 + avail))) continue;
       let st = partial.get(seq);
       if (!st) {
         st = { type, length, body: new Uint8Array(length), have: new Array<boolean>(length).fill(false), count: 0, map: [] };
@@ -289,6 +303,7 @@ export function readDtlsRecordLayer(buf: Uint8Array, source: string, sink: TreeS
       for (let i = fragOff; i < fragOff + avail; i++) if (!st.have[i]) { st.have[i] = true; st.count++; }
       if (st.count === st.length) {
         partial.delete(seq);
+        done.set(seq, st.body);
         const whole = new Uint8Array(12 + length);
         whole.set([type, length >> 16, (length >> 8) & 0xff, length & 0xff, seq >> 8, seq & 0xff, 0, 0, 0, length >> 16, (length >> 8) & 0xff, length & 0xff]);
         whole.set(st.body, 12);

@@ -470,6 +470,20 @@ describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest c
     expect(r.problems.map((p) => p.message)).toContain('client: 3 datagrams end inside a DTLS record (cut when captured); the cut records are left out');
   });
 
+  it('a ClientHello datagram sent again (a retransmission) is not a further hello; a changed one under the same message_seq is', () => {
+    const { header, records } = splitPcap(readBytes(pcap));
+    const again = [records[0]!, { ...records[0]!, data: records[0]!.data.slice() }, ...records.slice(1)];
+    const r = analyze(joinPcap(header, again)).records[0]!;
+    expect(r.hellos.map((h) => h.ja3)).toEqual(base.hellos.map((h) => h.ja3));
+    expect(r.hellos.map((h) => h.frame)).toEqual([1, 4]);
+    expect(r.server_hello?.ja3s).toBe(base.server_hello?.ja3s);
+    // The copy with one byte of its random changed (offset 42 + 13 record + 12 handshake + 2 version + 5): another hello.
+    const changed = again.map((x, i) => (i === 1 ? { ...x, data: x.data.slice() } : x));
+    changed[1]!.data[42 + 13 + 12 + 2 + 5]! ^= 0xff;
+    const c = analyze(joinPcap(header, changed)).records[0]!;
+    expect(c.hellos.map((h) => h.frame)).toEqual([1, 2, 4]);
+  });
+
   it('does not take a record laid out otherwise (tls12_cid) for a cut one', () => {
     // Frame 14, the client's encrypted alert, made a tls12_cid record (type 25) whose connection
     // id sits where the length of a plain record would be.
