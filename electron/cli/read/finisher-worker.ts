@@ -8,7 +8,7 @@ import type { ConversationPlugin } from '../../../core/capture/plugin.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { readExtensions } from './extensions.js';
 import { outputOf } from './emit.js';
-import { readJobBatch } from './job-codec.js';
+import { JobBatchReader } from './job-codec.js';
 import type { FinisherInit, FromFinisher, ToFinisher } from './protocol.js';
 
 installNodeHashes();
@@ -24,8 +24,7 @@ port.on('message', (m: ToFinisher) => {
   try {
     let text = '';
     const records: OutputRecord[] = [];
-    const jobs = readJobBatch(m.batch);
-    let next = 0;
+    const jobs = new JobBatchReader(m.batch);
     const emit = (r: ConnectionRecord): void => {
       const out = outputOf(r, init.settings, readExtensions.decorate);
       if (!out) return;
@@ -33,11 +32,16 @@ port.on('message', (m: ToFinisher) => {
       else records.push(out);
     };
     for (const step of m.order) {
-      if (typeof step === 'number') for (const end = next + step; next < end; next++) emit(finisher.finishTcpSafely(jobs[next]!, secrets));
+      if (typeof step === 'number') for (let k = 0; k < step; k++) emit(finisher.finishTcpSafely(jobs.next(), secrets));
       else if ('secret' in step) secrets.push(step.secret);
       else emit(step.record);
     }
-    port.postMessage({ t: 'out', text, records } satisfies FromFinisher);
+    if (init.ndjson) {
+      // Nothing left holds a view of the batch's buffers (the text is a copy; the certificate
+      // memo keeps copies): they go back to be filled again instead of being new allocations.
+      const back: [ArrayBuffer, ArrayBuffer] = [m.batch.bytes, m.batch.nums.buffer as ArrayBuffer];
+      port.postMessage({ t: 'out', text, records, back } satisfies FromFinisher, back);
+    } else port.postMessage({ t: 'out', text, records } satisfies FromFinisher);
   } catch (e) {
     port.postMessage({ t: 'failed', message: (e as Error)?.stack ?? String(e) } satisfies FromFinisher);
   }

@@ -33,6 +33,11 @@ export class JobBatchWriter {
   private strs: string[] = [];
   private extra: JobBatch['extra'] = [];
   private count = 0;
+  // Buffers of earlier batches handed back by the finishing thread. A new ArrayBuffer per batch
+  // counts as external memory, and V8 starts a full collection of this thread's heap for every
+  // 64 MB of it: on a handshake-dense capture about a third of this thread's full collections.
+  private readonly spareBytes: ArrayBuffer[] = [];
+  private readonly spareNums: ArrayBuffer[] = [];
 
   get size(): number {
     return this.count;
@@ -81,12 +86,18 @@ export class JobBatchWriter {
     const nums = this.nums.subarray(0, this.numsAt);
     const batch: JobBatch = { bytes: this.bytes.buffer as ArrayBuffer, nums, strs: this.strs, count: this.count, extra: this.extra };
     const transfer = [batch.bytes, nums.buffer as ArrayBuffer];
-    this.bytes = new Uint8Array(Math.max(MIN_BYTES, this.bytesAt + (this.bytesAt >> 2)));
-    this.nums = new Float64Array(Math.max(MIN_NUMS, this.numsAt + (this.numsAt >> 2)));
+    this.bytes = new Uint8Array(spare(this.spareBytes, Math.max(MIN_BYTES, this.bytesAt + (this.bytesAt >> 2))));
+    this.nums = new Float64Array(spare(this.spareNums, 8 * Math.max(MIN_NUMS, this.numsAt + (this.numsAt >> 2))));
     this.bytesAt = this.numsAt = this.count = 0;
     this.strs = [];
     this.extra = [];
     return { batch, transfer };
+  }
+
+  /** Buffers of a finished batch, to be filled again (a few are kept). */
+  recycle(bytes: ArrayBuffer, nums: ArrayBuffer): void {
+    if (this.spareBytes.length < 4) this.spareBytes.push(bytes);
+    if (this.spareNums.length < 4) this.spareNums.push(nums);
   }
 
   private room(nums: number): void {
@@ -107,15 +118,41 @@ export class JobBatchWriter {
   }
 }
 
-/** The jobs of a batch, in order (their bytes are views of the batch's buffer). */
-export function readJobBatch(b: JobBatch): TcpFinishJob[] {
-  const out: TcpFinishJob[] = [];
-  const bytes = new Uint8Array(b.bytes);
-  const n = b.nums;
-  const extra = new Map(b.extra);
-  let a = 0, s = 0, at = 0;
-  const str = (): string | undefined => { const v = b.strs[s++]!; return v === '\0' ? undefined : v; };
-  for (let i = 0; i < b.count; i++) {
+/** A kept buffer of at least `size` bytes (the others stay kept), or a new one of `size`. */
+function spare(kept: ArrayBuffer[], size: number): ArrayBuffer {
+  for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.byteLength >= size) return kept.splice(i, 1)[0]!;
+  return new ArrayBuffer(size);
+}
+
+/**
+ * The jobs of a batch, in order, decoded one at a time as the finishing thread takes them (their
+ * bytes are views of the batch's buffer). Decoding the whole batch first kept a few hundred jobs'
+ * objects alive across young-generation collections, which then copied and promoted them: on a
+ * handshake-dense capture that was most of what the finishing thread's scavenges kept.
+ */
+export class JobBatchReader {
+  private readonly bytes: Uint8Array;
+  private readonly extra: Map<number, ConnectionRecord | ConnectionRecord['problems']>;
+  private i = 0;
+  private a = 0;
+  private s = 0;
+  private at = 0;
+
+  constructor(private readonly b: JobBatch) {
+    this.bytes = new Uint8Array(b.bytes);
+    this.extra = new Map(b.extra);
+  }
+
+  private str(): string | undefined {
+    const v = this.b.strs[this.s++]!;
+    return v === '\0' ? undefined : v;
+  }
+
+  /** The next job; throws past the last. */
+  next(): TcpFinishJob {
+    if (this.i >= this.b.count) throw new RangeError(`job batch of ${this.b.count} jobs read past its end`);
+    const n = this.b.nums, strs = this.b.strs, i = this.i++;
+    let a = this.a;
     const stream = n[a++]!, src_port = n[a++]!, dst_port = n[a++]!, first = n[a++]!, last = n[a++]!, packets = n[a++]!, nbytes = n[a++]!;
     const protocol = PROTOCOLS[n[a++]!]!;
     const flags = n[a++]!;
@@ -126,14 +163,15 @@ export function readJobBatch(b: JobBatch): TcpFinishJob[] {
     for (let k = 0; k < cTimes; k++) clientTimes[k] = n[a++]!;
     const serverTimes: number[] = new Array(sTimes);
     for (let k = 0; k < sTimes; k++) serverTimes[k] = n[a++]!;
-    const src = b.strs[s++]!, dst = b.strs[s++]!;
-    const ja4t = str(), ja4ts = str(), ja4l_c = str(), ja4l_s = str();
-    const ja4ssh = b.strs.slice(s, s + sshCount); s += sshCount;
-    const client = { bytes: bytes.subarray(at, at + cLen), pieces: cp };
-    at += cLen;
-    const server = { bytes: bytes.subarray(at, at + sLen), pieces: sp };
-    at += sLen;
-    const x = extra.get(i);
+    this.a = a;
+    const src = strs[this.s++]!, dst = strs[this.s++]!;
+    const ja4t = this.str(), ja4ts = this.str(), ja4l_c = this.str(), ja4l_s = this.str();
+    const ja4ssh = strs.slice(this.s, this.s + sshCount); this.s += sshCount;
+    const client = { bytes: this.bytes.subarray(this.at, this.at + cLen), pieces: cp };
+    this.at += cLen;
+    const server = { bytes: this.bytes.subarray(this.at, this.at + sLen), pieces: sp };
+    this.at += sLen;
+    const x = this.extra.get(i);
     let record: ConnectionRecord;
     if (x && !Array.isArray(x)) record = x;
     else {
@@ -146,7 +184,6 @@ export function readJobBatch(b: JobBatch): TcpFinishJob[] {
       if (ja4l_c !== undefined) record.ja4l_c = ja4l_c;
       if (ja4l_s !== undefined) record.ja4l_s = ja4l_s;
     }
-    out.push({ record, client, server, clientTruncated: (flags & 2) !== 0, serverTruncated: (flags & 4) !== 0, clientTimes, serverTimes, sawSyn: (flags & 1) !== 0 });
+    return { record, client, server, clientTruncated: (flags & 2) !== 0, serverTruncated: (flags & 4) !== 0, clientTimes, serverTimes, sawSyn: (flags & 1) !== 0 };
   }
-  return out;
 }

@@ -73,6 +73,7 @@ export async function readWithFinisherThread(path: string, o: PipelineOptions): 
     if (m.t === 'failed') failure ??= new Error(`finishing thread failed: ${m.message}`);
     else {
       answered++;
+      if (m.back) jobs.recycle(m.back[0], m.back[1]);
       if (m.text) o.onText(m.text);
       if (m.records.length) o.onRecords(m.records);
     }

@@ -21,5 +21,6 @@ export type FinishStep = number | { record: ConnectionRecord } | { secret: strin
 export type ToFinisher = { t: 'items'; batch: JobBatch; order: FinishStep[] } | { t: 'end' };
 
 export type FromFinisher =
-  | { t: 'out'; text: string; records: OutputRecord[] }
+  /** `back`: the batch's two buffers returned for the next batches (transferred; ndjson only, whose output holds no views of them). */
+  | { t: 'out'; text: string; records: OutputRecord[]; back?: [ArrayBuffer, ArrayBuffer] }
   | { t: 'failed'; message: string };
