@@ -117,7 +117,7 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
         await readWithFinisherThread(path, {
           script, plugins, onWarning: warn, onProgress: progress, beforeChunk,
           init: { flags: [...args.flags], settings, ndjson: format === 'ndjson' },
-          onText: emitText, onRecords: (rs) => { collected.push(...rs); },
+          onNdjson: (bytes, written) => { flush(); process.stdout.write(bytes, () => written()); }, onRecords: (rs) => { collected.push(...rs); },
         });
       } else {
         await readCaptureFile(path, { onConnection: emit, onWarning: warn, onProgress: progress, plugins, lazyFingerprints: true, lingerUs: READ_LINGER_US, beforeChunk });

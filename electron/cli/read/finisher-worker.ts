@@ -9,6 +9,7 @@ import { installNodeHashes } from '../../node/native-hashes.js';
 import { readExtensions } from './extensions.js';
 import { outputOf } from './emit.js';
 import { JobBatchReader } from './job-codec.js';
+import { NdjsonBytes } from './ndjson-bytes.js';
 import type { FinisherInit, FromFinisher, ToFinisher } from './protocol.js';
 
 installNodeHashes();
@@ -18,17 +19,18 @@ const plugins = readExtensions.plugins.map((f) => f(flags)).filter((p): p is Con
 const finisher = new ConversationFinisher({ plugins, lazyFingerprints: true });
 const secrets: string[] = [];
 const port = parentPort!;
+const ndjson = new NdjsonBytes();
 
 port.on('message', (m: ToFinisher) => {
   if (m.t === 'end') { port.close(); return; }
+  if (m.t === 'spare') { ndjson.give(m.buf); return; }
   try {
-    let text = '';
     const records: OutputRecord[] = [];
     const jobs = new JobBatchReader(m.batch);
     const emit = (r: ConnectionRecord): void => {
       const out = outputOf(r, init.settings, readExtensions.decorate);
       if (!out) return;
-      if (init.ndjson) text += JSON.stringify(out) + '\n';
+      if (init.ndjson) ndjson.add(JSON.stringify(out));
       else records.push(out);
     };
     for (const step of m.order) {
@@ -37,11 +39,12 @@ port.on('message', (m: ToFinisher) => {
       else emit(step.record);
     }
     if (init.ndjson) {
-      // Nothing left holds a view of the batch's buffers (the text is a copy; the certificate
+      // Nothing left holds a view of the batch's buffers (the output is a copy; the certificate
       // memo keeps copies): they go back to be filled again instead of being new allocations.
       const back: [ArrayBuffer, ArrayBuffer] = [m.batch.bytes, m.batch.nums.buffer as ArrayBuffer];
-      port.postMessage({ t: 'out', text, records, back } satisfies FromFinisher, back);
-    } else port.postMessage({ t: 'out', text, records } satisfies FromFinisher);
+      const bytes = ndjson.take();
+      port.postMessage({ t: 'out', ...(bytes ? { ndjson: bytes } : {}), records, back } satisfies FromFinisher, bytes ? [...back, bytes.buffer as ArrayBuffer] : back);
+    } else port.postMessage({ t: 'out', records } satisfies FromFinisher);
   } catch (e) {
     port.postMessage({ t: 'failed', message: (e as Error)?.stack ?? String(e) } satisfies FromFinisher);
   }

@@ -50,7 +50,8 @@ export interface PipelineOptions {
   script: string;
   init: FinisherInit;
   plugins: ConversationPlugin[];
-  onText: (text: string) => void;
+  /** ndjson lines as UTF-8; `written` once they are (their buffer goes back to be reused). */
+  onNdjson: (bytes: Uint8Array, written: () => void) => void;
   onRecords: (records: OutputRecord[]) => void;
   onWarning: (w: CaptureWarning) => void;
   onProgress: (read: number, total: number) => void;
@@ -67,6 +68,8 @@ export async function readWithFinisherThread(path: string, o: PipelineOptions): 
   const endRun = (): void => { if (run) order.push(run); run = 0; };
   let posted = 0, answered = 0, sentSecrets = 0;
   let failure: Error | undefined;
+  /** 'end' was posted (or the thread stopped): nothing more goes to it. */
+  let ended = false;
   let wake: (() => void) | undefined;
   const poke = (): void => { const w = wake; wake = undefined; w?.(); };
   worker.on('message', (m: FromFinisher) => {
@@ -74,7 +77,10 @@ export async function readWithFinisherThread(path: string, o: PipelineOptions): 
     else {
       answered++;
       if (m.back) jobs.recycle(m.back[0], m.back[1]);
-      if (m.text) o.onText(m.text);
+      if (m.ndjson) {
+        const buf = m.ndjson.buffer as ArrayBuffer;
+        o.onNdjson(m.ndjson, () => { if (!ended) worker.postMessage({ t: 'spare', buf } satisfies ToFinisher, [buf]); });
+      }
       if (m.records.length) o.onRecords(m.records);
     }
     poke();
@@ -124,6 +130,7 @@ export async function readWithFinisherThread(path: string, o: PipelineOptions): 
   } finally {
     // The thread ends by itself after 'end'; a failed one is stopped.
     const exited = new Promise<void>((res) => worker.once('exit', () => res()));
+    ended = true;
     if (failure) await worker.terminate();
     else worker.postMessage({ t: 'end' } satisfies ToFinisher);
     await exited;

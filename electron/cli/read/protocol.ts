@@ -8,7 +8,7 @@ export interface FinisherInit {
   /** The command's flags, from which the finishing thread builds the same plugins. */
   flags: [string, string | true][];
   settings: EmitSettings;
-  /** ndjson text back (true), or output records for the whole-output formats. */
+  /** ndjson lines back as UTF-8 bytes (true), or output records for the whole-output formats. */
   ndjson: boolean;
 }
 
@@ -18,9 +18,10 @@ export interface FinisherInit {
  */
 export type FinishStep = number | { record: ConnectionRecord } | { secret: string };
 
-export type ToFinisher = { t: 'items'; batch: JobBatch; order: FinishStep[] } | { t: 'end' };
+/** `spare`: an ndjson buffer the packet thread has written out, to be filled again. */
+export type ToFinisher = { t: 'items'; batch: JobBatch; order: FinishStep[] } | { t: 'spare'; buf: ArrayBuffer } | { t: 'end' };
 
 export type FromFinisher =
   /** `back`: the batch's two buffers returned for the next batches (transferred; ndjson only, whose output holds no views of them). */
-  | { t: 'out'; text: string; records: OutputRecord[]; back?: [ArrayBuffer, ArrayBuffer] }
+  | { t: 'out'; ndjson?: Uint8Array; records: OutputRecord[]; back?: [ArrayBuffer, ArrayBuffer] }
   | { t: 'failed'; message: string };

@@ -1,10 +1,11 @@
 // `helloscope read` with a finishing thread (large files) must print exactly what the
 // one-thread path prints: same records in the same order, same warnings, same exit status.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NdjsonBytes } from '../../../electron/cli/read/ndjson-bytes.js';
 import { writeSynthCapture } from '../../bench/synth-capture.mjs';
 import { splitPcap, joinPcap } from '../../helpers/pcap-edit.js';
 import { CLI, CONFORMANCE, FIXTURES, ROOT } from '../../helpers/paths.js';
@@ -63,7 +64,7 @@ describe('read with a finishing thread', () => {
     expect(run(['read', join(dir, 'cut.pcap')], '2').stderr).toMatch(/offset \d+/);
   });
 
-  it('is used on its own for a file over 16 MB, with the same output', () => {
+  it('is used on its own for a file over 16 MB, with the same output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hs-pipe-'));
     const file = join(dir, 'big.pcap');
     writeSynthCapture(file, 9000, ROOT);
@@ -72,5 +73,29 @@ describe('read with a finishing thread', () => {
     expect(auto.status).toBe(0);
     expect(auto.stdout).toBe(one.stdout);
     expect(auto.stdout.trim().split('\n').length).toBe(9000);
+    // Into a pipe read slowly (the output buffers wait for their writes before they are reused):
+    // the same bytes.
+    const slow = spawn(process.execPath, [CLI, 'read', file], { env: { ...process.env, HELLOSCOPE_READ_THREADS: '2' } });
+    const got: Buffer[] = [];
+    slow.stdout.on('data', (d: Buffer) => { got.push(d); slow.stdout.pause(); setTimeout(() => slow.stdout.resume(), 2); });
+    await new Promise((res) => slow.on('close', res));
+    expect(Buffer.concat(got).toString()).toBe(one.stdout);
   }, 120_000);
+});
+
+describe('ndjson output bytes', () => {
+  it('are the lines in UTF-8 with a newline each, across growth and reused buffers', () => {
+    const w = new NdjsonBytes();
+    const lines = ['{"a":1}', '{"name":"bücher.example","note":"日本語 ✓ 🐈"}', 'x'.repeat(300_000), ''];
+    for (const l of lines) w.add(l);
+    const a = w.take()!;
+    expect(Buffer.from(a).toString('utf8')).toBe(lines.map((l) => l + '\n').join(''));
+    expect(w.take()).toBeUndefined();
+    // A buffer given back is filled again from its start.
+    w.give(a.buffer as ArrayBuffer);
+    w.add('{"b":2}');
+    const b = w.take()!;
+    expect(b.buffer).toBe(a.buffer);
+    expect(Buffer.from(b).toString()).toBe('{"b":2}\n');
+  });
 });
