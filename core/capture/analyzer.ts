@@ -1,6 +1,7 @@
 // The capture engine: file bytes in (any chunk sizes), one ConnectionRecord out per TCP or UDP
 // conversation, with every fingerprint the core knows. Pure TS: the CLI, a worker thread and
 // the desktop app run this same code.
+import { concatBytes } from '../bytes/concat.js';
 import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
 import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello, HandshakeMessage } from '../tls/model.js';
@@ -817,10 +818,7 @@ function wholeDtlsRecords(p: Uint8Array): number {
 }
 
 function joinChunks(ch: Chunks): CapturedBytes {
-  const bytes = new Uint8Array(ch.size);
-  let at = 0;
-  for (const p of ch.parts) { bytes.set(p, at); at += p.length; }
-  return { bytes, pieces: ch.pieces };
+  return { bytes: concatBytes(ch.parts, ch.size), pieces: ch.pieces };
 }
 
 /** A conversation's record as it stands: addresses, times and counters, nothing analysed yet. */

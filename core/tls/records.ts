@@ -281,7 +281,7 @@ export function readDtlsRecordLayer(buf: Uint8Array, source: string, sink: TreeS
         const sub = r.sub(12 + fragLen);
         const m = readHandshakeMessage(sub, { dtls: true, recordVersion: rec.version });
         const body = buf.subarray(p + 12, p + 12 + fragLen);
-        if (fragLen === length && repeats(seq, 0, body) && done.get(seq)!.length === length) r.problem('info', 'dtls_retransmission', `DTLS handshake message seq ${seq} (${handshakeLabel(type)}) at offset ${p} repeats one already read (a retransmission): not counted again`, p);
+        if (repeats(seq, 0, body) && done.get(seq)!.length === length) r.problem('info', 'dtls_retransmission', `DTLS handshake message seq ${seq} (${handshakeLabel(type)}) at offset ${p} repeats one already read (a retransmission): not counted again`, p);
         else { done.set(seq, body); messages.push(m); }
         r.pos = sub.end;
         continue;

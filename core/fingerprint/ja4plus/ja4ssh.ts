@@ -68,6 +68,11 @@ class SeenRanges {
   }
 }
 
+/** A segment's payload length as JA4SSH counts it: on the wire (a capture cut to its headers still counts whole packets). */
+export const sshPayloadLength = (seg: TcpSegment): number => seg.wireLength ?? seg.payload.length;
+/** A bare ACK as JA4SSH counts it (with no payload): flags exactly ACK. */
+export const isBareAck = (flags: number): boolean => (flags & 0x1ff) === TCP_ACK;
+
 /**
  * `c<mode client payload length>s<mode server length>_c<client packets>s<server packets>_c<client bare ACKs>s<server bare ACKs>`
  * for each window of `sampleSize` packets carrying TCP payload; a bare ACK (flags exactly ACK, no
@@ -89,10 +94,9 @@ export class Ja4sshTracker {
   constructor(private readonly sampleSize = 200) {}
 
   push(seg: TcpSegment, fromClient: boolean): void {
-    // The length on the wire: a capture cut to its headers (snaplen) still counts whole packets.
-    const len = seg.wireLength ?? seg.payload.length;
+    const len = sshPayloadLength(seg);
     if (len === 0) {
-      if ((seg.flags & 0x1ff) === TCP_ACK) {
+      if (isBareAck(seg.flags)) {
         if (fromClient) this.clientAcks++;
         else this.serverAcks++;
       }

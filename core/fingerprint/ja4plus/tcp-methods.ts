@@ -5,7 +5,7 @@
 import { sameBytes } from '../../bytes/field-reader.js';
 import { TCP_ACK, TCP_SYN, type TcpSegment } from '../../capture/packet.js';
 import { Ja4lTcpTracker, type Ja4lResult } from './ja4l.js';
-import { Ja4sshTracker, parseSshBanner, type SshBanner } from './ja4ssh.js';
+import { isBareAck, Ja4sshTracker, parseSshBanner, sshPayloadLength, type SshBanner } from './ja4ssh.js';
 import { computeJa4t, computeJa4ts } from './ja4t.js';
 
 export interface TcpMethodsResult extends Ja4lResult {
@@ -73,9 +73,9 @@ export class TcpJa4Plus {
     // After four payloads without a banner the conversation is not SSH: its windows are never read.
     if (!this.sshSeen && this.payloads >= 4) return;
     if (this.ssh) { this.ssh.push(seg, fromClient); return; }
-    const len = seg.wireLength ?? seg.payload.length;
+    const len = sshPayloadLength(seg);
     if (len === 0) {
-      if ((seg.flags & 0x1ff) === TCP_ACK) {
+      if (isBareAck(seg.flags)) {
         if (fromClient) this.earlyAcksC++;
         else this.earlyAcksS++;
       }

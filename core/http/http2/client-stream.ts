@@ -1,6 +1,7 @@
 // The client side of an HTTP/2 connection: the connection preface, frames with their byte
 // ranges, HEADERS + CONTINUATION decoded with HPACK (one dynamic table per direction), and what
 // the client sent before its first request (SETTINGS, WINDOW_UPDATE, PRIORITY) for Akamai.
+import { concatBytes } from '../../bytes/concat.js';
 import type { Problem } from '../../dissect/field.js';
 import type { Http2Preface, HttpRequest } from '../model.js';
 import { HpackDecoder, HpackError } from './hpack.js';
@@ -119,10 +120,7 @@ export class Http2ClientStream {
   private endHeaders(): void {
     const p = this.pending!;
     this.pending = undefined;
-    const size = p.block.reduce((n, x) => n + x.length, 0);
-    const block = new Uint8Array(size);
-    let at = 0;
-    for (const x of p.block) { block.set(x, at); at += x.length; }
+    const block = concatBytes(p.block);
     let fields;
     try {
       fields = this.hpack.decode(block);
@@ -153,14 +151,7 @@ export class Http2ClientStream {
   bodyOf(streamId: number): { bytes: Uint8Array; ended: boolean } | undefined {
     const b = this.bodies.get(streamId);
     if (!b) return undefined;
-    if (b.parts.length > 1) b.parts = [concat(b.parts, b.size)];
+    if (b.parts.length > 1) b.parts = [concatBytes(b.parts, b.size)];
     return { bytes: b.parts[0] ?? new Uint8Array(0), ended: b.ended };
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const x of parts) { out.set(x, at); at += x.length; }
-  return out;
 }

@@ -3,6 +3,7 @@
 // so core/ stays free of Node. Input: each direction's reassembled TCP payload from its first TLS record. Output: each
 // direction's application data, the server's TLS 1.3 handshake messages (Certificate...), and
 // problems (a missing or wrong key is a problem, never an exception).
+import { concatBytes } from '../../bytes/concat.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { expand } from '@noble/hashes/hkdf.js';
@@ -34,12 +35,7 @@ const SUITES: Record<number, Suite> = {
 };
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const concat = (...a: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(a.reduce((n, x) => n + x.length, 0));
-  let at = 0;
-  for (const x of a) { out.set(x, at); at += x.length; }
-  return out;
-};
+const concat = (...a: Uint8Array[]): Uint8Array => concatBytes(a);
 
 function expandLabel(hash: Hash, secret: Uint8Array, label: string, length: number): Uint8Array {
   const full = ascii(`tls13 ${label}`);

@@ -6,6 +6,7 @@
 import { piecesFromRuns } from '../../../core/capture/captured-bytes.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import type { TcpFinishJob, TcpHandOff } from '../../../core/capture/finish-tcp.js';
+import { SpareBuffers } from './spare-buffers.js';
 
 export interface JobBatch {
   bytes: ArrayBuffer;
@@ -33,11 +34,10 @@ export class JobBatchWriter {
   private strs: string[] = [];
   private extra: JobBatch['extra'] = [];
   private count = 0;
-  // Buffers of earlier batches handed back by the finishing thread. A new ArrayBuffer per batch
-  // counts as external memory, and V8 starts a full collection of this thread's heap for every
-  // 64 MB of it: on a handshake-dense capture about a third of this thread's full collections.
-  private readonly spareBytes: ArrayBuffer[] = [];
-  private readonly spareNums: ArrayBuffer[] = [];
+  // Buffers of earlier batches handed back by the finishing thread (on a handshake-dense
+  // capture, new ones per batch started about a third of this thread's full collections).
+  private readonly spareBytes = new SpareBuffers();
+  private readonly spareNums = new SpareBuffers();
 
   get size(): number {
     return this.count;
@@ -86,8 +86,8 @@ export class JobBatchWriter {
     const nums = this.nums.subarray(0, this.numsAt);
     const batch: JobBatch = { bytes: this.bytes.buffer as ArrayBuffer, nums, strs: this.strs, count: this.count, extra: this.extra };
     const transfer = [batch.bytes, nums.buffer as ArrayBuffer];
-    this.bytes = new Uint8Array(spare(this.spareBytes, Math.max(MIN_BYTES, this.bytesAt + (this.bytesAt >> 2))));
-    this.nums = new Float64Array(spare(this.spareNums, 8 * Math.max(MIN_NUMS, this.numsAt + (this.numsAt >> 2))));
+    this.bytes = new Uint8Array(this.spareBytes.take(Math.max(MIN_BYTES, this.bytesAt + (this.bytesAt >> 2))));
+    this.nums = new Float64Array(this.spareNums.take(8 * Math.max(MIN_NUMS, this.numsAt + (this.numsAt >> 2))));
     this.bytesAt = this.numsAt = this.count = 0;
     this.strs = [];
     this.extra = [];
@@ -96,8 +96,8 @@ export class JobBatchWriter {
 
   /** Buffers of a finished batch, to be filled again (a few are kept). */
   recycle(bytes: ArrayBuffer, nums: ArrayBuffer): void {
-    if (this.spareBytes.length < 4) this.spareBytes.push(bytes);
-    if (this.spareNums.length < 4) this.spareNums.push(nums);
+    this.spareBytes.give(bytes);
+    this.spareNums.give(nums);
   }
 
   private room(nums: number): void {
@@ -116,12 +116,6 @@ export class JobBatchWriter {
     this.bytes.set(b, this.bytesAt);
     this.bytesAt += b.length;
   }
-}
-
-/** A kept buffer of at least `size` bytes (the others stay kept), or a new one of `size`. */
-function spare(kept: ArrayBuffer[], size: number): ArrayBuffer {
-  for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.byteLength >= size) return kept.splice(i, 1)[0]!;
-  return new ArrayBuffer(size);
 }
 
 /**

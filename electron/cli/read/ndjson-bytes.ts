@@ -4,17 +4,19 @@
 // large objects go straight to the old generation: on a handshake-dense capture they started
 // about a third of the packet thread's full collections. The buffers come back once written.
 
+import { SpareBuffers } from './spare-buffers.js';
+
 const MIN = 256 * 1024;
 
 export class NdjsonBytes {
   private buf: Buffer | undefined;
   private at = 0;
-  private readonly spares: ArrayBuffer[] = [];
+  private readonly spares = new SpareBuffers();
   private last = MIN;
 
   /** A buffer the writer is done with, to be filled again (a few are kept). */
   give(b: ArrayBuffer): void {
-    if (this.spares.length < 4) this.spares.push(b);
+    this.spares.give(b);
   }
 
   /** Appends `line` and a newline. */
@@ -39,10 +41,7 @@ export class NdjsonBytes {
 
   private grow(need: number): void {
     const size = Math.max(need, this.last, this.buf ? this.buf.length * 2 : 0);
-    let ab: ArrayBuffer | undefined;
-    const i = this.spares.findIndex((s) => s.byteLength >= size);
-    if (i >= 0) ab = this.spares.splice(i, 1)[0];
-    const next = Buffer.from(ab ?? new ArrayBuffer(size));
+    const next = Buffer.from(this.spares.take(size));
     if (this.buf && this.at) this.buf.copy(next, 0, 0, this.at);
     this.buf = next;
   }

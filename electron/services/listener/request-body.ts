@@ -2,6 +2,7 @@
 // chunked, else Content-Length, else none), bounded, and for POST /v1/tls/fingerprint checked to
 // be the JSON object the endpoint takes. Reading the framing is also what tells where a request
 // ends: without it, a POST answered at the end of its header section left its body unread.
+import { concatBytes } from '../../../core/bytes/concat.js';
 import type { HttpHeader } from '../../../core/http/model.js';
 
 export type BodyRead =
@@ -30,17 +31,11 @@ export function readHttp1Body(b: Uint8Array, start: number, headers: HttpHeader[
   return { kind: 'body', bytes: b.subarray(start, start + n) };
 }
 
-/** Index of the next LF at or after `at`, or -1. */
-function lineEnd(b: Uint8Array, at: number): number {
-  for (let i = at; i < b.length; i++) if (b[i] === 0x0a) return i;
-  return -1;
-}
-
 function readChunked(b: Uint8Array, start: number, max: number): BodyRead {
   const parts: Uint8Array[] = [];
   let size = 0, at = start;
   for (;;) {
-    const nl = lineEnd(b, at);
+    const nl = b.indexOf(0x0a, at);
     if (nl < 0) return b.length - at > 1024 ? { kind: 'error', status: 400, error: `chunk size line at body offset ${at - start} is longer than 1024 bytes` } : MORE;
     const line = Buffer.from(b.subarray(at, nl)).toString('latin1').replace(/\r$/, '');
     const m = /^([0-9A-Fa-f]{1,8})[ \t]*(?:;.*)?$/.exec(line);
@@ -50,16 +45,13 @@ function readChunked(b: Uint8Array, start: number, max: number): BodyRead {
     if (n === 0) {
       // Trailer fields, up to an empty line.
       for (;;) {
-        const e = lineEnd(b, at);
+        const e = b.indexOf(0x0a, at);
         if (e < 0) return b.length - at > 8192 ? { kind: 'error', status: 400, error: 'trailer section longer than 8192 bytes' } : MORE;
         const empty = e === at || (e === at + 1 && b[at] === 0x0d);
         at = e + 1;
         if (empty) break;
       }
-      const out = new Uint8Array(size);
-      let o = 0;
-      for (const p of parts) { out.set(p, o); o += p.length; }
-      return { kind: 'body', bytes: out };
+      return { kind: 'body', bytes: concatBytes(parts, size) };
     }
     size += n;
     if (size > max) return { kind: 'error', status: 413, error: `a chunked request body of more than ${max} bytes` };
