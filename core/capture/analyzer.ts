@@ -16,6 +16,7 @@ import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
 import type { ConversationPlugin } from './plugin.js';
 import { TcpDirectionStream } from './tcp-stream.js';
+import { V4Tombs } from './v4-tombs.js';
 import { ConversationFinisher, cutHelloProblem, finishJobOf, pushProblems, type TcpHandOff } from './finish-tcp.js';
 
 export { CaptureFormatError, type CaptureWarning } from './file-reader.js';
@@ -144,6 +145,8 @@ export class CaptureAnalyzer {
    */
   private readonly live = new Set<Conversation>();
   private readonly tombs = new TombHeap();
+  /** Tombstones of IPv4 TCP conversations that sat in `v4`, as numbers (the usual case; see v4-tombs.ts). */
+  private readonly tombs4 = new V4Tombs();
   private nextDue = 0;
   private keyPos = 0;
   private tcpStreams = 0;
@@ -321,6 +324,11 @@ export class CaptureAnalyzer {
       // and whose TCP methods are settled (data after the handshake). Only the counters and the
       // FIN/RST state move, exactly as tcpCore would move them.
       const c = this.find4(s4, sp, d4, dp);
+      if (c === undefined && this.tombs4.size && this.tombs4.find(hash4(s4, sp, d4, dp), s4, sp, d4, dp) >= 0) {
+        // A late packet of a finished conversation.
+        if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(false);
+        return true;
+      }
       if (c !== undefined) {
         const plen = end - (t + doff);
         const fromClient = s4 === c.a4 && sp === c.cp;
@@ -408,6 +416,9 @@ export class CaptureAnalyzer {
     const h = hash4(s4, sp, d4, dp);
     let c = this.find4(s4, sp, d4, dp);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
+    const tomb = c === undefined && this.tombs4.size ? this.tombs4.find(h, s4, sp, d4, dp) : -1;
+    // A finished conversation's packet is absorbed by its tombstone, unless it is a SYN (a new connection on the same addresses).
+    if (tomb >= 0 && (!syn || ack)) return;
     const old = this.reopened(c, s, syn, ack);
     if (old) c = undefined;
     if (c?.done) return;
@@ -419,7 +430,13 @@ export class CaptureAnalyzer {
       c.b4 = clientIsSrc ? d4 : s4;
       c.h4 = h;
       if (old) this.replace(old, c);
-      else {
+      else if (tomb >= 0) {
+        // In the finished one's place (as replace() does for an object tombstone); its slot in
+        // `v4` may have been taken by another conversation since.
+        c.pos = this.tombs4.take(tomb);
+        if (this.v4.get(h) !== undefined) { c.key = key4(s4, sp, d4, dp); this.collided++; }
+        this.put(c);
+      } else {
         const slot = this.v4.get(h);
         if (slot !== undefined) { c.key = key4(s4, sp, d4, dp); this.collided++; }
         this.insert(c);
@@ -546,6 +563,9 @@ export class CaptureAnalyzer {
     this.due(c.last + this.idle);
   }
 
+  /** A tombstone of `tombs4` forgotten. */
+  private readonly forgot4 = (): void => { this.open--; };
+
   private forget(c: Conversation): void {
     if (!c.inTable) return;
     c.inTable = false;
@@ -582,6 +602,7 @@ export class CaptureAnalyzer {
       this.convs.clear();
       this.v4.clear();
       this.tombs.clear();
+      this.tombs4.clear();
       this.open = 0;
       this.collided = 0;
       return;
@@ -591,6 +612,7 @@ export class CaptureAnalyzer {
       this.tombs.pop();
       this.forget(t);
     }
+    this.tombs4.expire(now - TOMBSTONE_US, this.forgot4);
     const pressure = open > MAX_OPEN;
     if (!pressure && now <= this.nextDue) return;
     let due: Conversation[] | undefined;
@@ -617,7 +639,12 @@ export class CaptureAnalyzer {
     if (c.done) return;
     c.done = true;
     this.live.delete(c);
-    this.tombs.push(c);
+    // An IPv4 TCP conversation in its `v4` slot leaves a tombstone of numbers (unless another
+    // one holds its hash); any other stays as an object tombstone.
+    if (c.key === '' && c.inTable && c.a4 >= 0 && this.v4.get(c.h4) === c && this.tombs4.add(c.h4, c.a4, c.cp, c.b4, c.sp, c.last, c.pos)) {
+      this.v4.delete(c.h4);
+      c.inTable = false;
+    } else this.tombs.push(c);
     const r = (c.record = recordOf(c));
     let handedOff = false;
     try {
@@ -695,9 +722,15 @@ export class CaptureAnalyzer {
   }
 }
 
-/** Finished conversations, earliest last packet first. */
+/**
+ * Finished conversations, earliest last packet first. The keys (each tombstone's last packet
+ * time, which no longer changes) are kept in an array of their own: the sift compares numbers
+ * side by side instead of reading each conversation object (scattered over the heap, a cache
+ * miss per comparison: most of the sweep's time on a handshake-dense capture).
+ */
 class TombHeap {
   private a: Conversation[] = [];
+  private k: number[] = [];
 
   peek(): Conversation | undefined {
     return this.a[0];
@@ -705,37 +738,45 @@ class TombHeap {
 
   clear(): void {
     this.a = [];
+    this.k = [];
   }
 
   push(c: Conversation): void {
-    const a = this.a;
+    const a = this.a, k = this.k, key = c.last;
     let i = a.length;
     a.push(c);
+    k.push(key);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (a[p]!.last <= c.last) break;
+      if (k[p]! <= key) break;
       a[i] = a[p]!;
+      k[i] = k[p]!;
       i = p;
     }
     a[i] = c;
+    k[i] = key;
   }
 
   pop(): Conversation | undefined {
-    const a = this.a;
+    const a = this.a, k = this.k;
     const top = a[0];
     const last = a.pop();
-    if (a.length && last) {
+    const key = k.pop()!;
+    const n = a.length;
+    if (n && last) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1, r = l + 1;
-        let m = i, v = last.last;
-        if (l < a.length && a[l]!.last < v) { m = l; v = a[l]!.last; }
-        if (r < a.length && a[r]!.last < v) m = r;
+        let m = i, v = key;
+        if (l < n && k[l]! < v) { m = l; v = k[l]!; }
+        if (r < n && k[r]! < v) m = r;
         if (m === i) break;
         a[i] = a[m]!;
+        k[i] = k[m]!;
         i = m;
       }
       a[i] = last;
+      k[i] = key;
     }
     return top;
   }

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench:capture [-- --size 1G|256M|...] [--profile dense|realistic|both] [--keep] [--build-only]`: builds
-// large captures by replicating real recorded connections (each copy with its own client address
-// and port, correct IP and TCP checksums, increasing timestamps), then times, in the same run,
-// `helloscope read` and `tshark -r F -Y tls.handshake.type==1 -T fields -e tls.handshake.ja3` on
-// each: wall time, MB/s and peak RSS (GNU time), and the ratios. Two profiles:
+// `npm run bench:capture [-- --size 1G|256M|...] [--profile dense|realistic|both] [--rounds N] [--keep] [--build-only]`:
+// builds large captures by replicating real recorded connections (each copy with its own client
+// address and port, correct IP and TCP checksums, increasing timestamps), then times, in the same
+// run, `helloscope read` and `tshark -r F -Y tls.handshake.type==1 -T fields -e tls.handshake.ja3`
+// on each: wall time, MB/s and peak RSS (GNU time), and the ratios. Each round runs both tools
+// one after the other (which goes first alternates); the ratio of a round compares two runs made
+// moments apart, so a machine that is slower for a while slows both. The table gives the medians
+// (the largest peak RSS) and the ratio is the median of the rounds' ratios (3 rounds by default:
+// one run of either tool can be 10-30 % off on a shared machine). Two profiles:
 //   dense      the 24 client recordings of test/fixtures/clients: handshakes and a few small
 //              requests only, one ClientHello every ~3.7 KB (the worst case for per-connection work)
 //   realistic  test/bench/recordings/downloads.pcap: curl, wget and Python downloading 4 KB to
@@ -23,6 +27,7 @@ const units = { K: 1 << 10, M: 1 << 20, G: 1 << 30 };
 const target = Math.round(parseFloat(sizeArg) * (units[sizeArg.slice(-1).toUpperCase()] ?? 1));
 const profileArg = opt('--profile', 'both');
 const profiles = profileArg === 'both' ? ['dense', 'realistic'] : [profileArg];
+const rounds = Math.max(1, Number(opt('--rounds', '3')) || 1);
 
 // ---- read the recorded captures (classic pcap, Ethernet, little endian) ----
 function packetsOf(file) {
@@ -157,18 +162,30 @@ const results = [];
 for (const profile of profiles) {
   const c = buildCapture(profile);
   if (args.includes('--build-only')) { console.log(c.file); continue; }
-  const ours = timed(process.execPath, [cli, 'read', c.file, '--format', 'ndjson']);
-  const tshark = timed('tshark', ['-r', c.file, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3']);
+  const runs = { ours: [], tshark: [] };
+  const ratios = [];
+  for (let i = 0; i < rounds; i++) {
+    const one = { ours: () => timed(process.execPath, [cli, 'read', c.file, '--format', 'ndjson']), tshark: () => timed('tshark', ['-r', c.file, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3']) };
+    const order = i % 2 === 0 ? ['ours', 'tshark'] : ['tshark', 'ours'];
+    const got = {};
+    for (const k of order) { got[k] = one[k](); runs[k].push(got[k]); }
+    ratios.push(got.tshark.wall / got.ours.wall);
+    console.error(`${profile} round ${i + 1}/${rounds}: helloscope ${got.ours.wall.toFixed(2)} s, tshark ${got.tshark.wall.toFixed(2)} s, ${ratios[i].toFixed(1)}x`);
+  }
+  const median = (xs) => { const a = [...xs].sort((x, y) => x - y); return a.length % 2 ? a[(a.length - 1) >> 1] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2; };
+  const summary = (xs) => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), rssMb: Math.max(...xs.map((x) => x.rssMb)), lines: xs[0].lines, status: xs.find((x) => x.status !== 0)?.status ?? 0 });
+  const ours = summary(runs.ours), tshark = summary(runs.tshark);
   const mb = c.size / 1048576;
   const mbs = (x) => mb / x.wall;
   const row = (name, x, what) => `| ${profile} | ${name} | ${x.wall.toFixed(2)} s | ${x.cpu.toFixed(2)} s | ${mbs(x).toFixed(1)} MB/s | ${x.rssMb.toFixed(0)} MB | ${x.lines} ${what} |`;
   rows.push(row('helloscope read (ndjson)', ours, 'conversation records'), row('tshark -Y tls.handshake.type==1 -e tls.handshake.ja3', tshark, 'JA3 lines'));
   results.push(`${profile}: ${mb.toFixed(0)} MB, ${c.copies} TCP connections (${c.templates} ${profile === "dense" ? "client recordings" : "recorded connections"} replicated), one ClientHello per ${(c.size / c.handshakes / 1024).toFixed(1)} KB; ` +
-    `throughput ratio helloscope/tshark **${(mbs(ours) / mbs(tshark)).toFixed(1)}x**, peak RSS ratio ${(ours.rssMb / tshark.rssMb).toFixed(2)}` +
+    `throughput ratio helloscope/tshark **${median(ratios).toFixed(1)}x** (median of ${rounds} round${rounds > 1 ? 's' : ''}: ${ratios.map((r) => r.toFixed(1) + 'x').join(' ')}), peak RSS ratio ${(ours.rssMb / tshark.rssMb).toFixed(2)}` +
     (ours.status !== 0 || tshark.status !== 0 ? ` (exit status: helloscope ${ours.status}, tshark ${tshark.status})` : ''));
   if (!args.includes('--keep')) rmSync(c.file, { force: true });
 }
 console.log(`\nnode ${process.version}\n`);
+console.log(`${rounds} round${rounds > 1 ? 's' : ''} per profile: medians of wall and CPU time, the largest peak RSS\n`);
 console.log('| profile | tool | wall | CPU (user+sys) | throughput | peak RSS | output |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);

@@ -1,13 +1,13 @@
 import { Document as YamlDocument, visit as yamlVisit } from 'yaml';
 import { CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
-import type { OutputRecord } from '../../../core/capture/output.js';
+import { OutputJson, type OutputRecord } from '../../../core/capture/output.js';
 import type { ConversationPlugin } from '../../../core/capture/plugin.js';
 import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { readCaptureFile, readCaptureStream } from '../../services/capture-file.js';
 import { oneOf, parseArgs } from '../args.js';
-import { outputOf } from '../read/emit.js';
+import { ndjsonOf, outputOf } from '../read/emit.js';
 import { readExtensions } from '../read/extensions.js';
 import { finisherScript, PIPELINE_MIN_BYTES, READ_LINGER_US, readWithFinisherThread } from '../read/pipeline.js';
 import { CliError } from '../cli-error.js';
@@ -91,11 +91,15 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       pending += text;
       if (pending.length >= WRITE_BATCH) flush();
     };
+    const json = new OutputJson(settings);
     const emit = (r: ConnectionRecord): void => {
+      if (format === 'ndjson') {
+        const line = ndjsonOf(r, settings, readExtensions.decorate, json);
+        if (line !== undefined) emitText(line + '\n');
+        return;
+      }
       const rec = outputOf(r, settings, readExtensions.decorate);
-      if (!rec) return;
-      if (format === 'ndjson') emitText(JSON.stringify(rec) + '\n');
-      else collected.push(rec);
+      if (rec) collected.push(rec);
     };
     const warn = (w: CaptureWarning): void => {
       // Records before the warning go out first, as they did when each was written at once.

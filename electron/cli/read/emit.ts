@@ -1,7 +1,7 @@
 // Turning finished conversations into `read` output: shared by the single-threaded path and
 // the finishing thread of the read pipeline, so both print the same bytes.
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
-import { hasFingerprints, toOutputRecord, type OutputOptions, type OutputRecord } from '../../../core/capture/output.js';
+import { hasFingerprints, OutputJson, toOutputRecord, type OutputOptions, type OutputRecord } from '../../../core/capture/output.js';
 
 export interface EmitSettings extends OutputOptions {
   /** Print conversations with nothing fingerprinted too. */
@@ -17,4 +17,11 @@ export function outputOf(r: ConnectionRecord, s: EmitSettings, decorate: readonl
   const rec = toOutputRecord(r, s);
   if (s.file !== undefined) rec.file = s.file;
   return rec;
+}
+
+/** The ndjson line (without its newline) of a conversation, or undefined when `read` leaves it out: JSON.stringify(outputOf(...)), from `json`'s kept texts. */
+export function ndjsonOf(r: ConnectionRecord, s: EmitSettings, decorate: readonly ((r: ConnectionRecord) => void)[], json: OutputJson): string | undefined {
+  if (!s.all && !hasFingerprints(r)) return undefined;
+  for (const d of decorate) d(r);
+  return json.text(r, s.file);
 }

@@ -32,6 +32,8 @@ export const readExtensions: {
 /**
  * The knowledge-base match depends only on the fingerprints it is given (and the user's labels,
  * read once per run), and a capture holds the same few clients many times: remember the answers.
+ * The answer objects are shared between records (never changed), so the ndjson writer keeps
+ * the text of a hello's members per label object (core/capture/output.ts OutputJson).
  */
 const clientMemo = new Map<string, Map<string, Map<string, ReturnType<typeof clientSummary>>>>();
 let clientMemoSize = 0;
@@ -40,17 +42,14 @@ function knownClientSummary(h: { ja4: string; ja4_r?: string; ja3?: string }): R
   const r = h.ja4_r ?? '', j3 = h.ja3 ?? '';
   let byJa4 = clientMemo.get(r);
   let byJa3 = byJa4?.get(h.ja4);
-  if (byJa3?.has(j3)) {
-    const c = byJa3.get(j3);
-    return c && { ...c };
-  }
+  if (byJa3?.has(j3)) return byJa3.get(j3);
   const c = clientSummary(knownClient({ ja4: h.ja4, ja4_r: h.ja4_r, ja3: h.ja3 }, userLabels()));
   if (clientMemoSize >= 4096) { clientMemo.clear(); clientMemoSize = 0; byJa4 = byJa3 = undefined; }
   if (!byJa4) clientMemo.set(r, (byJa4 = new Map()));
   if (!byJa3) byJa4.set(h.ja4, (byJa3 = new Map()));
   byJa3.set(j3, c);
   clientMemoSize++;
-  return c && { ...c };
+  return c;
 }
 
 

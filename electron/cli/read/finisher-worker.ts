@@ -3,11 +3,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConversationFinisher } from '../../../core/capture/finish-tcp.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
-import type { OutputRecord } from '../../../core/capture/output.js';
+import { OutputJson, type OutputRecord } from '../../../core/capture/output.js';
 import type { ConversationPlugin } from '../../../core/capture/plugin.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { readExtensions } from './extensions.js';
-import { outputOf } from './emit.js';
+import { ndjsonOf, outputOf } from './emit.js';
 import { JobBatchReader } from './job-codec.js';
 import { NdjsonBytes } from './ndjson-bytes.js';
 import type { FinisherInit, FromFinisher, ToFinisher } from './protocol.js';
@@ -20,6 +20,7 @@ const finisher = new ConversationFinisher({ plugins, lazyFingerprints: true });
 const secrets: string[] = [];
 const port = parentPort!;
 const ndjson = new NdjsonBytes();
+const json = new OutputJson(init.settings);
 
 port.on('message', (m: ToFinisher) => {
   if (m.t === 'end') { port.close(); return; }
@@ -28,10 +29,13 @@ port.on('message', (m: ToFinisher) => {
     const records: OutputRecord[] = [];
     const jobs = new JobBatchReader(m.batch);
     const emit = (r: ConnectionRecord): void => {
+      if (init.ndjson) {
+        const line = ndjsonOf(r, init.settings, readExtensions.decorate, json);
+        if (line !== undefined) ndjson.add(line);
+        return;
+      }
       const out = outputOf(r, init.settings, readExtensions.decorate);
-      if (!out) return;
-      if (init.ndjson) ndjson.add(JSON.stringify(out));
-      else records.push(out);
+      if (out) records.push(out);
     };
     for (const step of m.order) {
       if (typeof step === 'number') for (let k = 0; k < step; k++) emit(finisher.finishTcpSafely(jobs.next(), secrets));
