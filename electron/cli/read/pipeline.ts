@@ -139,11 +139,12 @@ export async function readWithFinisherThread(path: string, o: PipelineOptions): 
 
 /**
  * The finishing thread allocates a lot and keeps little (a batch at a time): a young generation
- * of 32 MB lets most of it die there, scavenges being cheap when little survives. On 1 GiB of
- * handshake-dense capture: 24 MB took ~25% longer overall, 48 MB (V8's default for a main
- * thread) was no faster and put peak RSS at 239-250 MB, near the 256 MB the issue allows.
+ * of 24 MB lets most of it die there, scavenges being cheap when little survives. On 1 GiB of
+ * handshake-dense capture (2026-12-04, with the ndjson text kept per fingerprint, so less
+ * garbage than before): 16, 24 and 32 MB took the same time, 32 MB ~25 MB more peak RSS than
+ * 24; 64 MB was slower and put peak RSS at 255-273 MB, over the 256 MB the issue allows.
  */
 function workerLimits(): { maxYoungGenerationSizeMb?: number } {
-  const y = Number(process.env.HELLOSCOPE_FINISHER_YOUNG_MB ?? 32);
+  const y = Number(process.env.HELLOSCOPE_FINISHER_YOUNG_MB ?? 24);
   return y > 0 ? { maxYoungGenerationSizeMb: y } : {};
 }
