@@ -16,6 +16,7 @@ import { CaptureFileReader, type CaptureWarning } from './file-reader.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment, type UdpDatagram } from './packet.js';
 import type { ConversationPlugin } from './plugin.js';
 import { TcpDirectionStream } from './tcp-stream.js';
+import { KeyedHeap } from './keyed-heap.js';
 import { V4Tombs } from './v4-tombs.js';
 import { ConversationFinisher, cutHelloProblem, finishJobOf, pushProblems, type TcpHandOff } from './finish-tcp.js';
 
@@ -144,7 +145,8 @@ export class CaptureAnalyzer {
    * due. A sweep finishes and forgets exactly what a visit of every entry would, in the same order.
    */
   private readonly live = new Set<Conversation>();
-  private readonly tombs = new TombHeap();
+  /** Finished conversations (object tombstones) by last packet time; a tombstone's `last` no longer changes. */
+  private readonly tombs = new KeyedHeap<Conversation>();
   /** Tombstones of IPv4 TCP conversations that sat in `v4`, as numbers (the usual case; see v4-tombs.ts). */
   private readonly tombs4 = new V4Tombs();
   private nextDue = 0;
@@ -644,7 +646,7 @@ export class CaptureAnalyzer {
     if (c.key === '' && c.inTable && c.a4 >= 0 && this.v4.get(c.h4) === c && this.tombs4.add(c.h4, c.a4, c.cp, c.b4, c.sp, c.last, c.pos)) {
       this.v4.delete(c.h4);
       c.inTable = false;
-    } else this.tombs.push(c);
+    } else this.tombs.push(c.last, c);
     const r = (c.record = recordOf(c));
     let handedOff = false;
     try {
@@ -719,66 +721,6 @@ export class CaptureAnalyzer {
         if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
       }
     }
-  }
-}
-
-/**
- * Finished conversations, earliest last packet first. The keys (each tombstone's last packet
- * time, which no longer changes) are kept in an array of their own: the sift compares numbers
- * side by side instead of reading each conversation object (scattered over the heap, a cache
- * miss per comparison: most of the sweep's time on a handshake-dense capture).
- */
-class TombHeap {
-  private a: Conversation[] = [];
-  private k: number[] = [];
-
-  peek(): Conversation | undefined {
-    return this.a[0];
-  }
-
-  clear(): void {
-    this.a = [];
-    this.k = [];
-  }
-
-  push(c: Conversation): void {
-    const a = this.a, k = this.k, key = c.last;
-    let i = a.length;
-    a.push(c);
-    k.push(key);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (k[p]! <= key) break;
-      a[i] = a[p]!;
-      k[i] = k[p]!;
-      i = p;
-    }
-    a[i] = c;
-    k[i] = key;
-  }
-
-  pop(): Conversation | undefined {
-    const a = this.a, k = this.k;
-    const top = a[0];
-    const last = a.pop();
-    const key = k.pop()!;
-    const n = a.length;
-    if (n && last) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i, v = key;
-        if (l < n && k[l]! < v) { m = l; v = k[l]!; }
-        if (r < n && k[r]! < v) m = r;
-        if (m === i) break;
-        a[i] = a[m]!;
-        k[i] = k[m]!;
-        i = m;
-      }
-      a[i] = last;
-      k[i] = key;
-    }
-    return top;
   }
 }
 

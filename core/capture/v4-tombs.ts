@@ -6,6 +6,7 @@
 // arrays (addresses, ports, last packet time, place in the output order), found by the
 // conversation's address-pair hash; they are forgotten in order of last packet time, exactly as
 // the object tombstones are.
+import { KeyedHeap } from './keyed-heap.js';
 
 export class V4Tombs {
   /** Address-pair hash → slot. One tombstone per hash: the caller keeps any other as an object. */
@@ -22,9 +23,8 @@ export class V4Tombs {
   /** Slots free for reuse, and the first never used. */
   private free: number[] = [];
   private fresh = 0;
-  /** Slots by last packet time (a binary heap; the keys beside them, so sifting reads no slot). */
-  private heapKey: number[] = [];
-  private heapSlot: number[] = [];
+  /** Slots by last packet time. */
+  private readonly heap = new KeyedHeap<number>();
   /** Tombstones held (alive). */
   size = 0;
 
@@ -41,7 +41,7 @@ export class V4Tombs {
     this.last[s] = last; this.pos[s] = pos; this.alive[s] = 1;
     this.byHash.set(h, s);
     this.size++;
-    this.heapPush(last, s);
+    this.heap.push(last, s);
     return true;
   }
 
@@ -64,9 +64,8 @@ export class V4Tombs {
 
   /** Forgets the tombstones whose last packet is before `before`; `forgot` is called for each (not for taken ones). */
   expire(before: number, forgot: () => void): void {
-    const k = this.heapKey;
-    while (k.length && k[0]! < before) {
-      const s = this.heapPop();
+    while (this.heap.peekKey() < before) {
+      const s = this.heap.pop()!;
       if (this.alive[s]) {
         this.alive[s] = 0;
         this.byHash.delete(this.h[s]!);
@@ -81,8 +80,7 @@ export class V4Tombs {
     this.byHash.clear();
     this.free = [];
     this.fresh = 0;
-    this.heapKey = [];
-    this.heapSlot = [];
+    this.heap.clear();
     this.alive.fill(0);
     this.size = 0;
   }
@@ -99,44 +97,5 @@ export class V4Tombs {
     this.pos = g(this.pos, (n) => new Float64Array(n));
     this.alive = g(this.alive, (n) => new Uint8Array(n));
     this.cap = cap;
-  }
-
-  private heapPush(key: number, s: number): void {
-    const k = this.heapKey, v = this.heapSlot;
-    let i = k.length;
-    k.push(key);
-    v.push(s);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (k[p]! <= key) break;
-      k[i] = k[p]!;
-      v[i] = v[p]!;
-      i = p;
-    }
-    k[i] = key;
-    v[i] = s;
-  }
-
-  private heapPop(): number {
-    const k = this.heapKey, v = this.heapSlot;
-    const top = v[0]!;
-    const key = k.pop()!, s = v.pop()!;
-    const n = k.length;
-    if (n) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i, x = key;
-        if (l < n && k[l]! < x) { m = l; x = k[l]!; }
-        if (r < n && k[r]! < x) m = r;
-        if (m === i) break;
-        k[i] = k[m]!;
-        v[i] = v[m]!;
-        i = m;
-      }
-      k[i] = key;
-      v[i] = s;
-    }
-    return top;
   }
 }
