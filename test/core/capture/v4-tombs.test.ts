@@ -9,12 +9,35 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import { KeyedHeap } from '../../../core/capture/keyed-heap.js';
 import { V4Tombs } from '../../../core/capture/v4-tombs.js';
 import { writeSynthCapture } from '../../bench/synth-capture.mjs';
 import { ROOT, readBytes } from '../../helpers/paths.js';
 
 interface Rec { header: Uint8Array; data: Uint8Array }
 import { joinPcap, splitPcap } from '../../helpers/pcap-edit.js';
+
+describe('KeyedHeap', () => {
+  it('pops values in key order, whatever the order of pushes and pops', () => {
+    fc.assert(fc.property(fc.array(fc.option(fc.integer({ min: -50, max: 50 }), { nil: undefined }), { maxLength: 200 }), (ops) => {
+      const heap = new KeyedHeap<string>();
+      const model: number[] = [];
+      for (const o of ops) {
+        if (o === undefined) {
+          model.sort((a, b) => a - b);
+          const want = model.shift();
+          expect(heap.peekKey()).toBe(want ?? Infinity);
+          const got = heap.pop();
+          expect(got === undefined ? undefined : Number(got)).toBe(want);
+        } else {
+          heap.push(o, String(o));
+          model.push(o);
+        }
+        expect(heap.size).toBe(model.length);
+      }
+    }), { numRuns: 300 });
+  });
+});
 
 describe('V4Tombs against a model', () => {
   // Few hashes for many address pairs: most adds meet another tombstone's hash.
