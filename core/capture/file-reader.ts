@@ -70,6 +70,9 @@ export interface CaptureReaderEvents {
 }
 
 const PCAPNG_SHB = 0x0a0d0d0a;
+/** The smallest length of a pcapng block of each type that is read: its fixed fields and the two lengths. */
+const MIN_BLOCK: Record<number, number> = { [PCAPNG_SHB]: 28, 1: 20, 2: 32, 3: 16, 6: 32, 10: 20 };
+const BLOCK_NAMES: Record<number, string> = { [PCAPNG_SHB]: 'Section Header Block', 1: 'Interface Description Block', 2: 'Packet Block', 3: 'Simple Packet Block', 6: 'Enhanced Packet Block', 10: 'Decryption Secrets Block' };
 const BOM = 0x1a2b3c4d;
 /** Sanity bound for one packet record: larger lengths are treated as corruption. */
 const MAX_RECORD = 16 * 1024 * 1024;
@@ -176,7 +179,8 @@ export class CaptureFileReader {
     const used = this.parse(this.pending, true);
     this.consume(used);
     if (this.pending.length > 0) {
-      this.warn('truncated_file', `file ends inside a ${this.format === 'pcap' ? 'packet record' : 'block'}: ${this.pending.length} bytes at offset ${this.base} cannot be read`, this.base);
+      const what = this.format === 'pcapng' ? 'block' : this.base === 0 ? `pcap file header (${this.pending.length} of its 24 bytes)` : 'packet record';
+      this.warn('truncated_file', `file ends inside a ${what}: ${this.pending.length} bytes at offset ${this.base} cannot be read`, this.base);
       this.base += this.pending.length;
       this.pending = new Uint8Array(0);
     }
@@ -232,8 +236,15 @@ export class CaptureFileReader {
         continue;
       }
       if (off + rh + cap > b.length) {
-        if (final) break;
-        return off;
+        if (!final) return off;
+        // The last record goes past the end of the file: cut off (a truncated file), or a
+        // corrupt length with readable records after it.
+        if (this.resyncing) { off++; continue; }
+        if (!this.pcapRecordAfter(b, dv, off + 1)) break;
+        this.warn('bad_length', `packet record at offset ${at} says ${cap} bytes, more than the ${b.length - off - rh} left in the file; searching for the next packet`, at, this.frame + 1);
+        this.resyncing = true;
+        off++;
+        continue;
       }
       if (this.resyncing) {
         this.warn('resync', `reading resumes with a packet record at offset ${at}`, at, this.frame + 1);
@@ -258,6 +269,28 @@ export class CaptureFileReader {
     return off;
   }
 
+  /**
+   * Whether a plausible packet record starts in `b` from `from` on and either ends the file or is
+   * followed by another plausible header (a lone 16-byte header proves little).
+   */
+  private pcapRecordAfter(b: Uint8Array, dv: DataView, from: number): boolean {
+    const le = this.le, rh = this.recordHeader;
+    const was = this.resyncing;
+    this.resyncing = true; // the timestamp check of a search
+    try {
+      for (let q = from; q + rh <= b.length; q++) {
+        const cap = dv.getUint32(q + 8, le);
+        if (!this.plausiblePcapHeader(dv.getUint32(q, le), dv.getUint32(q + 4, le), cap, dv.getUint32(q + 12, le))) continue;
+        const next = q + rh + cap;
+        if (next === b.length) return true;
+        if (next + rh <= b.length && this.plausiblePcapHeader(dv.getUint32(next, le), dv.getUint32(next + 4, le), dv.getUint32(next + 8, le), dv.getUint32(next + 12, le))) return true;
+      }
+      return false;
+    } finally {
+      this.resyncing = was;
+    }
+  }
+
   private plausiblePcapHeader(sec: number, frac: number, cap: number, orig: number): boolean {
     if (cap > MAX_RECORD || cap > Math.max(this.snaplen, 262144) || orig < cap || orig > MAX_RECORD) return false;
     if (frac >= (this.nano ? 1e9 : 1e6)) return false;
@@ -277,9 +310,11 @@ export class CaptureFileReader {
         const bom = dv.getUint32(off + 8, true);
         if (bom === BOM) this.le = true;
         else if (bom === 0x4d3c2b1a) this.le = false;
-        else if (!this.resyncing) {
-          this.warn('bad_length', `Section Header Block at offset ${at} has an unknown byte-order magic ${spacedHex(b.subarray(off + 8, off + 12))}`, at);
+        else {
+          if (!this.resyncing) this.warn('bad_length', `Section Header Block at offset ${at} has an unknown byte-order magic ${spacedHex(b.subarray(off + 8, off + 12))}; searching for the next block`, at);
           this.resyncing = true;
+          off++;
+          continue;
         }
       }
       const len = dv.getUint32(off + 4, this.le);
@@ -287,17 +322,25 @@ export class CaptureFileReader {
       if (len < 12 || len % 4 !== 0 || len > MAX_RECORD || (this.resyncing && !knownType) || (!this.sawShb && type !== PCAPNG_SHB)) {
         if (!this.resyncing) this.warn('bad_length', `block at offset ${at} has an impossible length ${len}; searching for the next block`, at, this.frame + 1);
         this.resyncing = true;
-        off += 4;
+        // Byte by byte: the damage may have added or removed bytes, so the blocks after it need not sit on a 4-byte boundary.
+        off++;
         continue;
       }
       if (off + len > b.length) {
-        if (final) break;
-        return off;
+        if (!final) return off;
+        // The last block goes past the end of the file: cut off (a truncated file), or a
+        // corrupt length with readable blocks after it.
+        if (this.resyncing) { off++; continue; }
+        if (!this.blockAfter(b, dv, off + 1)) break;
+        this.warn('bad_length', `block at offset ${at} says ${len} bytes, more than the ${b.length - off} left in the file; searching for the next block`, at, this.frame + 1);
+        this.resyncing = true;
+        off++;
+        continue;
       }
-      if (dv.getUint32(off + len - 4, this.le) !== len) {
+      if (dv.getUint32(off + len - 4, this.le) !== len || (this.resyncing && !this.plausibleBlock(dv, off, type))) {
         if (!this.resyncing) this.warn('bad_length', `block at offset ${at} says ${len} bytes but its trailing length differs; searching for the next block`, at, this.frame + 1);
         this.resyncing = true;
-        off += 4;
+        off++;
         continue;
       }
       if (this.resyncing) {
@@ -314,9 +357,36 @@ export class CaptureFileReader {
     return off;
   }
 
+  /** While searching after damage: a block's own fields agree with what is known (the interface it names exists). */
+  private plausibleBlock(dv: DataView, off: number, type: number): boolean {
+    if (type === 6) return dv.getUint32(off + 8, this.le) < this.ifaces.length;
+    if (type === 2) return dv.getUint16(off + 8, this.le) < this.ifaces.length;
+    if (type === 3) return this.ifaces.length > 0;
+    return true;
+  }
+
+  /** Whether a whole, plausible block starts anywhere in `b` from `from` on (tells a corrupt length from a truncated file). */
+  private blockAfter(b: Uint8Array, dv: DataView, from: number): boolean {
+    for (let q = from; q + 12 <= b.length; q++) {
+      const type = dv.getUint32(q, false) === PCAPNG_SHB ? PCAPNG_SHB : dv.getUint32(q, this.le);
+      if (!(type === PCAPNG_SHB || (type >= 1 && type <= 10) || type === 0x80000001)) continue;
+      const len = dv.getUint32(q + 4, this.le);
+      if (len < 12 || len % 4 !== 0 || q + len > b.length || dv.getUint32(q + len - 4, this.le) !== len) continue;
+      if (type === PCAPNG_SHB || this.plausibleBlock(dv, q, type)) return true;
+    }
+    return false;
+  }
+
   private block(type: number, b: Uint8Array, dv: DataView, off: number, len: number, at: number): void {
     const le = this.le;
     const end = off + len - 4;
+    const min = MIN_BLOCK[type];
+    if (min !== undefined && len < min) {
+      // Framed correctly (its trailing length matches) but too short for its own fixed fields:
+      // skipped whole, not read from the next block's bytes.
+      this.warn('bad_length', `${BLOCK_NAMES[type]} at offset ${at} is ${len} bytes, shorter than its fixed fields (${min} bytes); skipped`, at, this.frame + 1);
+      return;
+    }
     if (type === PCAPNG_SHB) {
       this.sawShb = true;
       this.ifaces = [];
@@ -327,6 +397,10 @@ export class CaptureFileReader {
       for (let o = off + 16; o + 4 <= end;) {
         const code = dv.getUint16(o, le), olen = dv.getUint16(o + 2, le);
         if (code === 0) break;
+        if (o + 4 + olen > end) {
+          this.warn('bad_length', `Interface Description Block at offset ${at}: option ${code} at offset ${this.base + o} runs past the block (${olen} bytes); the options after it are not read`, at);
+          break;
+        }
         if (code === 9 && olen >= 1) {
           const r = b[o + 4]!;
           units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;

@@ -27,6 +27,25 @@ function analyze(bytes: Uint8Array, chunk = 65536, opts: { keepBytes?: boolean; 
 const summary = (rs: ConnectionRecord[]) => rs.map((r) => ({ s: r.stream, t: r.transport, src: `${r.src}:${r.src_port}`, ja4: r.hellos.map((h) => h.ja4), ja3: r.hellos.map((h) => h.ja3), ja4s: r.server_hello?.ja4s, ja4t: r.ja4t, ja4ts: r.ja4ts, ja4l: [r.ja4l_c, r.ja4l_s] }));
 const tmp = mkdtempSync(join(tmpdir(), 'hs-capture-'));
 
+/** A classic pcap rewritten as pcapng by editcap (one Section Header, one Interface Description, Enhanced Packet Blocks). */
+function pcapngOf(pcap: Uint8Array): Uint8Array {
+  const i = join(tmp, `to-ng-${pcap.length}.pcap`), o = join(tmp, `to-ng-${pcap.length}.pcapng`);
+  writeFileSync(i, pcap);
+  expect(spawnSync('editcap', ['-F', 'pcapng', i, o]).status).toBe(0);
+  return readBytes(o);
+}
+/** The blocks of a little-endian pcapng file: type, offset, length. */
+function pcapngBlocks(b: Uint8Array): { type: number; offset: number; length: number }[] {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out: { type: number; offset: number; length: number }[] = [];
+  for (let off = 0; off + 12 <= b.length;) {
+    const length = dv.getUint32(off + 4, true);
+    out.push({ type: dv.getUint32(off, true), offset: off, length });
+    off += length;
+  }
+  return out;
+}
+
 describe('capture engine on recorded real clients', () => {
   for (const f of clientFixtures().filter((x) => x.hellos.length)) {
     it(`${f.id}: JA3/JA3S equal tshark's, JA4 equals the reference, streams numbered as tshark does`, () => {
@@ -269,6 +288,67 @@ describe('damaged input', () => {
     expect(w?.frame).toBe(1);
   });
 
+  it('reads on after a corrupt length that points past the end of the file (pcap and pcapng)', () => {
+    // A length under the format's limits but larger than what follows it: not a truncated file,
+    // since whole records follow; the SYN-ACK's record is lost, the hellos after it are kept.
+    const bad = bytes.slice();
+    const victim = records[1]!;
+    const big = bytes.length - victim.offset + 1000;
+    new DataView(bad.buffer).setUint32(victim.offset + 8, big, true);
+    new DataView(bad.buffer).setUint32(victim.offset + 12, big, true);
+    const got = analyze(bad);
+    expect(got.warnings.find((x) => x.code === 'bad_length')?.offset).toBe(victim.offset);
+    expect(got.warnings.some((x) => x.code === 'truncated_file')).toBe(false);
+    expect(got.records.flatMap((r) => r.hellos.map((h) => h.ja4))).toEqual(base.flatMap((r) => r.ja4));
+    const ng = pcapngOf(bytes);
+    const blocks = pcapngBlocks(ng);
+    const epb = blocks.filter((x) => x.type === 6)[1]!;
+    const badNg = ng.slice();
+    new DataView(badNg.buffer).setUint32(epb.offset + 4, ng.length - epb.offset + 64, true);
+    const gotNg = analyze(badNg);
+    expect(gotNg.warnings.find((x) => x.code === 'bad_length')?.offset).toBe(epb.offset);
+    expect(gotNg.warnings.some((x) => x.code === 'truncated_file')).toBe(false);
+    expect(summary(gotNg.records).map((r) => [r.ja4, r.ja4s])).toEqual(base.map((r) => [r.ja4, r.ja4s]));
+  });
+
+  it('skips a pcapng block too short for its own fields, naming it, without a phantom frame', () => {
+    const ng = pcapngOf(bytes);
+    const blocks = pcapngBlocks(ng);
+    const at = blocks.filter((x) => x.type === 6)[3]!.offset;
+    for (const [type, len] of [[6, 12], [6, 20], [1, 12], [3, 12], [10, 16], [2, 28]] as const) {
+      const short = new Uint8Array(len);
+      const dv = new DataView(short.buffer);
+      dv.setUint32(0, type, true);
+      dv.setUint32(4, len, true);
+      dv.setUint32(len - 4, len, true);
+      for (const where of [at, ng.length]) {
+        const m = cat(ng.subarray(0, where), short, ng.subarray(where));
+        for (const chunk of [65536, 7, 1000]) {
+          const got = analyze(m, chunk);
+          const w = got.warnings.find((x) => x.code === 'bad_length');
+          expect(w?.offset, `type ${type} length ${len}`).toBe(where);
+          expect(w?.message).toMatch(/shorter than its fixed fields/);
+          // The same records, frames numbered as without the short block.
+          expect(got.records.map((r) => [r.stream, r.packets, r.hellos.map((h) => [h.ja4, h.frame]), r.server_hello?.frame])).toEqual(analyze(ng).records.map((r) => [r.stream, r.packets, r.hellos.map((h) => [h.ja4, h.frame]), r.server_hello?.frame]));
+        }
+      }
+    }
+  });
+
+  it('finds the next pcapng block after bytes were lost or added (any alignment)', () => {
+    const ng = pcapngOf(bytes);
+    const blocks = pcapngBlocks(ng);
+    const victim = blocks.filter((x) => x.type === 6)[2]!;
+    for (const [drop, add] of [[1, 0], [2, 0], [3, 0], [0, 1], [0, 2], [0, 3], [5, 0]] as const) {
+      const mid = victim.offset + 40;
+      const m = cat(ng.subarray(0, mid), new Uint8Array(add).fill(0xee), ng.subarray(mid + drop));
+      const got = analyze(m);
+      expect(got.warnings.find((x) => x.code === 'bad_length')?.offset, `drop ${drop} add ${add}`).toBe(victim.offset);
+      expect(got.warnings.find((x) => x.code === 'resync')?.offset).toBe(victim.offset + victim.length - drop + add);
+      expect(summary(got.records).map((r) => [r.ja4, r.ja4s])).toEqual(base.map((r) => [r.ja4, r.ja4s]));
+    }
+  });
+
   it('never throws (other than for a non-capture), never hangs, on mutated captures', () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 20 }),
@@ -284,6 +364,36 @@ describe('damaged input', () => {
         }
       },
     ), { numRuns: 150 });
+  });
+
+  it('never throws (other than for a non-capture), never hangs, on mutated pcapng: flips, lost and added bytes, short blocks', () => {
+    const ng = pcapngOf(bytes);
+    const edit = fc.oneof(
+      fc.record({ k: fc.constant('flip' as const), at: fc.nat(ng.length - 1), v: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ k: fc.constant('splice' as const), at: fc.nat(ng.length - 1), drop: fc.integer({ min: 0, max: 40 }), add: fc.uint8Array({ maxLength: 40 }) }),
+      fc.record({ k: fc.constant('short' as const), at: fc.nat(ng.length - 1), type: fc.constantFrom(1, 2, 3, 6, 10, 0x0a0d0d0a), len: fc.constantFrom(12, 16, 20, 24, 28) }),
+    );
+    fc.assert(fc.property(fc.array(edit, { maxLength: 8 }), fc.nat(ng.length), fc.integer({ min: 1, max: 5000 }), (edits, cutAt, chunk) => {
+      let m: Uint8Array = ng.slice(0, Math.max(cutAt, 28));
+      for (const e of edits) {
+        const at = Math.min(e.at, m.length);
+        if (e.k === 'flip') { if (at < m.length) m[at] = e.v; }
+        else if (e.k === 'splice') m = cat(m.subarray(0, at), e.add, m.subarray(at + e.drop));
+        else {
+          const b = new Uint8Array(e.len);
+          const dv = new DataView(b.buffer);
+          dv.setUint32(0, e.type, e.type !== 0x0a0d0d0a);
+          dv.setUint32(4, e.len, true);
+          dv.setUint32(e.len - 4, e.len, true);
+          m = cat(m.subarray(0, at), b, m.subarray(at));
+        }
+      }
+      try {
+        analyze(m, chunk);
+      } catch (e) {
+        if (!(e instanceof CaptureFormatError)) throw e;
+      }
+    }), { numRuns: 200 });
   });
 });
 
