@@ -16,6 +16,7 @@ import { looksLikeHttp1Request, parseHttp1Requests } from './http1.js';
 import { Http2ClientStream, startsWithH2Preface } from './http2/client-stream.js';
 import type { HttpRequest } from './model.js';
 import { foxioNameKeys } from '../x509/names.js';
+import { concatBytes } from '../bytes/concat.js';
 
 export interface HttpPluginOptions {
   /** Payload bytes kept per direction for HTTP (default 64 KiB, 4 MiB with keys). */
@@ -23,7 +24,17 @@ export interface HttpPluginOptions {
   keylog?: KeyLog;
   /** Keep each plain HTTP/1 request's bytes on its record (CapturedBytes), for byte-level views. */
   keepBytes?: boolean;
+  /**
+   * Decompresses a TLS 1.3 CompressedCertificate (RFC 8879; Chrome asks servers for brotli) so
+   * its certificates get JA4X: `algorithm` 1 zlib, 2 brotli, 3 zstd; the result must be
+   * `uncompressedLength` bytes, else undefined. The core has no decompressor of its own (Node's
+   * zlib is handed in by the services); without one such certificates are reported, not read.
+   */
+  decompressCertificate?: CertificateDecompressor;
 }
+
+export type CertificateDecompressor = (algorithm: number, data: Uint8Array, uncompressedLength: number) => Uint8Array | undefined;
+const CERT_COMPRESSION: Record<number, string> = { 1: 'zlib', 2: 'brotli', 3: 'zstd' };
 
 
 
@@ -76,7 +87,7 @@ export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlug
           requests.forEach((req, i) => r.http.push(toRecord(req, frameAt(view.client, offsets[i]!))));
         }
         const kl = keys(view);
-        if (kl) decrypted(view, kl);
+        if (kl) decrypted(view, kl, opts.decompressCertificate);
         return;
       }
       if (startsWithH2Preface(bytes)) {
@@ -97,7 +108,7 @@ export function createHttpPlugin(opts: HttpPluginOptions = {}): ConversationPlug
   };
 }
 
-function decrypted(view: TcpConversationView, kl: KeyLog): void {
+function decrypted(view: TcpConversationView, kl: KeyLog, decompress: CertificateDecompressor | undefined): void {
   const r = view.record;
   const c0 = findHandshakeRecord(view.client.bytes), s0 = findHandshakeRecord(view.server.bytes);
   if (c0 < 0 || s0 < 0) return;
@@ -113,7 +124,8 @@ function decrypted(view: TcpConversationView, kl: KeyLog): void {
     for (const req of parseHttp1Requests(d.client).requests) r.http.push(toRecord(req, frame));
   }
   if (d.serverHandshake.length) {
-    const p = parseTls(d.serverHandshake, { tree: false, framing: 'handshake' });
+    const hs = withCertificatesDecompressed(d.serverHandshake, decompress, r);
+    const p = parseTls(hs, { tree: false, framing: 'handshake' });
     for (const m of p.messages) {
       if (m.kind !== 'certificate') continue;
       const x509 = [];
@@ -126,4 +138,37 @@ function decrypted(view: TcpConversationView, kl: KeyLog): void {
       if (x509.length) r.tls_certs.push({ x509 });
     }
   }
+}
+
+/**
+ * The decrypted handshake messages with each CompressedCertificate (type 25, RFC 8879 section 4:
+ * algorithm, uncompressed_length, compressed_certificate_message) replaced by the Certificate
+ * message (type 11) it holds, when it can be decompressed; else it stays, and the record says why.
+ */
+function withCertificatesDecompressed(hs: Uint8Array, decompress: CertificateDecompressor | undefined, r: ConnectionRecord): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let changed = false;
+  for (let at = 0; at + 4 <= hs.length;) {
+    const len = (hs[at + 1]! << 16) | (hs[at + 2]! << 8) | hs[at + 3]!;
+    const end = Math.min(hs.length, at + 4 + len);
+    const msg = hs.subarray(at, end);
+    if (hs[at] === 25 && len >= 8 && end === at + 4 + len) {
+      const alg = (msg[4]! << 8) | msg[5]!, ulen = (msg[6]! << 16) | (msg[7]! << 8) | msg[8]!;
+      const clen = (msg[9]! << 16) | (msg[10]! << 8) | msg[11]!;
+      const name = CERT_COMPRESSION[alg] ?? `algorithm ${alg}`;
+      let body: Uint8Array | undefined;
+      if (12 + clen === msg.length && decompress) {
+        try { body = decompress(alg, msg.subarray(12), ulen); } catch { body = undefined; }
+      }
+      if (body && body.length === ulen) {
+        parts.push(Uint8Array.of(11, ulen >> 16, (ulen >> 8) & 255, ulen & 255), body);
+        changed = true;
+      } else {
+        parts.push(msg);
+        r.problems.push({ severity: 'warning', code: 'certificate_compressed', message: `tcp stream ${r.stream}: the server's certificates were sent compressed (${name}, RFC 8879)${decompress ? ' and could not be decompressed' : ' and no decompressor is available here'}: no JA4X for them` });
+      }
+    } else parts.push(msg);
+    at = end;
+  }
+  return changed ? concatBytes(parts) : hs;
 }

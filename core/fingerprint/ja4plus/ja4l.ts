@@ -18,6 +18,11 @@ export interface Ja4lResult {
 }
 
 const half = (a: number, b: number): number => Math.max(0, Math.floor((b - a) / 2));
+/**
+ * Time 0 is no time: pcapng Simple Packet Blocks carry no timestamp (they are read at 0), and
+ * some tools write captures with zero times. A latency from such packets would be invented.
+ */
+const timed = (...ts: (number | undefined)[]): boolean => ts.every((t) => t !== undefined && t > 0);
 
 /**
  * TCP: A = client SYN, B = server SYN-ACK, C = the client's next ACK (the handshake's third
@@ -66,10 +71,10 @@ export class Ja4lTcpTracker {
   /** The results, written into `out` (a new object by default). */
   result<T extends Ja4lResult>(out: T = {} as T): T {
     const a = this.aTime, b = this.bTime, c = this.cTime;
-    if (a === undefined || b === undefined || c === undefined) return out;
+    if (a === undefined || b === undefined || c === undefined || !timed(a, b, c)) return out;
     out.ja4l_c = `${half(b, c)}_${this.cTtl}`;
     out.ja4l_s = `${half(a, b)}_${this.bTtl}`;
-    if (this.d !== undefined && this.e !== undefined && this.f !== undefined) {
+    if (this.d !== undefined && this.e !== undefined && this.f !== undefined && timed(this.d, this.e, this.f)) {
       out.ja4l = `${out.ja4l_c}_${half(this.e, this.f)}`;
       out.ja4ls = `${out.ja4l_s}_${half(this.d, this.e)}`;
     }
@@ -145,8 +150,8 @@ export class Ja4lQuicTracker {
 
   result(): Ja4lResult {
     const out: Ja4lResult = {};
-    if (this.a && this.b) out.ja4l_s = `${half(this.a.timestampUs, this.b.timestampUs)}_${this.b.ttl}`;
-    if (this.c && this.d) out.ja4l_c = `${half(this.c.timestampUs, this.d.timestampUs)}_${this.d.ttl}`;
+    if (this.a && this.b && timed(this.a.timestampUs, this.b.timestampUs)) out.ja4l_s = `${half(this.a.timestampUs, this.b.timestampUs)}_${this.b.ttl}`;
+    if (this.c && this.d && timed(this.c.timestampUs, this.d.timestampUs)) out.ja4l_c = `${half(this.c.timestampUs, this.d.timestampUs)}_${this.d.ttl}`;
     return out;
   }
 }

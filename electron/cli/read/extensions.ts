@@ -8,6 +8,7 @@ import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
 import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { userLabels } from '../../services/user-labels.js';
 import { CliError } from '../cli-error.js';
+import { nodeCertificateDecompressor } from '../../node/certificate-decompressor.js';
 
 /** Hooks other features add to `read` (the HTTP analyser, the knowledge base). */
 export const readExtensions: {
@@ -17,12 +18,12 @@ export const readExtensions: {
 } = {
   plugins: [(flags) => {
     const file = flags.get('keylog');
-    if (typeof file !== 'string') return createHttpPlugin();
+    if (typeof file !== 'string') return createHttpPlugin({ decompressCertificate: nodeCertificateDecompressor });
     let text: string;
     try { text = readFileSync(file, 'utf8'); } catch { throw new CliError(`cannot read the key log ${file}`); }
     const keylog = parseKeyLog(text, file);
     for (const p of keylog.problems.slice(0, 20)) process.stderr.write(`helloscope: warning: ${p.message}\n`);
-    return createHttpPlugin({ keylog });
+    return createHttpPlugin({ keylog, decompressCertificate: nodeCertificateDecompressor });
   }],
   decorate: [(r) => { for (const h of r.hellos) { const c = knownClientSummary(h); if (c) h.client = c; } }],
   valued: ['keylog'],

@@ -13,6 +13,7 @@ import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import { clientSummary, knownClient } from '../../../core/knowledge/index.js';
 import { parseKeyLog } from '../../../core/tls/decrypt/keylog.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
+import { nodeCertificateDecompressor } from '../../node/certificate-decompressor.js';
 import { isGzipFile, readCaptureFile } from '../capture-file.js';
 import { dropFileBytes, withFileBytes } from './file-backed.js';
 import type { FromWorker, Reply, ToWorker, WorkerStart } from './protocol.js';
@@ -87,7 +88,7 @@ async function run(): Promise<void> {
     const summary = await readCaptureFile(start.path, {
       fileName: start.fileName, keepBytes: true, signal: controller.signal,
       ...(start.chunkSize ? { chunkSize: start.chunkSize } : {}),
-      plugins: [createHttpPlugin({ keepBytes: true, ...(keylog ? { keylog } : {}) })],
+      plugins: [createHttpPlugin({ keepBytes: true, decompressCertificate: nodeCertificateDecompressor, ...(keylog ? { keylog } : {}) })],
       onConnection: (r) => {
         if (!hasFingerprints(r)) return;
         for (const h of r.hellos) { const c = clientSummary(knownClient(h, labels)); if (c) h.client = c; }

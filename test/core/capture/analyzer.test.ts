@@ -349,6 +349,28 @@ describe('damaged input', () => {
     }
   });
 
+  it('gives no JA4L for packets without a timestamp (pcapng Simple Packet Blocks), and the same fingerprints otherwise', () => {
+    const ng = pcapngOf(bytes);
+    const dv = new DataView(ng.buffer, ng.byteOffset, ng.byteLength);
+    const parts: Uint8Array[] = [];
+    for (const b of pcapngBlocks(ng)) {
+      if (b.type !== 6) { parts.push(ng.subarray(b.offset, b.offset + b.length)); continue; }
+      // Enhanced Packet Block -> Simple Packet Block: original length, the data, no interface or time.
+      const cap = dv.getUint32(b.offset + 20, true), orig = dv.getUint32(b.offset + 24, true);
+      const len = 16 + ((cap + 3) & ~3);
+      const spb = new Uint8Array(len);
+      const sv = new DataView(spb.buffer);
+      sv.setUint32(0, 3, true); sv.setUint32(4, len, true); sv.setUint32(8, orig, true); sv.setUint32(len - 4, len, true);
+      spb.set(ng.subarray(b.offset + 28, b.offset + 28 + cap), 12);
+      parts.push(spb);
+    }
+    const got = analyze(cat(...parts));
+    expect(got.warnings).toEqual([]);
+    expect(base.some((r) => r.ja4l[0] && r.ja4l[1])).toBe(true);
+    expect(summary(got.records).map((r) => r.ja4l)).toEqual(base.map(() => [undefined, undefined]));
+    expect(summary(got.records).map((r) => [r.ja4, r.ja4s, r.ja4t])).toEqual(base.map((r) => [r.ja4, r.ja4s, r.ja4t]));
+  });
+
   it('never throws (other than for a non-capture), never hangs, on mutated captures', () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 20 }),
