@@ -708,7 +708,7 @@ export class CaptureAnalyzer {
           else r.hellos.push(this.finisher.helloRecord(msg as ClientHello, dtlsFrame(p, msg, cb), cb, cb.bytes.length, 'dtls'));
         }
         r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
-        pushProblems(r.problems, p.problems, 'client');
+        pushProblems(r.problems, p.problems, 'client', { bytes: cb, start: 0 });
         if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
       }
       for (const [side, ch] of [['client', c.dtls.c], ['server', c.dtls.s]] as const) {
@@ -717,7 +717,7 @@ export class CaptureAnalyzer {
       if (sb.bytes.length) {
         const p = parseTls(sb.bytes, { tree: false, framing: 'dtls', source: 'server' });
         if (p.serverHello && !p.serverHello.truncated) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: dtlsFrame(p, p.serverHello, sb) };
-        pushProblems(r.problems, p.problems, 'server');
+        pushProblems(r.problems, p.problems, 'server', { bytes: sb, start: 0 });
         if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
       }
     }

@@ -164,7 +164,7 @@ export class ConversationFinisher {
         r.protocol = 'tls';
         r.tls_server_name = r.hellos[0]?.tls_server_name ?? null;
       }
-      pushProblems(r.problems, p.problems, 'client');
+      pushProblems(r.problems, p.problems, 'client', { bytes: cb, start: client.start });
       if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
     } else if (looksLikeSslv2Hello(cb.bytes)) {
       // SSLv2-compatible ClientHello.
@@ -202,7 +202,7 @@ export class ConversationFinisher {
         }
         if (x509.length) r.tls_certs.push({ x509 });
       }
-      pushProblems(r.problems, p.problems, 'server');
+      pushProblems(r.problems, p.problems, 'server', { bytes: sb, start: server.start });
       if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
     }
   }
@@ -251,8 +251,23 @@ export function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: numbe
   return { start, end: Math.min(off, b.length), helloRecords };
 }
 
-export function pushProblems(out: Problem[], ps: readonly Problem[], side: string): void {
-  for (const p of ps) if (p.severity === 'error') out.push({ ...p, message: `${side}: ${p.message}` });
+/**
+ * The parser's errors on a record, prefixed with the side; with `from` (the reassembled stream and
+ * where the parsed bytes start in it) an error's offset is also given as the frame and the byte
+ * offset in the capture file that carried it (the parser's own offset is within the stream).
+ */
+export function pushProblems(out: Problem[], ps: readonly Problem[], side: string, from?: { bytes: CapturedBytes; start: number }): void {
+  for (const p of ps) {
+    if (p.severity !== 'error') continue;
+    const where = from && p.offset !== undefined ? fileSpot(from.bytes, from.start + p.offset) : undefined;
+    out.push({ ...p, message: `${side}: ${p.message}${where ? ` (frame ${where.frame}, file offset ${where.fileOffset})` : ''}` });
+  }
+}
+
+/** The frame and file offset of byte `at` of a reassembled stream, when a piece holds it. */
+function fileSpot(c: CapturedBytes, at: number): { frame: number; fileOffset: number } | undefined {
+  for (const p of c.pieces) if (at >= p.at && at < p.at + p.length) return { frame: p.frame, fileOffset: p.fileOffset + (at - p.at) };
+  return undefined;
 }
 
 /**

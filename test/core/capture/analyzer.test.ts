@@ -349,6 +349,26 @@ describe('damaged input', () => {
     }
   });
 
+  it('gives the frame and file offset of damage inside a TLS message', () => {
+    // The ClientHello's extensions length made larger than what follows it.
+    const r0 = analyze(bytes).records.find((r) => r.hellos.length)!;
+    const frame = r0.hellos[0]!.frame;
+    const rec = records[frame - 1]!;
+    const d = rec.data;
+    // Ethernet + IPv4 + TCP headers, then the TLS record (5) and handshake header (4).
+    const tcpAt = 14 + (d[14]! & 15) * 4, tls = tcpAt + (d[tcpAt + 12]! >> 4) * 4;
+    let p = tls + 9 + 2 + 32;
+    p += 1 + d[p]!;
+    p += 2 + ((d[p]! << 8) | d[p + 1]!);
+    p += 1 + d[p]!;
+    const bad = bytes.slice();
+    const at = rec.offset + 16 + p; // file offset of the extensions length
+    bad[at] = 0xff;
+    const got = analyze(bad).records.find((r) => r.stream === r0.stream)!;
+    const msg = got.problems.map((x) => x.message).find((m) => /extensions length/.test(m));
+    expect(msg).toMatch(new RegExp(`\\(frame ${frame}, file offset ${at + 2}\\)$`));
+  });
+
   it('gives no JA4L for packets without a timestamp (pcapng Simple Packet Blocks), and the same fingerprints otherwise', () => {
     const ng = pcapngOf(bytes);
     const dv = new DataView(ng.buffer, ng.byteOffset, ng.byteLength);
