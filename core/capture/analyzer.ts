@@ -554,6 +554,13 @@ export class CaptureAnalyzer {
     old.inTable = false;
     c.pos = old.pos;
     c.key = old.key;
+    if (c.key === '' && this.v4.get(c.h4) !== old) {
+      // `old` was finished just now (a SYN during its linger) and left a tombstone of numbers:
+      // the new conversation takes its place there too, and the slot in `v4` may be taken.
+      const s = this.tombs4.find(c.h4, c.a4, c.cp, c.b4, c.sp);
+      if (s >= 0) this.tombs4.take(s);
+      if (this.v4.get(c.h4) !== undefined) { c.key = key4(c.a4, c.cp, c.b4, c.sp); this.collided++; }
+    }
     this.put(c);
   }
 

@@ -143,6 +143,35 @@ describe('tombstones in the analyzer (lingerUs 0.1 s, as helloscope read runs it
     expect(mine[1]!.packets).toBe(1);
   });
 
+  it('starts a new conversation when a SYN comes while the closed one lingers (50 ms after its FINs)', () => {
+    const last = us(ofFirst[ofFirst.length - 1]!.header);
+    // The same connection again with another initial sequence number (the same SYN would be a retransmission).
+    const client4 = Buffer.from(ofFirst[0]!.data.subarray(26, 30)).toString('hex');
+    const again = ofFirst.map((r, i) => {
+      const d = r.data.slice();
+      const v = new DataView(d.buffer);
+      const fromClient = Buffer.from(d.subarray(26, 30)).toString('hex') === client4;
+      if (fromClient) v.setUint32(38, (v.getUint32(38) + 100_000) >>> 0);
+      else if (d[47]! & 0x10) v.setUint32(42, (v.getUint32(42) + 100_000) >>> 0);
+      return at({ header: r.header, data: d }, last + 50_000 + i * 37);
+    });
+    // In time order among the others' packets.
+    const t0 = last + 50_000;
+    const k = records.findIndex((r) => us(r.header) > t0);
+    const recs = k < 0 ? [...records, ...again] : [...records.slice(0, k), ...again, ...records.slice(k)];
+    const rs = analyze(recs);
+    expect(rs.length).toBe(base.length + 1);
+    const mine = ofClient(rs);
+    expect(mine.length).toBe(2);
+    expect(mine[0]).toEqual(ofClient(base)[0]);
+    expect(mine[1]!.hellos.map((h) => h.ja4)).toEqual(mine[0]!.hellos.map((h) => h.ja4));
+    expect(mine[1]!.packets).toBe(mine[0]!.packets);
+    // Late packets after the new one is finished are absorbed as for any other.
+    const end2 = us(recs[recs.length - 1]!.header);
+    const rs2 = analyze([...recs, ...filler(end2 + 5_000_000), at(lastAck, end2 + 5_000_000 + records.length * 37 + 1000)]);
+    expect(rs2.length).toBe(2 * base.length + 1);
+  });
+
   it('starts a new conversation when a SYN comes on the finished one\'s addresses, fingerprinted in full', () => {
     const t = end + 5_000_000;
     const again = ofFirst.map((r, i) => at(r, t + i * 37));
