@@ -14,7 +14,7 @@
 //              1 MB files over HTTPS (MTU 1500, test/tools/record-downloads.sh), one ClientHello
 //              every ~300 KB
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,9 @@ function buildCapture(profile) {
     if (batchLen > 8 << 20) { writeSync(fd, Buffer.concat(batch)); written += batchLen; batch.length = 0; batchLen = 0; }
   }
   if (batch.length) { writeSync(fd, Buffer.concat(batch)); written += batchLen; }
+  // On disk before anything is timed: the kernel writing a fresh 1 GiB back while the first
+  // round runs slowed that round's first tool by ~15 %.
+  fsyncSync(fd);
   closeSync(fd);
   const size = statSync(file).size;
   console.error(`${file}: ${(size / 1048576).toFixed(0)} MB, ${copy} connections replicated, ~${handshakes} ClientHellos (one per ${(size / handshakes / 1024).toFixed(1)} KB)`);

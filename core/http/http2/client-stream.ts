@@ -147,6 +147,11 @@ export class Http2ClientStream {
     this.requests.push(req);
   }
 
+  /** The stream of a header block still being received (its HEADERS came, its END_HEADERS not yet), if any. */
+  get openingStream(): number | undefined {
+    return this.pending?.streamId;
+  }
+
   /** The body a request's stream carried so far (`ended`: its END_STREAM came), or undefined for an unknown stream. */
   bodyOf(streamId: number): { bytes: Uint8Array; ended: boolean } | undefined {
     const b = this.bodies.get(streamId);

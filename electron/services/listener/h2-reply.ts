@@ -36,6 +36,37 @@ export interface FlowCredit {
   connection(): number;
 }
 
+/** Whether the server's connection preface (its SETTINGS, and the ACK of the client's) went out: it must be the first frame the server sends (RFC 9113 3.4). */
+export interface ServerPreface { sent: boolean }
+
+function prefaceFrames(p: ServerPreface): Buffer[] {
+  if (p.sent) return [];
+  p.sent = true;
+  return [frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0))];
+}
+
+/** GOAWAY with an error code (RFC 9113 7: 1 PROTOCOL_ERROR, 9 COMPRESSION_ERROR, 11 ENHANCE_YOUR_CALM) and the reason as debug data, then the end of the connection. */
+export function h2GoAway(t: tls.TLSSocket, lastStream: number, code: number, reason: string, p: ServerPreface): void {
+  const payload = Buffer.alloc(8);
+  payload.writeUInt32BE(lastStream & 0x7fffffff, 0);
+  payload.writeUInt32BE(code, 4);
+  t.end(Buffer.concat([...prefaceFrames(p), frame(7, 0, 0, Buffer.concat([payload, Buffer.from(reason.slice(0, 256), 'utf8')]))]));
+}
+
+/** Grants the client one byte more on the connection and on `stream` (once per stream) than its first window of 65,535. */
+const granted = new WeakMap<ServerPreface, Set<number>>();
+export function h2GrantOneByte(t: tls.TLSSocket, stream: number, p: ServerPreface): void {
+  let done = granted.get(p);
+  if (!done) granted.set(p, (done = new Set()));
+  if (done.has(stream)) return;
+  const one = Buffer.alloc(4);
+  one.writeUInt32BE(1, 0);
+  const frames = [...prefaceFrames(p), frame(8, 0, stream, one)];
+  if (done.size === 0) frames.push(frame(8, 0, 0, one));
+  done.add(stream);
+  t.write(Buffer.concat(frames));
+}
+
 /**
  * One answer on one stream, then GOAWAY and the end of the connection. DATA goes out as the
  * client's windows allow: a client with a small window (Node's http2 client can be given 16 KiB)
@@ -49,7 +80,7 @@ export class H2Answer {
   done = false;
 
   /** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
-  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string, private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly allow?: string) {
+  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string, private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly allow?: string, private readonly preface: ServerPreface = { sent: false }) {
     this.data = Buffer.from(body, 'utf8');
   }
 
@@ -61,7 +92,7 @@ export class H2Answer {
       this.started = true;
       // :status is static entry 8, content-type 31, content-length 28, allow 22.
       const block = Buffer.concat([literal(8, String(this.status)), literal(31, `${this.type}; charset=utf-8`), literal(28, String(this.data.length)), ...(this.allow ? [literal(22, this.allow)] : [])]);
-      out.push(frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0)), frame(1, this.head || !this.data.length ? 0x5 : 0x4, this.stream, block));
+      out.push(...prefaceFrames(this.preface), frame(1, this.head || !this.data.length ? 0x5 : 0x4, this.stream, block));
     }
     if (!this.head) {
       const allowed = Math.min(this.credit.stream(this.stream), this.credit.connection());

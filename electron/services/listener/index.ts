@@ -11,11 +11,11 @@ import { X509Certificate } from 'node:crypto';
 import type { ConnectionRecord, HelloRecord } from '../../../core/capture/connection.js';
 import type { Problem } from '../../../core/dissect/field.js';
 import { computeJa4h } from '../../../core/fingerprint/ja4plus/ja4h.js';
-import { parseHttp1Request } from '../../../core/http/http1.js';
-import { Http2ClientStream } from '../../../core/http/http2/client-stream.js';
+import { looksLikeHttp1Request, parseHttp1Request } from '../../../core/http/http1.js';
+import { Http2ClientStream, startsWithH2Preface } from '../../../core/http/http2/client-stream.js';
 import type { HttpRequest } from '../../../core/http/model.js';
 import { computeAkamai } from '../../../core/fingerprint/akamai.js';
-import { H2Answer, type FlowCredit } from './h2-reply.js';
+import { H2Answer, h2GoAway, h2GrantOneByte, type FlowCredit } from './h2-reply.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls, type TlsParse } from '../../../core/tls/parse-tls.js';
 import { alertName } from '../../../core/tls/records.js';
@@ -65,8 +65,14 @@ export interface ListenerHandle {
 const TLS_NAMES: Record<string, string> = { 'TLSv1.3': 'TLSv1.3', 'TLSv1.2': 'TLSv1.2', 'TLSv1.1': 'TLSv1.1', TLSv1: 'TLSv1.0' };
 const VERSION_TEXT: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' };
 
+/** Whether a --host is a loopback address: localhost, 127.0.0.0/8, ::1 in any spelling, or 127/8 mapped into IPv6. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  if (host === 'localhost') return true;
+  if (net.isIPv4(host)) return host.startsWith('127.');
+  if (!net.isIPv6(host)) return false;
+  // The URL parser writes an IPv6 address in its one canonical form.
+  const h = new URL(`http://[${host}]/`).hostname;
+  return h === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:/.test(h);
 }
 
 function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: string } {
@@ -321,39 +327,73 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         if (reqTimeout === hsTimeout) timer.refresh();
         else { clearTimeout(timer); timer = setTimeout(() => expire(), reqTimeout); }
         const reqTimer = timer;
+        // Answered (or refused): the client has the timeout once more to read the answer and
+        // close. One that keeps the connection, or never reads, would hold it for good, and
+        // enough of them every slot of the connection cap.
+        const drain = (): void => { expire = () => { t.destroy(); }; reqTimer.refresh(); };
         if (t.alpnProtocol === 'h2') {
           // Read the client's own frames: node:http2 would hide their order and settings.
           const h2 = new Http2ClientStream();
           const credit: FlowCredit = { stream: (id) => h2.initialWindow + (h2.windowUpdates.get(id) ?? 0), connection: () => 65535 + (h2.windowUpdates.get(0) ?? 0) };
           let seen = 0;
           let answer: H2Answer | undefined;
+          const preface = { sent: false };
+          const reply = (stream: number, head: boolean): Reply => (status, text, type, allow) => {
+            answer = new H2Answer(t, stream, status, text, type, head, credit, allow, preface);
+            if (answer.pump()) t.off('data', onH2);
+          };
           const onH2 = (c: Buffer): void => {
-            seen += c.length;
-            h2.push(new Uint8Array(c));
-            if (h2.problems.length || seen > maxHeaderBytes) {
-              u.failed = true;
-              u.reason = h2.problems.length ? `HTTP/2: ${h2.problems[0]!.message}` : `HTTP/2: more than ${maxHeaderBytes} bytes before a request`;
+            if (seen === 0 && !startsWithH2Preface(c.subarray(0, 24)) && looksLikeHttp1Request(c.subarray(0, 32))) {
+              // HTTP/1 on a connection that negotiated h2: answered in the client's own language.
               t.off('data', onH2);
-              clearTimeout(timer);
-              t.destroy();
+              drain();
+              refused(u, 400, 'this connection negotiated HTTP/2 (ALPN h2) but the request is HTTP/1: send HTTP/2, or offer only http/1.1', (status, text, type) => h1Reply(t, status, text, type));
               return;
             }
-            // The answer waits for the client's WINDOW_UPDATEs (within the request timeout).
-            if (answer) { if (answer.pump()) { t.off('data', onH2); clearTimeout(timer); } return; }
+            seen += c.length;
+            h2.push(new Uint8Array(c));
+            // Once answered, the client's frames only bring credit for the answer (WINDOW_UPDATEs, within the timeout).
+            if (answer) { if (answer.pump()) t.off('data', onH2); return; }
             const req = h2.requests[0];
+            if (h2.problems.length) {
+              // A connection error (RFC 9113 5.4.1): GOAWAY with its code and the reason as debug data.
+              u.failed = true;
+              u.reason = `HTTP/2: ${h2.problems[0]!.message}`;
+              t.off('data', onH2);
+              drain();
+              h2GoAway(t, req?.streamId ?? 0, h2.problems[0]!.code === 'hpack' ? 9 : 1, u.reason, preface);
+              return;
+            }
+            // A header block over the limit is read to its end and refused then (a client answered
+            // in the middle of sending it takes the stream as refused and retries); past four times
+            // the limit without a request the connection is given up.
+            if (!req && seen > 4 * maxHeaderBytes) {
+              t.off('data', onH2);
+              drain();
+              u.failed = true;
+              u.reason = `HTTP/2: more than ${4 * maxHeaderBytes} bytes before a request`;
+              h2GoAway(t, 0, 11, u.reason, preface);
+              return;
+            }
             if (!req) return;
+            const stream = req.streamId ?? 1;
+            const send = reply(stream, req.method === 'HEAD');
+            // The header list size as HTTP/2 counts it (RFC 9113 6.5.2: name, value and 32 per field).
+            if (req.headers.reduce((n, x) => n + x.name.length + x.value.length + 32, 0) > maxHeaderBytes) { drain(); refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, send); return; }
             // A request with a body is answered once its stream ends (the request timeout runs).
-            const body = h2.bodyOf(req.streamId ?? 1);
-            const reply: Reply = (status, text, type, allow) => {
-              answer = new H2Answer(t, req.streamId ?? 1, status, text, type, req.method === 'HEAD', credit, allow);
-              if (answer.pump()) t.off('data', onH2);
-              else timer = setTimeout(() => expire(), reqTimeout);
-            };
-            if (body && body.bytes.length > MAX_BODY) { clearTimeout(reqTimer); refused(u, 413, `a request body of more than ${MAX_BODY} bytes`, reply); return; }
-            if (body && !body.ended) return;
-            clearTimeout(reqTimer);
+            const body = h2.bodyOf(stream);
+            // (The answer's own frames keep coming in: the client's WINDOW_UPDATEs let a long answer out.)
+            if (body && body.bytes.length > MAX_BODY) { drain(); refused(u, 413, `a request body of more than ${MAX_BODY} bytes`, send); return; }
+            if (body && !body.ended) {
+              // One byte more than the client's first window allows, so that a body over MAX_BODY
+              // (the first window) shows as one instead of waiting for credit until the timeout.
+              h2GrantOneByte(t, stream, preface);
+              return;
+            }
+            drain();
+            if (!req.target) { refused(u, 400, req.method === 'CONNECT' ? 'CONNECT is not served here' : 'an HTTP/2 request without :path (RFC 9113 8.3.1)', send); return; }
             const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(u, req, akamai?.akamai ?? null, reply, undefined, body?.bytes);
+            handle(u, req, akamai?.akamai ?? null, send, undefined, body?.bytes);
           };
           t.on('data', onH2);
           return;
@@ -376,7 +416,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             const crlf = end >= 0;
             if (!crlf) end = bareLfEnd(buf, from);
             if (end < 0 && buf.length <= maxHeaderBytes) return;
-            const stop = (): void => { t.off('data', onReq); clearTimeout(reqTimer); };
+            const stop = (): void => { t.off('data', onReq); drain(); };
             // Over the limit too when the end came in the read that crossed it (reads are up to a TLS record, 16 KiB).
             if (end < 0 || end > maxHeaderBytes) { stop(); refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, reply); return; }
             bodyAt = end + (crlf ? 4 : buf[end + 1] === 0x0a ? 2 : 3);
@@ -395,7 +435,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           const body = rf!.bodyless ? { kind: 'body' as const, bytes: EMPTY_BODY } : readHttp1Body(buf, bodyAt, request.headers, MAX_BODY);
           if (body.kind === 'more') return;
           t.off('data', onReq);
-          clearTimeout(reqTimer);
+          drain();
           if (body.kind === 'error') { refused(u, body.status, body.error, reply); return; }
           handle(u, request, null, reply, rf, body.bytes);
         };
@@ -485,7 +525,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
 
   /** The request of a connection whose handshake completed (`u.negotiated` is set). */
   function handle(u: Unanswered, request: HttpRequest, akamai: string | null, reply: Reply, rf?: RequestFacts, requestBody?: Uint8Array): void {
-    if (request.headers.length > maxHeaders) { refused(u, 431, `more than ${maxHeaders} headers`, reply); return; }
+    // HTTP/2's pseudo-headers (:method, :path...) are not headers here, so both versions have the same limit.
+    if (request.headers.length > maxHeaders && request.headers.filter((x) => !x.name.startsWith(':')).length > maxHeaders) { refused(u, 431, `more than ${maxHeaders} headers`, reply); return; }
     u.answered = true;
     const helloBytes = u.hello;
     // The parse is made only when something needs more than the facts kept per hello shape.
@@ -562,7 +603,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       out.bot_reasons = bot.verdict.reasons;
       if (detail) {
         const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
-        Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
+        Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja3n_full: facts.fp.ja3n_full, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
       }
       return respond(t, 200, out);
     }

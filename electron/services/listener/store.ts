@@ -160,27 +160,45 @@ export class ObservationStore {
 
   /**
    * Reads the log back: only its end, as much as the window holds (the log may be 256 MB before
-   * it rotates; the window is 50 MB by default). True when the log does not end with a newline.
+   * it rotates; the window is 50 MB by default), and the end of the previous generation
+   * (`observations.ndjson.1`) when the current one holds less than the window (just after a
+   * rotation). True when the current log does not end with a newline.
    */
   private load(): boolean {
-    if (!existsSync(this.path)) return false;
-    const fd = openSync(this.path, 'r');
+    const cur = existsSync(this.path) ? this.tailOf(this.path, this.windowMax) : undefined;
+    const have = cur ? cur.whole.reduce((n, x) => n + x.line.length, 0) : 0;
+    const prevPath = `${this.path}.1`;
+    const prev = have < this.windowMax && existsSync(prevPath) ? this.tailOf(prevPath, this.windowMax - have) : undefined;
+    for (const t of [prev, cur]) {
+      if (!t) continue;
+      for (const d of t.damaged) this.o.warn?.(`${t.file}: the line at byte offset ${d.offset} is damaged and was skipped${d.last ? ' (the process probably stopped while writing it)' : ''}`);
+      for (const w of t.whole) {
+        this.remember(w);
+        this.nextId = Math.max(this.nextId, w.id + 1);
+      }
+    }
+    // Ids go on from the previous generation's even when none of its records is in the window.
+    if (!prev && existsSync(prevPath) && this.nextId === 1) {
+      const last = this.tailOf(prevPath, 1).whole.at(-1);
+      if (last) this.nextId = last.id + 1;
+    }
+    return cur !== undefined && cur.endsCut;
+  }
+
+  /** The whole records at the end of a log file holding at least `bytes` of lines (all of them when it has fewer), and the damaged lines among them. */
+  private tailOf(file: string, bytes: number): { file: string; whole: WindowRecord[]; damaged: { offset: number; last: boolean }[]; endsCut: boolean } {
+    const fd = openSync(file, 'r');
     try {
       const size = fstatSync(fd).size;
-      // The window's bytes, the newline before its first line (which says that line is whole),
-      // and a margin; more when damaged lines in that part leave the window short.
-      let want = Math.min(size, this.windowMax + 1 + 64 * 1024);
+      // The bytes, the newline before the first line (which says that line is whole), and a
+      // margin; more when damaged lines in that part leave it short.
+      let want = Math.min(size, bytes + 1 + 64 * 1024);
       for (;;) {
         const start = size - want;
         const tail = readAt(fd, start, want);
         const { whole, damaged } = linesOf(tail, start, this.slabs);
-        if (start === 0 || whole.reduce((n, x) => n + x.line.length, 0) > this.windowMax) {
-          for (const d of damaged) this.o.warn?.(`${this.path}: the line at byte offset ${d.offset} is damaged and was skipped${d.last ? ' (the process probably stopped while writing it)' : ''}`);
-          for (const w of whole) {
-            this.remember(w);
-            this.nextId = Math.max(this.nextId, w.id + 1);
-          }
-          return tail.length > 0 && tail[tail.length - 1] !== NEWLINE;
+        if (start === 0 || whole.reduce((n, x) => n + x.line.length, 0) > bytes) {
+          return { file, whole, damaged, endsCut: tail.length > 0 && tail[tail.length - 1] !== NEWLINE };
         }
         want = Math.min(size, want * 2);
       }
