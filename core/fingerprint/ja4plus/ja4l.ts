@@ -22,7 +22,7 @@ const half = (a: number, b: number): number => Math.max(0, Math.floor((b - a) / 
  * Time 0 is no time: pcapng Simple Packet Blocks carry no timestamp (they are read at 0), and
  * some tools write captures with zero times. A latency from such packets would be invented.
  */
-const timed = (...ts: (number | undefined)[]): boolean => ts.every((t) => t !== undefined && t > 0);
+const timed = (a: number, b: number, c = 1): boolean => a > 0 && b > 0 && c > 0;
 
 /**
  * TCP: A = client SYN, B = server SYN-ACK, C = the client's next ACK (the handshake's third
