@@ -11,7 +11,13 @@ import { SpareBuffers } from './spare-buffers.js';
 export interface JobBatch {
   bytes: ArrayBuffer;
   nums: Float64Array;
-  strs: string[];
+  /**
+   * The jobs' strings (addresses, JA4T/JA4TS/JA4L, JA4SSH; '\0' for none) joined by newlines:
+   * one string crosses to the other thread in one copy, where 1,500 strings a batch had each been
+   * serialized and made again (none of these holds a newline: they are IP addresses and
+   * fingerprints made of digits, letters, '_', '-', ':' and '.').
+   */
+  strs: string;
   count: number;
   /** Job index to a record to use as it is (unusual members), or problems to put on the record. */
   extra: [number, ConnectionRecord | ConnectionRecord['problems']][];
@@ -84,7 +90,7 @@ export class JobBatchWriter {
   /** The batch so far (its buffers are meant to be transferred), and a fresh writer state. */
   take(): { batch: JobBatch; transfer: ArrayBuffer[] } {
     const nums = this.nums.subarray(0, this.numsAt);
-    const batch: JobBatch = { bytes: this.bytes.buffer as ArrayBuffer, nums, strs: this.strs, count: this.count, extra: this.extra };
+    const batch: JobBatch = { bytes: this.bytes.buffer as ArrayBuffer, nums, strs: this.strs.join('\n'), count: this.count, extra: this.extra };
     const transfer = [batch.bytes, nums.buffer as ArrayBuffer];
     this.bytes = new Uint8Array(this.spareBytes.take(Math.max(MIN_BYTES, this.bytesAt + (this.bytesAt >> 2))));
     this.nums = new Float64Array(this.spareNums.take(8 * Math.max(MIN_NUMS, this.numsAt + (this.numsAt >> 2))));
@@ -127,6 +133,7 @@ export class JobBatchWriter {
 export class JobBatchReader {
   private readonly bytes: Uint8Array;
   private readonly extra: Map<number, ConnectionRecord | ConnectionRecord['problems']>;
+  private readonly strs: string[];
   private i = 0;
   private a = 0;
   private s = 0;
@@ -135,17 +142,18 @@ export class JobBatchReader {
   constructor(private readonly b: JobBatch) {
     this.bytes = new Uint8Array(b.bytes);
     this.extra = new Map(b.extra);
+    this.strs = b.strs === '' ? [] : b.strs.split('\n');
   }
 
   private str(): string | undefined {
-    const v = this.b.strs[this.s++]!;
+    const v = this.strs[this.s++]!;
     return v === '\0' ? undefined : v;
   }
 
   /** The next job; throws past the last. */
   next(): TcpFinishJob {
     if (this.i >= this.b.count) throw new RangeError(`job batch of ${this.b.count} jobs read past its end`);
-    const n = this.b.nums, strs = this.b.strs, i = this.i++;
+    const n = this.b.nums, strs = this.strs, i = this.i++;
     let a = this.a;
     const stream = n[a++]!, src_port = n[a++]!, dst_port = n[a++]!, first = n[a++]!, last = n[a++]!, packets = n[a++]!, nbytes = n[a++]!;
     const protocol = PROTOCOLS[n[a++]!]!;
