@@ -36,8 +36,12 @@ export interface FlowCredit {
   connection(): number;
 }
 
-/** Whether the server's connection preface (its SETTINGS, and the ACK of the client's) went out: it must be the first frame the server sends (RFC 9113 3.4). */
-export interface ServerPreface { sent: boolean }
+/**
+ * What the server side of one connection has sent: whether its connection preface (its SETTINGS,
+ * and the ACK of the client's) went out, which must be the first frame it sends (RFC 9113 3.4),
+ * and the streams it granted a byte more (h2GrantOneByte).
+ */
+export interface ServerPreface { sent: boolean; granted?: Set<number> }
 
 function prefaceFrames(p: ServerPreface): Buffer[] {
   if (p.sent) return [];
@@ -54,10 +58,8 @@ export function h2GoAway(t: tls.TLSSocket, lastStream: number, code: number, rea
 }
 
 /** Grants the client one byte more on the connection and on `stream` (once per stream) than its first window of 65,535. */
-const granted = new WeakMap<ServerPreface, Set<number>>();
 export function h2GrantOneByte(t: tls.TLSSocket, stream: number, p: ServerPreface): void {
-  let done = granted.get(p);
-  if (!done) granted.set(p, (done = new Set()));
+  const done = (p.granted ??= new Set());
   if (done.has(stream)) return;
   const one = Buffer.alloc(4);
   one.writeUInt32BE(1, 0);
