@@ -418,11 +418,15 @@ export class CaptureAnalyzer {
     const h = hash4(s4, sp, d4, dp);
     let c = this.find4(s4, sp, d4, dp);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
-    const tomb = c === undefined && this.tombs4.size ? this.tombs4.find(h, s4, sp, d4, dp) : -1;
+    let tomb = c === undefined && this.tombs4.size ? this.tombs4.find(h, s4, sp, d4, dp) : -1;
     // A finished conversation's packet is absorbed by its tombstone, unless it is a SYN (a new connection on the same addresses).
     if (tomb >= 0 && (!syn || ack)) return;
-    const old = this.reopened(c, s, syn, ack);
-    if (old) c = undefined;
+    let old = this.reopened(c, s, syn, ack);
+    if (old) {
+      c = undefined;
+      // Finished just now (a SYN during its linger), it may have left a tombstone of numbers: taken over below as any other.
+      if (old.key === '' && this.v4.get(h) !== old) { tomb = this.tombs4.find(h, s4, sp, d4, dp); old = undefined; }
+    }
     if (c?.done) return;
     if (!c) {
       if (s === this.scratch) { s.src = ipv4Text(s4); s.dst = ipv4Text(d4); }
@@ -554,13 +558,6 @@ export class CaptureAnalyzer {
     old.inTable = false;
     c.pos = old.pos;
     c.key = old.key;
-    if (c.key === '' && this.v4.get(c.h4) !== old) {
-      // `old` was finished just now (a SYN during its linger) and left a tombstone of numbers:
-      // the new conversation takes its place there too, and the slot in `v4` may be taken.
-      const s = this.tombs4.find(c.h4, c.a4, c.cp, c.b4, c.sp);
-      if (s >= 0) this.tombs4.take(s);
-      if (this.v4.get(c.h4) !== undefined) { c.key = key4(c.a4, c.cp, c.b4, c.sp); this.collided++; }
-    }
     this.put(c);
   }
 

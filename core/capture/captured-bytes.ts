@@ -14,6 +14,12 @@ export function frameAt(c: CapturedBytes, at: number): number {
   return c.pieces[c.pieces.length - 1]?.frame ?? 0;
 }
 
+/** The frame and file offset of byte `at` of a reassembled stream, when a piece holds it. */
+export function fileSpotAt(c: CapturedBytes, at: number): { frame: number; fileOffset: number } | undefined {
+  for (const p of c.pieces) if (at >= p.at && at < p.at + p.length) return { frame: p.frame, fileOffset: p.fileOffset + (at - p.at) };
+  return undefined;
+}
+
 /** How far into a stream TLS may start: after an HTTP CONNECT exchange or a SOCKS handshake. */
 const PREAMBLE_SEARCH = 8192;
 

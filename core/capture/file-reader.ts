@@ -74,6 +74,8 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 const MIN_BLOCK: Record<number, number> = { [PCAPNG_SHB]: 28, 1: 20, 2: 32, 3: 16, 6: 32, 10: 20 };
 const BLOCK_NAMES: Record<number, string> = { [PCAPNG_SHB]: 'Section Header Block', 1: 'Interface Description Block', 2: 'Packet Block', 3: 'Simple Packet Block', 6: 'Enhanced Packet Block', 10: 'Decryption Secrets Block' };
 const BOM = 0x1a2b3c4d;
+/** Block types the reader knows (a search after damage accepts only these). */
+const knownBlockType = (type: number): boolean => type === PCAPNG_SHB || (type >= 1 && type <= 10) || type === 0x80000001;
 /** Sanity bound for one packet record: larger lengths are treated as corruption. */
 const MAX_RECORD = 16 * 1024 * 1024;
 /** How much of a new chunk is joined with a record left over from the previous one. */
@@ -275,27 +277,22 @@ export class CaptureFileReader {
    */
   private pcapRecordAfter(b: Uint8Array, dv: DataView, from: number): boolean {
     const le = this.le, rh = this.recordHeader;
-    const was = this.resyncing;
-    this.resyncing = true; // the timestamp check of a search
-    try {
-      for (let q = from; q + rh <= b.length; q++) {
-        const cap = dv.getUint32(q + 8, le);
-        if (!this.plausiblePcapHeader(dv.getUint32(q, le), dv.getUint32(q + 4, le), cap, dv.getUint32(q + 12, le))) continue;
-        const next = q + rh + cap;
-        if (next === b.length) return true;
-        if (next + rh <= b.length && this.plausiblePcapHeader(dv.getUint32(next, le), dv.getUint32(next + 4, le), dv.getUint32(next + 8, le), dv.getUint32(next + 12, le))) return true;
-      }
-      return false;
-    } finally {
-      this.resyncing = was;
+    for (let q = from; q + rh <= b.length; q++) {
+      const cap = dv.getUint32(q + 8, le);
+      if (!this.plausiblePcapHeader(dv.getUint32(q, le), dv.getUint32(q + 4, le), cap, dv.getUint32(q + 12, le), true)) continue;
+      const next = q + rh + cap;
+      if (next === b.length) return true;
+      if (next + rh <= b.length && this.plausiblePcapHeader(dv.getUint32(next, le), dv.getUint32(next + 4, le), dv.getUint32(next + 8, le), dv.getUint32(next + 12, le), true)) return true;
     }
+    return false;
   }
 
-  private plausiblePcapHeader(sec: number, frac: number, cap: number, orig: number): boolean {
+  /** `searching`: after damage, when a timestamp near the last good one is also required. */
+  private plausiblePcapHeader(sec: number, frac: number, cap: number, orig: number, searching = this.resyncing): boolean {
     if (cap > MAX_RECORD || cap > Math.max(this.snaplen, 262144) || orig < cap || orig > MAX_RECORD) return false;
     if (frac >= (this.nano ? 1e9 : 1e6)) return false;
     // While searching after damage, also require a timestamp near the last good one.
-    if (this.resyncing && this.lastTsSec >= 0 && Math.abs(sec - this.lastTsSec) > 86400) return false;
+    if (searching && this.lastTsSec >= 0 && Math.abs(sec - this.lastTsSec) > 86400) return false;
     return true;
   }
 
@@ -318,8 +315,7 @@ export class CaptureFileReader {
         }
       }
       const len = dv.getUint32(off + 4, this.le);
-      const knownType = type === PCAPNG_SHB || (type >= 1 && type <= 10) || type === 0x80000001;
-      if (len < 12 || len % 4 !== 0 || len > MAX_RECORD || (this.resyncing && !knownType) || (!this.sawShb && type !== PCAPNG_SHB)) {
+      if (len < 12 || len % 4 !== 0 || len > MAX_RECORD || (this.resyncing && !knownBlockType(type)) || (!this.sawShb && type !== PCAPNG_SHB)) {
         if (!this.resyncing) this.warn('bad_length', `block at offset ${at} has an impossible length ${len}; searching for the next block`, at, this.frame + 1);
         this.resyncing = true;
         // Byte by byte: the damage may have added or removed bytes, so the blocks after it need not sit on a 4-byte boundary.
@@ -369,7 +365,7 @@ export class CaptureFileReader {
   private blockAfter(b: Uint8Array, dv: DataView, from: number): boolean {
     for (let q = from; q + 12 <= b.length; q++) {
       const type = dv.getUint32(q, false) === PCAPNG_SHB ? PCAPNG_SHB : dv.getUint32(q, this.le);
-      if (!(type === PCAPNG_SHB || (type >= 1 && type <= 10) || type === 0x80000001)) continue;
+      if (!knownBlockType(type)) continue;
       const len = dv.getUint32(q + 4, this.le);
       if (len < 12 || len % 4 !== 0 || q + len > b.length || dv.getUint32(q + len - 4, this.le) !== len) continue;
       if (type === PCAPNG_SHB || this.plausibleBlock(dv, q, type)) return true;

@@ -11,7 +11,7 @@ import type { ClientHello, HandshakeMessage, ServerHello } from '../tls/model.js
 import { parseTls } from '../tls/parse-tls.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
 import { foxioNameKeys } from '../x509/names.js';
-import { findHandshakeRecord, frameAt, piecesFromRuns, sliceCaptured } from './captured-bytes.js';
+import { fileSpotAt, findHandshakeRecord, frameAt, piecesFromRuns, sliceCaptured } from './captured-bytes.js';
 import type { ConversationPlugin, TcpConversationView } from './plugin.js';
 
 /**
@@ -259,15 +259,9 @@ export function handshakePrefix(b: Uint8Array, helloType: 1 | 2): { start: numbe
 export function pushProblems(out: Problem[], ps: readonly Problem[], side: string, from?: { bytes: CapturedBytes; start: number }): void {
   for (const p of ps) {
     if (p.severity !== 'error') continue;
-    const where = from && p.offset !== undefined ? fileSpot(from.bytes, from.start + p.offset) : undefined;
+    const where = from && p.offset !== undefined ? fileSpotAt(from.bytes, from.start + p.offset) : undefined;
     out.push({ ...p, message: `${side}: ${p.message}${where ? ` (frame ${where.frame}, file offset ${where.fileOffset})` : ''}` });
   }
-}
-
-/** The frame and file offset of byte `at` of a reassembled stream, when a piece holds it. */
-function fileSpot(c: CapturedBytes, at: number): { frame: number; fileOffset: number } | undefined {
-  for (const p of c.pieces) if (at >= p.at && at < p.at + p.length) return { frame: p.frame, fileOffset: p.fileOffset + (at - p.at) };
-  return undefined;
 }
 
 /**

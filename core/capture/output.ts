@@ -166,7 +166,7 @@ export class OutputJson {
     let text = byClient?.get(h.client);
     if (text !== undefined) return text;
     text = membersOf(helloKeys(h, this.o));
-    if (this.size >= TEXTS_MAX) { this.hellos.clear(); this.servers.clear(); this.size = 0; byJa3 = byClient = undefined; }
+    if (this.full()) byJa3 = byClient = undefined;
     if (!byJa3) this.hellos.set(h.ja4_ro, (byJa3 = new Map()));
     if (!byClient) byJa3.set(h.ja3_full, (byClient = new Map()));
     byClient.set(h.client, text);
@@ -179,11 +179,20 @@ export class OutputJson {
     let text = byJa3s?.get(s.ja3s_full);
     if (text !== undefined) return text;
     text = membersOf(serverKeys(s, this.o));
-    if (this.size >= TEXTS_MAX) { this.hellos.clear(); this.servers.clear(); this.size = 0; byJa3s = undefined; }
+    if (this.full()) byJa3s = undefined;
     if (!byJa3s) this.servers.set(s.ja4s_r, (byJa3s = new Map()));
     byJa3s.set(s.ja3s_full, text);
     this.size++;
     return text;
+  }
+
+  /** Empties the kept texts when they reached TEXTS_MAX (bounded memory); true when it did. */
+  private full(): boolean {
+    if (this.size < TEXTS_MAX) return false;
+    this.hellos.clear();
+    this.servers.clear();
+    this.size = 0;
+    return true;
   }
 }
 const TEXTS_MAX = 4096;

@@ -10,10 +10,16 @@ export interface EmitSettings extends OutputOptions {
   file?: string;
 }
 
+/** Whether `read` prints the conversation (then decorated with the hooks' additions, such as the client label). */
+function printed(r: ConnectionRecord, s: EmitSettings, decorate: readonly ((r: ConnectionRecord) => void)[]): boolean {
+  if (!s.all && !hasFingerprints(r)) return false;
+  for (const d of decorate) d(r);
+  return true;
+}
+
 /** The output record of a conversation, or undefined when `read` leaves it out. */
 export function outputOf(r: ConnectionRecord, s: EmitSettings, decorate: readonly ((r: ConnectionRecord) => void)[]): OutputRecord | undefined {
-  if (!s.all && !hasFingerprints(r)) return undefined;
-  for (const d of decorate) d(r);
+  if (!printed(r, s, decorate)) return undefined;
   const rec = toOutputRecord(r, s);
   if (s.file !== undefined) rec.file = s.file;
   return rec;
@@ -21,7 +27,5 @@ export function outputOf(r: ConnectionRecord, s: EmitSettings, decorate: readonl
 
 /** The ndjson line (without its newline) of a conversation, or undefined when `read` leaves it out: JSON.stringify(outputOf(...)), from `json`'s kept texts. */
 export function ndjsonOf(r: ConnectionRecord, s: EmitSettings, decorate: readonly ((r: ConnectionRecord) => void)[], json: OutputJson): string | undefined {
-  if (!s.all && !hasFingerprints(r)) return undefined;
-  for (const d of decorate) d(r);
-  return json.text(r, s.file);
+  return printed(r, s, decorate) ? json.text(r, s.file) : undefined;
 }

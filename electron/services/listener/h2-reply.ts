@@ -49,12 +49,17 @@ function prefaceFrames(p: ServerPreface): Buffer[] {
   return [frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0))];
 }
 
-/** GOAWAY with an error code (RFC 9113 7: 1 PROTOCOL_ERROR, 9 COMPRESSION_ERROR, 11 ENHANCE_YOUR_CALM) and the reason as debug data, then the end of the connection. */
-export function h2GoAway(t: tls.TLSSocket, lastStream: number, code: number, reason: string, p: ServerPreface): void {
+/** A GOAWAY frame: the last stream processed, an error code (RFC 9113 7: 0 NO_ERROR, 1 PROTOCOL_ERROR, 9 COMPRESSION_ERROR, 11 ENHANCE_YOUR_CALM), the reason as debug data. */
+function goAwayFrame(lastStream: number, code = 0, reason = ''): Buffer {
   const payload = Buffer.alloc(8);
   payload.writeUInt32BE(lastStream & 0x7fffffff, 0);
   payload.writeUInt32BE(code, 4);
-  t.end(Buffer.concat([...prefaceFrames(p), frame(7, 0, 0, Buffer.concat([payload, Buffer.from(reason.slice(0, 256), 'utf8')]))]));
+  return frame(7, 0, 0, reason ? Buffer.concat([payload, Buffer.from(reason.slice(0, 256), 'utf8')]) : payload);
+}
+
+/** GOAWAY with an error code and the reason, then the end of the connection. */
+export function h2GoAway(t: tls.TLSSocket, lastStream: number, code: number, reason: string, p: ServerPreface): void {
+  t.end(Buffer.concat([...prefaceFrames(p), goAwayFrame(lastStream, code, reason)]));
 }
 
 /** Grants the client one byte more on the connection and on `stream` (once per stream) than its first window of 65,535. */
@@ -108,9 +113,7 @@ export class H2Answer {
     }
     this.done = this.head || this.sent === this.data.length;
     if (this.done) {
-      const goaway = Buffer.alloc(8);
-      goaway.writeUInt32BE(this.stream, 0);
-      out.push(frame(7, 0, 0, goaway));
+      out.push(goAwayFrame(this.stream));
       this.t.end(Buffer.concat(out));
     } else if (out.length) this.t.write(Buffer.concat(out));
     return this.done;
