@@ -3,7 +3,7 @@
 // the desktop app run this same code.
 import { concatBytes } from '../bytes/concat.js';
 import { fingerprintServerHello } from '../fingerprint/tls-fingerprints.js';
-import { TcpJa4Plus } from '../fingerprint/ja4plus/tcp-methods.js';
+import { TcpJa4Plus, type TcpMethodsResult } from '../fingerprint/ja4plus/tcp-methods.js';
 import type { ClientHello, HandshakeMessage } from '../tls/model.js';
 import { parseTls, type TlsParse } from '../tls/parse-tls.js';
 import { isRecordHeader } from '../tls/records.js';
@@ -54,8 +54,10 @@ export interface CaptureAnalyzerOptions {
    * When set, each ended TCP conversation is handed over as a job instead of
    * being finished here and passed to `onConnection`: the consumer runs a ConversationFinisher
    * (possibly in another thread) and emits the record. UDP conversations still come to
-   * `onConnection`, in the same finishing order relative to the jobs. The job's bytes are views
-   * of shared stream buffers, valid only during the call: a consumer that keeps them copies them.
+   * `onConnection`, in the same finishing order relative to the jobs. The job is valid only
+   * during the call: the job object, its record and its directions are filled again for the next
+   * conversation, and its bytes are views of shared stream buffers. A consumer that keeps any of
+   * it copies it.
    */
   handOffTcp?: (job: TcpHandOff, embeddedSecrets: readonly string[]) => void;
 }
@@ -136,6 +138,23 @@ export class CaptureAnalyzer {
     srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, options: EMPTY, payload: EMPTY, wireLength: 0,
   };
   private scratchBuf: Uint8Array = EMPTY;
+  /**
+   * A SYN's options copied here and shown through the view of their length (TCP options are at
+   * most 40 bytes): a view per SYN and SYN-ACK was ~3 % of the packet thread's garbage on a
+   * handshake-dense capture. Nothing keeps `options` past the packet (the JA4T memo copies).
+   */
+  private readonly optionBytes = new Uint8Array(40);
+  private readonly optionViews = Array.from({ length: 41 }, (_, n) => this.optionBytes.subarray(0, n));
+  /**
+   * What handOffTcp is given, filled again for each conversation: the consumer copies what it
+   * keeps during the call (the CLI's job writer does), and the record, the job and the TCP
+   * methods' result per conversation were ~14 % of the packet thread's garbage.
+   */
+  private readonly handOff = {
+    record: { stream: 0, transport: 'tcp', protocol: 'other', src: '', dst: '', src_port: 0, dst_port: 0, first_seen_us: 0, last_seen_us: 0, packets: 0, bytes: 0, hellos: [], tls_certs: [], http: [], ja4ssh: [], problems: [] } as ConnectionRecord,
+    methods: { ja4ssh: [] } as TcpMethodsResult,
+    job: { record: undefined as unknown as ConnectionRecord, sawSyn: false, client: { bytes: EMPTY, runs: [], times: [], truncated: false }, server: { bytes: EMPTY, runs: [], times: [], truncated: false } } as TcpHandOff,
+  };
   private scratchPayAt = 0;
   private scratchPayEnd = 0;
   private scratchPending = false;
@@ -354,7 +373,11 @@ export class CaptureAnalyzer {
     seg.ack = ((b[t + 8]! << 24) | (b[t + 9]! << 16) | (b[t + 10]! << 8) | b[t + 11]!) >>> 0;
     seg.flags = ((b[t + 12]! & 1) << 8) | b[t + 13]!;
     seg.window = (b[t + 14]! << 8) | b[t + 15]!;
-    seg.options = seg.flags & TCP_SYN ? b.subarray(t + 20, t + doff) : EMPTY;
+    if (seg.flags & TCP_SYN) {
+      const ob = this.optionBytes, n = doff - 20;
+      for (let k = 0; k < n; k++) ob[k] = b[t + 20 + k]!;
+      seg.options = this.optionViews[n]!;
+    } else seg.options = EMPTY;
     seg.payload = EMPTY;
     seg.wireLength = Math.max(end, total >= ihl ? q + total : end0) - (t + doff);
     this.scratchBuf = b;
@@ -651,7 +674,9 @@ export class CaptureAnalyzer {
       this.v4.delete(c.h4);
       c.inTable = false;
     } else this.tombs.push(c.last, c);
-    const r = (c.record = recordOf(c));
+    // A TCP conversation handed off goes out in the one reused record (see handOffTcp).
+    const reuse = c.transport === 'tcp' && this.opts.handOffTcp !== undefined;
+    const r = (c.record = reuse ? recordInto(this.handOff.record, c) : recordOf(c));
     let handedOff = false;
     try {
       if (c.transport === 'tcp') handedOff = this.finishTcp(c);
@@ -666,25 +691,30 @@ export class CaptureAnalyzer {
     c.dtls = undefined;
     c.ja4plus = undefined;
     c.record = undefined;
-    if (!handedOff) this.opts.onConnection(r);
+    if (!handedOff) this.opts.onConnection(reuse ? { ...r, hellos: [...r.hellos], tls_certs: [...r.tls_certs], http: [...r.http], ja4ssh: [...r.ja4ssh], problems: [...r.problems] } : r);
   }
 
   /** Returns true when the conversation was handed to `handOffTcp` (whose consumer emits it). */
   private finishTcp(c: Conversation): boolean {
     const r = c.record!;
-    const m = c.ja4plus!.result();
+    const handOff = this.opts.handOffTcp;
+    const h = this.handOff;
+    const m = c.ja4plus!.result(handOff ? clearedMethods(h.methods) : undefined);
     if (m.ja4t) r.ja4t = m.ja4t;
     if (m.ja4ts) r.ja4ts = m.ja4ts;
     if (m.ja4l_c) r.ja4l_c = m.ja4l_c;
     if (m.ja4l_s) r.ja4l_s = m.ja4l_s;
     r.ja4ssh = m.ja4ssh;
     if (c.ja4plus!.isSsh) r.protocol = 'ssh';
-    const handOff = this.opts.handOffTcp;
-    const job: TcpHandOff = { record: r, sawSyn: c.sawSyn, client: c.c2s!.reassembled(), server: c.s2c!.reassembled() };
     if (handOff) {
-      handOff(job, this.secrets);
+      h.job.record = r;
+      h.job.sawSyn = c.sawSyn;
+      c.c2s!.reassembled(h.job.client);
+      c.s2c!.reassembled(h.job.server);
+      handOff(h.job, this.secrets);
       return true;
     }
+    const job: TcpHandOff = { record: r, sawSyn: c.sawSyn, client: c.c2s!.reassembled(), server: c.s2c!.reassembled() };
     this.finisher.finishTcp(finishJobOf(job), this.secrets);
     return false;
   }
@@ -809,6 +839,28 @@ function joinChunks(ch: Chunks): CapturedBytes {
 }
 
 /** A conversation's record as it stands: addresses, times and counters, nothing analysed yet. */
+/**
+ * The hand-off's reused record filled for `c`, as recordOf would make it: the optional members
+ * finishTcp sets are cleared, and an array is reused only while empty (a consumer may keep a
+ * non-empty one, e.g. the problems).
+ */
+function recordInto(r: ConnectionRecord, c: Conversation): ConnectionRecord {
+  r.stream = c.stream; r.transport = c.transport; r.protocol = 'other'; r.src = c.ca; r.dst = c.sa; r.src_port = c.cp; r.dst_port = c.sp;
+  r.first_seen_us = c.first; r.last_seen_us = c.last; r.packets = c.packets; r.bytes = c.bytes;
+  if (r.hellos.length) r.hellos = [];
+  if (r.tls_certs.length) r.tls_certs = [];
+  if (r.http.length) r.http = [];
+  if (r.problems.length) r.problems = [];
+  r.ja4t = r.ja4ts = r.ja4l_c = r.ja4l_s = undefined;
+  return r;
+}
+
+/** The reused TCP methods' result emptied (result() writes only what it has). */
+function clearedMethods(m: TcpMethodsResult): TcpMethodsResult {
+  m.ja4t = m.ja4ts = m.ja4l_c = m.ja4l_s = m.ja4l = m.ja4ls = m.ssh = undefined;
+  return m;
+}
+
 function recordOf(c: Conversation): ConnectionRecord {
   return {
     stream: c.stream, transport: c.transport, protocol: 'other', src: c.ca, dst: c.sa, src_port: c.cp, dst_port: c.sp,

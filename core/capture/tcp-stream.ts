@@ -194,9 +194,15 @@ export class TcpDirectionStream {
   /**
    * Bytes rebuilt so far (a view), with the runs as they are kept (flat numbers; see
    * piecesFromRuns) and their times. A gap still open at the end marks the stream truncated.
+   * `into`: an object to fill instead of a new one.
    */
-  reassembled(): ReassembledDirection {
+  reassembled(into?: ReassembledDirection): ReassembledDirection {
     if (this.pending?.length) this.truncated = true;
-    return { bytes: this.buf.subarray(0, this.len), runs: this.runs, times: this.times, truncated: this.truncated };
+    if (!into) return { bytes: this.buf.subarray(0, this.len), runs: this.runs, times: this.times, truncated: this.truncated };
+    into.bytes = this.buf.subarray(0, this.len);
+    into.runs = this.runs;
+    into.times = this.times;
+    into.truncated = this.truncated;
+    return into;
   }
 }

@@ -114,10 +114,11 @@ export class TcpJa4Plus {
     return this.sshSeen;
   }
 
-  result(): TcpMethodsResult {
+  /** `into`: an emptied object to write the results into (its ja4ssh array is reused while empty). */
+  result(into?: TcpMethodsResult): TcpMethodsResult {
     // The latency keys first, written straight into the result (a spread is slow here).
-    const out = this.latency.result({} as TcpMethodsResult);
-    out.ja4ssh = this.sshSeen ? this.ssh!.finish() : [];
+    const out = this.latency.result(into ?? ({} as TcpMethodsResult));
+    out.ja4ssh = this.sshSeen ? this.ssh!.finish() : into?.ja4ssh?.length === 0 ? into.ja4ssh : [];
     if (this.ja4t) out.ja4t = this.ja4t;
     if (this.ja4ts) out.ja4ts = this.ja4ts;
     if (this.sshSeen) {

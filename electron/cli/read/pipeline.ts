@@ -31,10 +31,11 @@ export const READ_LINGER_US = 100_000;
 export const PIPELINE_MIN_BYTES = 16 * 1024 * 1024;
 /**
  * Batches posted and not yet answered before the packet thread waits. It bounds memory: each
- * batch holds a chunk's jobs and then its text; 4 in flight cost ~20 MB more RSS than 2 on a
- * handshake-dense capture for no measurable speed.
+ * batch holds a chunk's jobs and then its text. On a handshake-dense capture 3 were ~3 % faster
+ * than 2 (fewer waits of either thread for the other) for ~5 MB more RSS; 4 no faster than 3
+ * and ~20 MB more than 2 (BENCHMARKS.md).
  */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 3;
 
 /** The bundled finishing thread next to the CLI bundle, or undefined (e.g. when run from sources). */
 export function finisherScript(): string | undefined {

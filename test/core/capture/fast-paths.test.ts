@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer } from '../../../core/capture/analyzer.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
+import { ConversationFinisher, finishJobOf } from '../../../core/capture/finish-tcp.js';
 import { toOutputRecord } from '../../../core/capture/output.js';
 import { fingerprintClientHello, LazyClientHelloFingerprints } from '../../../core/fingerprint/tls-fingerprints.js';
 import { createHttpPlugin } from '../../../core/http/http-plugin.js';
@@ -66,6 +67,66 @@ describe('fast paths give the same records', () => {
       const r = spawnSync('editcap', ['-F', 'pcapng', c.file, ng], { encoding: 'utf8' });
       if (r.status === 0) expect(printed(records(new Uint8Array(readFileSync(ng))))).toEqual(base);
       writeFileSync(join(tmp, 'last.txt'), c.name);
+    });
+  }
+});
+
+/**
+ * Records through handOffTcp, finished in the call (the job, its record and directions are
+ * filled again for the next conversation, so whatever is kept must be a copy).
+ */
+function handedOff(bytes: Uint8Array): ConnectionRecord[] {
+  const out: ConnectionRecord[] = [];
+  const plugins = [createHttpPlugin()];
+  const finisher = new ConversationFinisher({ plugins });
+  const a = new CaptureAnalyzer({
+    onConnection: (r) => out.push(r), plugins,
+    handOffTcp: (job, secrets) => {
+      const j = finishJobOf(job);
+      const copy = { ...j, record: structuredClone(j.record), client: { ...j.client, bytes: j.client.bytes.slice() }, server: { ...j.server, bytes: j.server.bytes.slice() }, clientTimes: [...j.clientTimes], serverTimes: [...j.serverTimes] };
+      out.push(finisher.finishTcp(copy, secrets));
+    },
+  });
+  for (let i = 0; i < bytes.length; i += 100_003) a.push(bytes.subarray(i, i + 100_003));
+  a.end();
+  return out;
+}
+
+/**
+ * The capture followed by a copy of itself a minute later with other client ports and no SYN or
+ * SYN-ACK: conversations without JA4T/JA4TS/JA4L come after ones with them, so a reused record
+ * that kept a member would show.
+ */
+function withSynlessCopy(pcap: Uint8Array): Uint8Array {
+  const { header, records: recs, le } = splitPcap(pcap);
+  const later = recs.flatMap((r) => {
+    const d = r.data.slice();
+    if (d.length < 34 || d[12] !== 0x08 || d[13] !== 0x00 || d[23] !== 6) return [];
+    const t = 14 + (d[14]! & 15) * 4;
+    if (t + 20 > d.length || d[t + 13]! & 0x02) return [];
+    // The client's port (the higher one) moved, on either side of the conversation.
+    const sp = (d[t]! << 8) | d[t + 1]!, dp = (d[t + 2]! << 8) | d[t + 3]!;
+    const at = sp > dp ? t : t + 2, port = (Math.max(sp, dp) + 7) & 0xffff;
+    d[at] = port >> 8; d[at + 1] = port & 255;
+    const h = r.header.slice();
+    const dv = new DataView(h.buffer);
+    dv.setUint32(0, dv.getUint32(0, le) + 60, le);
+    return [{ header: h, data: d }];
+  });
+  return joinPcap(header, [...recs, ...later]);
+}
+
+describe('hand-off of TCP conversations (objects reused per conversation)', () => {
+  for (const c of captures.slice(0, 6)) {
+    it(`${c.name}: the same records as finished in the engine`, () => {
+      const bytes = readBytes(c.file);
+      if (new DataView(bytes.buffer, bytes.byteOffset).getUint32(20, true) !== 1) return;
+      const both = withSynlessCopy(bytes);
+      const base = printed(records(both));
+      // Both halves present: with JA4T first, without it after.
+      expect(base.some((l) => l.includes('"ja4t"'))).toBe(true);
+      expect(base.some((l) => !l.includes('"ja4t"') && l.includes('"transport":"tcp"'))).toBe(true);
+      expect(printed(handedOff(both))).toEqual(base);
     });
   }
 });
