@@ -40,6 +40,8 @@ export interface HttpRequestRecord {
   version: string;
   ja4h: string;
   ja4h_r?: string;
+  /** Hashed, cookies in the order sent. */
+  ja4h_o?: string;
   ja4h_ro?: string;
   /** HTTP/2 connections: the Akamai fingerprint of the client's connection preface. */
   akamai?: string;

@@ -4,9 +4,13 @@
 import type { ConnectionRecord, HelloRecord } from './connection.js';
 
 export interface OutputOptions {
-  /** Add the raw forms: ja4_r, ja4_ro, ja4s_r, ja4h_r, ja4h_ro, ja4x_r. */
+  /**
+   * Add the raw forms: ja4_r, ja4s_r, ja4h_r, ja4x_r (and ja3n_full). With `original` too, the
+   * raw original-order forms ja4_ro and ja4h_ro, as FoxIO's tools give them only with both
+   * flags. The hashed sorted forms (ja4, ja4h) are always there.
+   */
   raw?: boolean;
-  /** Add the original-order forms: ja4_o, ja4_ro, ja4h_ro. */
+  /** Add the original-order forms: ja4_o, ja4h_o (and with `raw` ja4_ro, ja4h_ro). */
   original?: boolean;
 }
 
@@ -21,7 +25,7 @@ function helloKeys(h: HelloRecord, o: OutputOptions): OutputRecord {
   const out: OutputRecord = { ja4: h.ja4 };
   if (o.raw) out.ja4_r = h.ja4_r;
   if (o.original) out.ja4_o = h.ja4_o;
-  if (o.raw || o.original) out.ja4_ro = h.ja4_ro;
+  if (o.raw && o.original) out.ja4_ro = h.ja4_ro;
   out.ja3 = h.ja3;
   out.ja3_full = h.ja3_full;
   out.ja3n = h.ja3n;
@@ -73,7 +77,8 @@ function restOf(r: ConnectionRecord, o: OutputOptions): OutputRecord {
     out.http = r.http.map((h) => {
       const x: OutputRecord = { frame: h.frame, method: h.method, path: h.path, version: h.version, ja4h: h.ja4h };
       if (o.raw && h.ja4h_r) x.ja4h_r = h.ja4h_r;
-      if ((o.raw || o.original) && h.ja4h_ro) x.ja4h_ro = h.ja4h_ro;
+      if (o.original && h.ja4h_o) x.ja4h_o = h.ja4h_o;
+      if (o.raw && o.original && h.ja4h_ro) x.ja4h_ro = h.ja4h_ro;
       if (h.user_agent !== undefined && h.user_agent !== null) x.user_agent = h.user_agent;
       if (h.akamai) x.akamai = h.akamai;
       if (h.h2_frames) x.h2_frames = h.h2_frames;
@@ -147,7 +152,8 @@ export class OutputJson {
         if (i) t += ',';
         t += `{"frame":${num(h.frame)},"method":${str(h.method)},"path":${str(h.path)},"version":${str(h.version)},"ja4h":${str(h.ja4h)}`;
         if (o.raw && h.ja4h_r) t += `,"ja4h_r":${str(h.ja4h_r)}`;
-        if ((o.raw || o.original) && h.ja4h_ro) t += `,"ja4h_ro":${str(h.ja4h_ro)}`;
+        if (o.original && h.ja4h_o) t += `,"ja4h_o":${str(h.ja4h_o)}`;
+        if (o.raw && o.original && h.ja4h_ro) t += `,"ja4h_ro":${str(h.ja4h_ro)}`;
         if (h.user_agent !== undefined && h.user_agent !== null) t += `,"user_agent":${str(h.user_agent)}`;
         if (h.akamai) t += `,"akamai":${str(h.akamai)}`;
         if (h.h2_frames) t += `,"h2_frames":${JSON.stringify(h.h2_frames)}`;

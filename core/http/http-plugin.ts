@@ -41,7 +41,7 @@ const CERT_COMPRESSION: Record<number, string> = { 1: 'zlib', 2: 'brotli', 3: 'z
 function toRecord(req: HttpRequest, frame: number, akamai?: string, frames?: string[]): HttpRequestRecord {
   const fp = computeJa4h(req);
   const ua = req.headers.find((h) => h.name.toLowerCase() === 'user-agent');
-  return { frame, method: req.method, path: req.target, version: req.version, ja4h: fp.ja4h, ja4h_r: fp.ja4h_r, ja4h_ro: fp.ja4h_ro, user_agent: ua ? ua.value : null, ...(akamai ? { akamai } : {}), ...(frames ? { h2_frames: frames } : {}) };
+  return { frame, method: req.method, path: req.target, version: req.version, ja4h: fp.ja4h, ja4h_r: fp.ja4h_r, ja4h_o: fp.ja4h_o, ja4h_ro: fp.ja4h_ro, user_agent: ua ? ua.value : null, ...(akamai ? { akamai } : {}), ...(frames ? { h2_frames: frames } : {}) };
 }
 
 function h2Requests(r: ConnectionRecord, bytes: Uint8Array, frame: number): void {

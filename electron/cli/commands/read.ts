@@ -19,7 +19,8 @@ export const READ_USAGE = `helloscope read <capture>... [--format ndjson|json|ya
   Reads pcap/pcapng captures (gzipped too; - for standard input, a live capture too: tcpdump -U -w - | helloscope read -) and prints one record per TCP or UDP conversation with its
   fingerprints (JA4, JA4S, JA4T/TS, JA4L, JA4X, JA4SSH, JA3/JA3S, HTTP), using the key names of
   FoxIO's ja4 tool. ndjson is the default when stdout is not a terminal, table when it is.
-  --raw adds ja4_r, ja4_ro, ja4s_r (and ja4h_r, ja4x_r); --original adds ja4_o, ja4_ro.
+  --raw adds ja4_r, ja4s_r (and ja4h_r, ja4x_r); --original adds ja4_o (and ja4h_o); both
+  add ja4_ro and ja4h_ro too (as FoxIO's ja4 tools do). ja4 and ja4h are always there.
   --all also prints conversations with nothing fingerprinted. --keylog FILE (NSS key log, as
   SSLKEYLOGFILE writes it; pcapng decryption secrets are used too) decrypts TLS 1.2/1.3 AEAD
   connections for JA4H/Akamai of the HTTP inside and JA4X of TLS 1.3 certificates. Warnings go to stderr.`;

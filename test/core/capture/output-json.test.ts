@@ -71,7 +71,7 @@ describe('OutputJson gives JSON.stringify(toOutputRecord(...))', () => {
         const hello: HelloRecord = { ...base.hellos[0]!, alpn: [s, 'h2'] };
         const r: ConnectionRecord = {
           ...base, tls_server_name: s, src: s, hellos: [hello], problems: [{ severity: 'warning', code: 'x', message: s }],
-          http: [{ frame: 3, method: 'GET', path: `/${s}`, version: 'HTTP/1.1', ja4h: 'ge11nn010000_x_y_z', ja4h_r: s, ja4h_ro: s, user_agent: s, akamai: s, h2_frames: [s] }],
+          http: [{ frame: 3, method: 'GET', path: `/${s}`, version: 'HTTP/1.1', ja4h: 'ge11nn010000_x_y_z', ja4h_r: s, ja4h_o: s, ja4h_ro: s, user_agent: s, akamai: s, h2_frames: [s] }],
         };
         expect(json.text(r)).toBe(expected(r, o));
         expect(json.text(r, s)).toBe(expected(r, o, s));

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,46 @@ describe('helloscope read', () => {
     expect(first.ja4_r).toMatch(/^t13d1517h2_[0-9a-f,]+_[0-9a-f,]+_[0-9a-f,]+$/);
     expect(first).toHaveProperty('ja4_ro');
     expect(first).toHaveProperty('ja4s_r');
+  });
+
+  it('gives the raw original-order forms only with both flags, as FoxIO\'s tools do', () => {
+    const raw = run(['read', pcap, '--raw']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const r1 = raw.find((x) => x.stream === chromium.hellos[0]!.stream)!;
+    expect(r1.ja4).toBe(chromium.hellos[0]!.ref_ja4);
+    expect(r1).toHaveProperty('ja4_r');
+    expect(r1).not.toHaveProperty('ja4_ro');
+    expect(r1).not.toHaveProperty('ja4_o');
+    const orig = run(['read', pcap, '--original']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const o1 = orig.find((x) => x.stream === chromium.hellos[0]!.stream)!;
+    expect(o1.ja4_o).toBe(chromium.hellos[0]!.ref_ja4_o);
+    expect(o1).not.toHaveProperty('ja4_ro');
+    expect(o1).not.toHaveProperty('ja4_r');
+    // JA4H: ja4h_o is the hash of the cookies in the order sent (rebuilt here from ja4h_ro's parts).
+    const cookies = join(CONFORMANCE, 'pcap', 'http1-with-cookies.pcapng');
+    const both = JSON.parse(run(['read', cookies, '--raw', '--original', '--format', 'json']).stdout).flatMap((x: { http?: unknown[] }) => x.http ?? []);
+    const o = JSON.parse(run(['read', cookies, '--original', '--format', 'json']).stdout).flatMap((x: { http?: unknown[] }) => x.http ?? []);
+    expect(both.length).toBeGreaterThan(0);
+    const h12 = (s: string) => (s ? createHash('sha256').update(s).digest('hex').slice(0, 12) : '000000000000');
+    // ja4h_ro is a_names_cookieNames_pairs, and cookie names may hold '_': the split is where
+    // the cookie names are the pairs' names.
+    const parts = (ro: string): [string, string, string, string] => {
+      const [a, names] = ro.split('_', 2) as [string, string];
+      const rest = ro.slice(a.length + names.length + 2);
+      for (let k = rest.indexOf('_'); k >= 0; k = rest.indexOf('_', k + 1)) {
+        const cookieNames = rest.slice(0, k), pairs = rest.slice(k + 1);
+        if (pairs.split(',').map((x) => x.split('=')[0]).join(',') === cookieNames) return [a, names, cookieNames, pairs];
+      }
+      throw new Error(`no cookie split in ${ro}`);
+    };
+    for (let i = 0; i < both.length; i++) {
+      const [a, names, cookieNames, pairs] = parts(both[i].ja4h_ro);
+      expect(o[i].ja4h_o).toBe(`${a}_${h12(names)}_${h12(cookieNames)}_${h12(pairs)}`);
+      expect(o[i].ja4h).toBe(both[i].ja4h);
+      expect(o[i]).not.toHaveProperty('ja4h_ro');
+      expect(o[i]).not.toHaveProperty('ja4h_r');
+    }
+    // The capture's two cookies are not in sorted order, so the two hashes differ.
+    expect(o[0].ja4h_o).not.toBe(o[0].ja4h);
   });
 
   it('prints json, yaml and table on request, in stream order', () => {
