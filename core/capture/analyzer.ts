@@ -838,7 +838,6 @@ function joinChunks(ch: Chunks): CapturedBytes {
   return { bytes: concatBytes(ch.parts, ch.size), pieces: ch.pieces };
 }
 
-/** A conversation's record as it stands: addresses, times and counters, nothing analysed yet. */
 /**
  * The hand-off's reused record filled for `c`, as recordOf would make it: the optional members
  * finishTcp sets are cleared, and an array is reused only while empty (a consumer may keep a
@@ -861,6 +860,7 @@ function clearedMethods(m: TcpMethodsResult): TcpMethodsResult {
   return m;
 }
 
+/** A conversation's record as it stands: addresses, times and counters, nothing analysed yet. */
 function recordOf(c: Conversation): ConnectionRecord {
   return {
     stream: c.stream, transport: c.transport, protocol: 'other', src: c.ca, dst: c.sa, src_port: c.cp, dst_port: c.sp,
