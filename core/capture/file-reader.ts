@@ -289,6 +289,9 @@ export class CaptureFileReader {
 
   /** `searching`: after damage, when a timestamp near the last good one is also required. */
   private plausiblePcapHeader(sec: number, frac: number, cap: number, orig: number, searching = this.resyncing): boolean {
+    // No capture tool writes a record of no bytes (a snaplen is at least 1); zeroed bytes look
+    // like one, and taking them as a record lets the bytes after it be read as headers.
+    if (cap === 0) return false;
     if (cap > MAX_RECORD || cap > Math.max(this.snaplen, 262144) || orig < cap || orig > MAX_RECORD) return false;
     if (frac >= (this.nano ? 1e9 : 1e6)) return false;
     // While searching after damage, also require a timestamp near the last good one.

@@ -246,6 +246,23 @@ describe('damaged input', () => {
     expect(got.records.flatMap((r) => r.hellos.map((h) => h.ja4))).toEqual(base.flatMap((r) => r.ja4));
   });
 
+  it('takes a zeroed record header as damage, not as an empty record, and reads every later packet', () => {
+    // Zeros in place of a header (16 bytes, or more running into the packet's data): read as a
+    // record of no bytes, they had made the data after them headers and set the time the search
+    // after damage compares with to 0, so every later packet was lost.
+    // (The victim is the ACK before the ClientHello: the hello is still there to fingerprint.)
+    const victim = records[2]!;
+    for (const n of [16, 16 + Math.min(40, victim.data.length)]) {
+      const bad = bytes.slice();
+      bad.fill(0, victim.offset, victim.offset + n);
+      const got = analyze(bad);
+      expect(got.warnings.find((x) => x.code === 'bad_length')?.offset).toBe(victim.offset);
+      expect(got.warnings.filter((x) => x.code === 'resync').map((x) => x.offset)).toEqual([records[3]!.offset]);
+      expect(got.warnings.filter((x) => x.code === 'snaplen_cut')).toEqual([]);
+      expect(got.records.flatMap((r) => r.hellos.map((h) => h.ja4))).toEqual(base.flatMap((r) => r.ja4));
+    }
+  });
+
   it('reports snaplen-cut packets', () => {
     const cut = records.map((r, i) => {
       if (i !== 5) return r;
