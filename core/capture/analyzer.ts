@@ -408,7 +408,7 @@ export class CaptureAnalyzer {
     const key = conversationKey('t', s);
     const syn = (s.flags & TCP_SYN) !== 0, ack = (s.flags & TCP_ACK) !== 0;
     let c = this.convs.get(key);
-    const old = this.reopened(c, s, syn, ack);
+    const old = this.reopened(c, s, syn, ack, c !== undefined && s.src === c.ca && s.srcPort === c.cp);
     if (old) c = undefined;
     if (c?.done) return;
     if (!c) {
@@ -420,9 +420,20 @@ export class CaptureAnalyzer {
     this.tcpCore(c, s.src === c.ca && s.srcPort === c.cp, s, s.payload.length);
   }
 
-  /** A SYN on addresses and ports of a finished or closing conversation starts a new connection: the old one is finished and returned. */
-  private reopened(c: Conversation | undefined, s: TcpSegment, syn: boolean, ack: boolean): Conversation | undefined {
-    if (!c || !(c.done || c.closedAt) || !syn || ack || (c.isn === s.seq && !c.done)) return undefined;
+  /**
+   * A SYN on addresses and ports of a finished or closing conversation starts a new connection:
+   * the old one is finished and returned. So does one on an open conversation whose direction
+   * started elsewhere (ports reused without a FIN or RST in the capture; Wireshark starts a new
+   * stream then too); a retransmitted SYN (the same sequence number) does not.
+   */
+  private reopened(c: Conversation | undefined, s: TcpSegment, syn: boolean, ack: boolean, fromClient: boolean): Conversation | undefined {
+    if (!c || !syn || ack) return undefined;
+    if (c.done || c.closedAt) {
+      if (c.isn === s.seq && !c.done) return undefined;
+    } else {
+      const st = fromClient ? c.c2s : c.s2c;
+      if (!st?.started || st.startSeq === ((s.seq + 1) >>> 0)) return undefined;
+    }
     if (!c.done) this.finish(c);
     return c;
   }
@@ -444,7 +455,7 @@ export class CaptureAnalyzer {
     let tomb = c === undefined && this.tombs4.size ? this.tombs4.find(h, s4, sp, d4, dp) : -1;
     // A finished conversation's packet is absorbed by its tombstone, unless it is a SYN (a new connection on the same addresses).
     if (tomb >= 0 && (!syn || ack)) return;
-    let old = this.reopened(c, s, syn, ack);
+    let old = this.reopened(c, s, syn, ack, c !== undefined && s4 === c.a4 && sp === c.cp);
     if (old) {
       c = undefined;
       // Finished just now (a SYN during its linger), it may have left a tombstone of numbers: taken over below as any other.

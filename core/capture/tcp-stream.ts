@@ -71,6 +71,11 @@ export class TcpDirectionStream {
     return this.isn !== undefined;
   }
 
+  /** The sequence number the stream started at (see setStart), if it has. */
+  get startSeq(): number | undefined {
+    return this.isn;
+  }
+
   get length(): number {
     return this.len;
   }

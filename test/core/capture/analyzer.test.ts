@@ -168,6 +168,34 @@ describe('TCP reassembly', () => {
     expect(summary(got).map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s }))).toEqual(base.map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s })));
   });
 
+  it('starts a new conversation at a SYN with a new sequence number on ports never closed (port reuse without FIN/RST, as tshark)', () => {
+    // The conversation without its FIN and RST packets, then again 5 s later on the same
+    // addresses and ports with other initial sequence numbers; a retransmitted SYN stays in its own.
+    const tcpAt = (d: Uint8Array): number => 14 + (d[14]! & 15) * 4;
+    const open = records.filter((r) => (r.data[tcpAt(r.data) + 13]! & 0x05) === 0);
+    const again = open.map((r) => {
+      const d = r.data.slice();
+      const dv = new DataView(d.buffer), t = tcpAt(d);
+      dv.setUint32(t + 4, (dv.getUint32(t + 4) + 0x10000000) >>> 0);
+      if (d[t + 13]! & 0x10) dv.setUint32(t + 8, (dv.getUint32(t + 8) + 0x10000000) >>> 0);
+      const h = r.header.slice();
+      new DataView(h.buffer).setUint32(0, new DataView(h.buffer).getUint32(0, true) + 5, true);
+      return { header: h, data: d };
+    });
+    const both = joinPcap(header, [open[0]!, ...open, ...again]);
+    const got = analyze(both).records.filter((r) => r.transport === 'tcp');
+    const file = join(mkdtempSync(join(tmpdir(), 'hs-reuse-')), 'reuse.pcap');
+    writeFileSync(file, both);
+    const t = spawnSync('tshark', ['-r', file, '-Y', 'tcp', '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8' });
+    expect(t.status).toBe(0);
+    const tsharkStreams = new Set(t.stdout.trim().split('\n')).size;
+    expect(got.length).toBe(tsharkStreams);
+    expect(got.length).toBe(2);
+    expect(got.map((r) => [r.src_port, r.dst_port])).toEqual([[got[0]!.src_port, got[0]!.dst_port], [got[0]!.src_port, got[0]!.dst_port]]);
+    expect(summary(got).map((r) => r.ja4)).toEqual([base[0]!.ja4, base[0]!.ja4]);
+    expect(got[0]!.packets).toBe(open.length + 1);
+  });
+
   it('keeps a conversation whole when the capture clock jumps back (files joined out of order)', () => {
     // Another capture an hour later, then this one with one packet repeated 5000 times (more
     // than one sweep of the conversation table happens inside it).
