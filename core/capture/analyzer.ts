@@ -685,6 +685,12 @@ export class CaptureAnalyzer {
       this.v4.delete(c.h4);
       c.inTable = false;
     } else this.tombs.push(c.last, c);
+    // DTLS: the side that sent the ClientHello is the client, whoever was heard first (a capture
+    // that starts at the server's HelloVerifyRequest).
+    if (c.dtls && !hasDtlsClientHello(c.dtls.c) && hasDtlsClientHello(c.dtls.s)) {
+      [c.ca, c.cp, c.sa, c.sp] = [c.sa, c.sp, c.ca, c.cp];
+      c.dtls = { c: c.dtls.s, s: c.dtls.c };
+    }
     // A TCP conversation handed off goes out in the one reused record (see handOffTcp).
     const reuse = c.transport === 'tcp' && this.opts.handOffTcp !== undefined;
     const r = (c.record = reuse ? recordInto(this.handOff.record, c) : recordOf(c));
@@ -767,6 +773,16 @@ export class CaptureAnalyzer {
       }
     }
   }
+}
+
+/** Whether one direction's DTLS records hold a ClientHello (handshake type 1 in a handshake record of epoch 0). */
+function hasDtlsClientHello(ch: Chunks): boolean {
+  for (const p of ch.parts) {
+    for (let at = 0; at + 13 < p.length; at += 13 + ((p[at + 11]! << 8) | p[at + 12]!)) {
+      if (p[at] === 22 && p[at + 3] === 0 && p[at + 4] === 0 && p[at + 13] === 1) return true;
+    }
+  }
+  return false;
 }
 
 /** Dotted-quad text to a number (-1 when it is not one), as decode.ts writes IPv4 addresses. */

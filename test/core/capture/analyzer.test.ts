@@ -652,6 +652,14 @@ describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest c
     expect(base.server_hello?.ja3s).toBe('bc10d7f027e925d0b3a6309e29d8620b');
   });
 
+  it('takes the side that sent the ClientHello as the client when the capture starts at the server\'s HelloVerifyRequest', () => {
+    const { header, records } = splitPcap(readBytes(pcap));
+    const r = analyze(joinPcap(header, records.slice(1))).records[0]!;
+    expect([r.src, r.src_port, r.dst, r.dst_port]).toEqual([base.src, base.src_port, base.dst, base.dst_port]);
+    expect(r.hellos.map((h) => h.ja4)).toEqual([base.hellos[1]!.ja4]);
+    expect(r.server_hello?.ja4s).toBe(base.server_hello?.ja4s);
+  });
+
   it('gives each hello the frame that carried it', () => {
     expect(base.hellos.map((h) => h.frame)).toEqual([1, 3]);
     expect(base.server_hello?.frame).toBe(4);
