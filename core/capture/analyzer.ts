@@ -768,6 +768,7 @@ export class CaptureAnalyzer {
       if (sb.bytes.length) {
         const p = parseTls(sb.bytes, { tree: false, framing: 'dtls', source: 'server' });
         if (p.serverHello && !p.serverHello.truncated) r.server_hello = { ...fingerprintServerHello(p.serverHello, { transport: 'dtls' }), frame: dtlsFrame(p, p.serverHello, sb) };
+        this.finisher.pushCertificates(r, p.messages, 'server');
         pushProblems(r.problems, p.problems, 'server', { bytes: sb, start: 0 });
         if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
       }

@@ -90,6 +90,21 @@ class CertificateMemo {
   }
 }
 
+/**
+ * Whether `der` holds the whole DER SEQUENCE it starts (a certificate cut by the capture does
+ * not); anything else is left to the certificate reader to refuse.
+ */
+function wholeDer(der: Uint8Array): boolean {
+  if (der.length < 2 || der[0] !== 0x30) return der.length > 0;
+  const b = der[1]!;
+  if (b < 0x80) return 2 + b <= der.length;
+  const n = b & 0x7f;
+  if (n === 0 || n > 4 || der.length < 2 + n) return false;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+  return 2 + n + len <= der.length;
+}
+
 /** FNV-1a over the length, the first and the last 64 bytes (certificates differ in serial and signature). */
 function quickHash(b: Uint8Array): number {
   let h = 0x811c9dc5 ^ b.length;
@@ -146,6 +161,37 @@ export class ConversationFinisher {
   }
 
   private analyzeTls(r: ConnectionRecord, cb: CapturedBytes, sb: CapturedBytes): void {
+    const clientMessages = this.analyzeHellos(r, cb, sb);
+    this.pushCertificates(r, clientMessages, 'client');
+  }
+
+  /**
+   * JA4X and names of each certificate of the Certificate messages in clear (TLS 1.3 ones are
+   * encrypted: they come through the HTTP plugin's decryption). A certificate the capture cut off
+   * gives no JA4X (its hashes would be of what part of it was captured), and a problem says so.
+   */
+  pushCertificates(r: ConnectionRecord, messages: readonly HandshakeMessage[], side: 'client' | 'server'): void {
+    for (const msg of messages) {
+      if (msg.kind !== 'certificate' || msg.tls13) continue;
+      const x509: X509Record[] = [];
+      let cut = 0;
+      for (const cert of msg.certificates) {
+        if (!wholeDer(cert.der)) { cut++; continue; }
+        try {
+          const x = this.certificates.get(cert.der);
+          x509.push(this.opts.keepBytes ? { ...x, der: cert.der.slice() } : { ...x });
+        } catch (e) {
+          r.problems.push({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` });
+        }
+      }
+      if (cut) r.problems.push({ severity: 'warning', code: 'certificate_cut', message: `${side}: ${cut === 1 ? 'a certificate is' : `${cut} certificates are`} cut off in the capture (no JA4X)` });
+      if (x509.length) r.tls_certs.push({ x509 });
+    }
+  }
+
+  /** The hellos, the ServerHello and the server's certificates; returns the client's handshake messages. */
+  private analyzeHellos(r: ConnectionRecord, cb: CapturedBytes, sb: CapturedBytes): readonly HandshakeMessage[] {
+    let clientMessages: readonly HandshakeMessage[] = [];
     const client = handshakePrefix(cb.bytes, 1);
     if (client.end > 0) {
       if (client.start > 0) r.problems.push({ severity: 'info', code: 'tls_after_preamble', message: `TLS starts ${client.start} bytes into the client stream (after a proxy CONNECT or SOCKS exchange)` });
@@ -166,6 +212,9 @@ export class ConversationFinisher {
       }
       pushProblems(r.problems, p.problems, 'client', { bytes: cb, start: client.start });
       if (cut) r.problems.push(cutHelloProblem('client', 'ClientHello', cut));
+      // A client certificate sent in clear (TLS 1.2 client authentication) is listed too, after the
+      // server's (FoxIO's tools list every Certificate message of the conversation).
+      clientMessages = p.messages;
     } else if (looksLikeSslv2Hello(cb.bytes)) {
       // SSLv2-compatible ClientHello.
       try {
@@ -189,22 +238,11 @@ export class ConversationFinisher {
         r.server_hello = sh;
         if (r.protocol === 'other') r.protocol = 'tls';
       }
-      for (const msg of p.messages) {
-        if (msg.kind !== 'certificate' || msg.tls13) continue;
-        const x509: X509Record[] = [];
-        for (const cert of msg.certificates) {
-          try {
-            const x = this.certificates.get(cert.der);
-            x509.push(this.opts.keepBytes ? { ...x, der: cert.der.slice() } : { ...x });
-          } catch (e) {
-            r.problems.push({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` });
-          }
-        }
-        if (x509.length) r.tls_certs.push({ x509 });
-      }
+      this.pushCertificates(r, p.messages, 'server');
       pushProblems(r.problems, p.problems, 'server', { bytes: sb, start: server.start });
       if (p.serverHello?.truncated) r.problems.push(cutHelloProblem('server', 'ServerHello', 1));
     }
+    return clientMessages;
   }
 
   helloRecord(hello: ClientHello, frame: number, cb: CapturedBytes, end: number, transport?: 'dtls', start = 0): HelloRecord {

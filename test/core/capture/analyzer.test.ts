@@ -642,6 +642,46 @@ describe('TCP Fast Open (test/fixtures/tfo: curl, the ClientHello starting in th
   });
 });
 
+describe('certificates in clear (JA4X)', () => {
+  const der = (pem: string): Uint8Array => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+  const withBytes = (bytes: Uint8Array): ConnectionRecord[] => {
+    const out: ConnectionRecord[] = [];
+    const a = new CaptureAnalyzer({ onConnection: (r) => out.push(r), keepBytes: true });
+    a.push(bytes);
+    a.end();
+    return out;
+  };
+  /** The DER certificates tshark finds, in frame order. */
+  const tsharkCerts = (file: string, field: string): string[] =>
+    spawnSync('tshark', ['-r', file, '-Y', field, '-T', 'fields', '-e', field], { encoding: 'utf8' }).stdout.trim().split('\n').flatMap((l) => l.split(',')).filter(Boolean);
+
+  it('lists the client\'s certificate of TLS 1.2 client authentication after the server\'s (test/fixtures/client-cert)', () => {
+    const file = join(FIXTURES_DIR, 'client-cert', 'openssl-tls12-client-cert.pcap');
+    const r = withBytes(readBytes(file)).find((x) => x.transport === 'tcp')!;
+    const listed = r.tls_certs.flatMap((c) => c.x509.map((x) => Buffer.from(x.der!).toString('hex')));
+    expect(listed).toEqual(tsharkCerts(file, 'tls.handshake.certificate'));
+    expect(listed.length).toBe(2);
+    expect(listed[1]).toBe(Buffer.from(der(readFileSync(join(FIXTURES_DIR, 'client-cert', 'client-cert.pem'), 'utf8'))).toString('hex'));
+    expect(r.tls_certs[1]!.x509[0]!.subject).toBe('CN = client, O = Helloscope Test');
+  });
+
+  it('lists a DTLS server\'s certificate (test/fixtures/dtls)', () => {
+    const file = join(FIXTURES_DIR, 'dtls', 'openssl-dtls1_2-cookie.pcap');
+    const r = withBytes(readBytes(file))[0]!;
+    expect(r.tls_certs.flatMap((c) => c.x509.map((x) => Buffer.from(x.der!).toString('hex')))).toEqual(tsharkCerts(file, 'dtls.handshake.certificate'));
+    expect(r.tls_certs.length).toBe(1);
+  });
+
+  it('gives no JA4X for a certificate the capture cut off, and says so', () => {
+    const out = join(tmp, 'cert-snap200.pcap');
+    expect(spawnSync('editcap', ['-s', '200', join(FIXTURES_DIR, 'client-cert', 'openssl-tls12-client-cert.pcap'), out]).status).toBe(0);
+    const r = withBytes(readBytes(out)).find((x) => x.transport === 'tcp')!;
+    expect(r.tls_certs).toEqual([]);
+    // (The client's stream ends at its cut ClientHello: its certificate is never reached.)
+    expect(r.problems.filter((p) => p.code === 'certificate_cut').map((p) => p.message)).toEqual(['server: a certificate is cut off in the capture (no JA4X)']);
+  });
+});
+
 describe('DTLS (test/fixtures/dtls: OpenSSL DTLS 1.2 with a HelloVerifyRequest cookie)', () => {
   const pcap = join(FIXTURES_DIR, 'dtls', 'openssl-dtls1_2-cookie.pcap');
   const base = analyze(readBytes(pcap)).records[0]!;
