@@ -105,6 +105,15 @@ function wholeDer(der: Uint8Array): boolean {
   return 2 + n + len <= der.length;
 }
 
+function startsWithHttpRequest(b: Uint8Array): boolean {
+  return TLS_METHOD_RE.test(decodeLatin1(b, 0, Math.min(8, b.length)));
+}
+
+/** `HTTP/1.0 ` or `HTTP/1.1 ` and a digit: a status line. */
+function startsWithHttpResponse(b: Uint8Array): boolean {
+  return b.length >= 10 && decodeLatin1(b, 0, 7) === 'HTTP/1.' && (b[7] === 0x30 || b[7] === 0x31) && b[8] === 0x20 && b[9]! >= 0x30 && b[9]! <= 0x39;
+}
+
 /** FNV-1a over the length, the first and the last 64 bytes (certificates differ in serial and signature). */
 function quickHash(b: Uint8Array): number {
   let h = 0x811c9dc5 ^ b.length;
@@ -132,14 +141,16 @@ export class ConversationFinisher {
     let ctimes = job.clientTimes, stimes = job.serverTimes;
     // Without a SYN, the side that sent a ClientHello is the client; when the capture starts after
     // the ClientHello, the side that sent the ServerHello is the server.
-    if (!job.sawSyn && !startsWithClientHello(cb.bytes) && (startsWithClientHello(sb.bytes) || (startsWithHandshake(cb.bytes, 2) && !startsWithHandshake(sb.bytes, 2)))) {
+    // Plain HTTP the same way: the side that sent a request line is the client (a capture that
+    // starts at a keep-alive connection's response).
+    if (!job.sawSyn && !startsWithClientHello(cb.bytes) && (startsWithClientHello(sb.bytes) || (startsWithHandshake(cb.bytes, 2) && !startsWithHandshake(sb.bytes, 2)) || (startsWithHttpResponse(cb.bytes) && startsWithHttpRequest(sb.bytes)))) {
       [r.src, r.dst, r.src_port, r.dst_port] = [r.dst, r.src, r.dst_port, r.src_port];
       [cb, sb] = [sb, cb];
       [ctrunc, strunc] = [strunc, ctrunc];
       [ctimes, stimes] = [stimes, ctimes];
     }
     this.analyzeTls(r, cb, sb);
-    if (r.protocol === 'other' && TLS_METHOD_RE.test(decodeLatin1(cb.bytes, 0, Math.min(8, cb.bytes.length)))) r.protocol = 'http';
+    if (r.protocol === 'other' && startsWithHttpRequest(cb.bytes)) r.protocol = 'http';
     for (const p of this.plugins) {
       try {
         p.onTcpConversationEnd({ record: r, client: cb, server: sb, clientTruncated: ctrunc, serverTruncated: strunc, clientTimes: ctimes, serverTimes: stimes, embeddedSecrets });

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer, CaptureFormatError, type CaptureWarning } from '../../../core/capture/analyzer.js';
 import { looksLikeSslv2Hello } from '../../../core/capture/finish-tcp.js';
+import { createHttpPlugin } from '../../../core/http/http-plugin.js';
 import type { ConnectionRecord } from '../../../core/capture/connection.js';
 import { CONFORMANCE, FIXTURES as FIXTURES_DIR, ROOT, clientFixtures, readBytes } from '../../helpers/paths.js';
 import { byteSwapPcap, joinPcap, splitPcap } from '../../helpers/pcap-edit.js';
@@ -825,6 +826,33 @@ describe('SSLv2-compatible ClientHellos', () => {
       const tls = analyze(readBytes(join(dir, f))).records.filter((r) => r.hellos.length || r.protocol === 'tls');
       expect(tls.map((r) => `${f} stream ${r.stream}: ${r.hellos[0]?.ja3_full}`)).toEqual([]);
     }
+  });
+});
+
+describe('plain HTTP captured from the server\'s answer on', () => {
+  it('takes the side that sent the request line as the client (the JA4H is kept)', () => {
+    const f = clientFixtures().find((x) => x.id === 'curl-plain-http')!;
+    const bytes = readBytes(join(f.dir, 'capture.pcap'));
+    const withHttp = (b: Uint8Array): ConnectionRecord[] => {
+      const out: ConnectionRecord[] = [];
+      const a = new CaptureAnalyzer({ onConnection: (r) => out.push(r), plugins: [createHttpPlugin()] });
+      a.push(b);
+      a.end();
+      return out;
+    };
+    const base = withHttp(bytes).find((r) => r.http.length)!;
+    const { header, records } = splitPcap(bytes);
+    const tcpAt = (d: Uint8Array): number => 14 + (d[14]! & 15) * 4;
+    const payload = (d: Uint8Array): number => d.length - tcpAt(d) - (d[tcpAt(d) + 12]! >> 4) * 4;
+    const srcPort = (d: Uint8Array): number => (d[tcpAt(d)]! << 8) | d[tcpAt(d) + 1]!;
+    // No handshake packets, and the server's first data packet first in the file.
+    const data = records.filter((r) => payload(r.data) > 0 && !(r.data[tcpAt(r.data) + 13]! & 0x02));
+    const firstAnswer = data.findIndex((r) => srcPort(r.data) === base.dst_port);
+    expect(firstAnswer).toBeGreaterThan(0);
+    const got = withHttp(joinPcap(header, [data[firstAnswer]!, ...data.filter((_, i) => i !== firstAnswer)])).find((r) => r.transport === 'tcp')!;
+    expect([got.src_port, got.dst_port]).toEqual([base.src_port, base.dst_port]);
+    expect(got.protocol).toBe('http');
+    expect(got.http.map((h) => h.ja4h)).toEqual(base.http.map((h) => h.ja4h));
   });
 });
 
