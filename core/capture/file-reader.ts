@@ -429,6 +429,7 @@ export class CaptureFileReader {
         cap = Math.max(0, end - dataAt);
       }
       if (cap < orig) this.warn('snaplen_cut', `frame ${this.frame} at offset ${at} was cut to ${cap} of its ${orig} bytes when captured`, at, this.frame);
+      else if (orig < cap) this.warn('bad_length', `frame ${this.frame} at offset ${at}: original length ${orig} is less than its captured length ${cap}; the captured bytes are read`, at, this.frame);
       // From 2^53 ticks on (nanosecond timestamps) a double no longer holds the count exactly.
       const us = (tsHi < 0x200000 ? Math.floor(((tsHi * 4294967296 + tsLo) * iface.tsMul) / iface.tsDiv) : ticksToUs(tsHi, tsLo, iface.units)) + iface.offsetUs;
       if (!this.ev.onFrame?.(b, dataAt, cap, this.frame, iface.linkType, us, at + 28)) {

@@ -76,6 +76,8 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
   for (const path of args.positionals) {
     const tty = process.stderr.isTTY;
     let lastDraw = 0;
+    /** A progress bar is on the terminal's last line (a warning starts on a line of its own). */
+    let barShown = false;
     const progress = (read: number, total: number): void => {
       if (!tty || total < PROGRESS_MIN_BYTES) return;
       const now = Date.now();
@@ -83,7 +85,8 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
       lastDraw = now;
       const width = 30, done = Math.round((read / total) * width);
       process.stderr.write(`\r${path} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${((read / total) * 100).toFixed(0)}% ${(read / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MB`);
-      if (read >= total) process.stderr.write('\n');
+      barShown = read < total;
+      if (!barShown) process.stderr.write('\n');
     };
     let pending = '';
     const flush = (): void => {
@@ -108,7 +111,8 @@ export async function readCommand(argv: readonly string[]): Promise<number> {
     const warn = (w: CaptureWarning): void => {
       // Records before the warning go out first, as they did when each was written at once.
       flush();
-      process.stderr.write(`${tty ? '\n' : ''}helloscope: warning: ${w.file ?? path}: offset ${w.offset}${w.frame ? ` (frame ${w.frame})` : ''}: ${w.message}\n`);
+      process.stderr.write(`${barShown ? '\n' : ''}helloscope: warning: ${w.file ?? path}: offset ${w.offset}${w.frame ? ` (frame ${w.frame})` : ''}: ${w.message}\n`);
+      barShown = false;
     };
     try {
       // Records are written as they come; wait for a slow reader instead of queueing them in memory.

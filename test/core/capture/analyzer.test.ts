@@ -334,6 +334,21 @@ describe('damaged input', () => {
     expect(w?.frame).toBe(1);
   });
 
+  it('warns of a pcapng packet whose original length is less than its captured length, and reads it', () => {
+    const ng = join(tmp, 'ng-orig.pcapng');
+    expect(spawnSync('editcap', ['-F', 'pcapng', join(curl.dir, 'capture.pcap'), ng]).status).toBe(0);
+    const b = readBytes(ng);
+    const dv = new DataView(b.buffer);
+    let off = 0;
+    while (dv.getUint32(off, true) !== 6) off += dv.getUint32(off + 4, true);
+    dv.setUint32(off + 24, 10, true);
+    const got = analyze(b);
+    const w = got.warnings.find((x) => x.code === 'bad_length');
+    expect(w?.offset).toBe(off);
+    expect(w?.frame).toBe(1);
+    expect(summary(got.records)).toEqual(base);
+  });
+
   it('reads on after a corrupt length that points past the end of the file (pcap and pcapng)', () => {
     // A length under the format's limits but larger than what follows it: not a truncated file,
     // since whole records follow; the SYN-ACK's record is lost, the hellos after it are kept.
