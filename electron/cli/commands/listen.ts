@@ -5,8 +5,9 @@ import { CliError } from '../cli-error.js';
 
 export const LISTEN_USAGE = `helloscope listen [--host 127.0.0.1] [--port 8443] [--cert cert.pem --key key.pem] [--data-dir DIR] [--window-mb 50]
   Runs the TLS echo listener: point any client at https://HOST:PORT/ (or /fps, /stats,
-  POST /v1/tls/fingerprint) and it answers with that client's own fingerprints. A certificate
-  for localhost, 127.0.0.1 and ::1 is generated on first run in the data directory
+  POST /v1/tls/fingerprint) and it answers with that client's own fingerprints. Certificates
+  (ECDSA, and RSA for clients that offer only RSA cipher suites) for localhost, 127.0.0.1 and
+  ::1 are generated on first run in the data directory
   (default ~/.config/helloscope, or $XDG_CONFIG_HOME/helloscope). /stats and /fps?all=1 consider
   the most recent --window-mb megabytes of observations (50). Ctrl-C stops.`;
 

@@ -75,21 +75,30 @@ export function isLoopback(host: string): boolean {
   return h === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:/.test(h);
 }
 
-function loadCert(o: ListenerOptions): { cert: string; key: string; sha256: string } {
+/**
+ * The certificate chains and keys to serve, and the SHA-256 of the first certificate. With
+ * --cert/--key, the user's; else the generated ECDSA pair and an RSA pair beside it (made on first
+ * run, kept in the data directory): OpenSSL gives each client the one its offer can use.
+ */
+function loadCert(o: ListenerOptions): { cert: string[]; key: string[]; sha256: string } {
+  const sha256Of = (pem: string): string => new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
   if (o.cert || o.key) {
     if (!o.cert || !o.key) throw new Error('--cert and --key go together');
     const cert = readFileSync(o.cert, 'utf8'), key = readFileSync(o.key, 'utf8');
-    return { cert, key, sha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase() };
+    return { cert: [cert], key: [key], sha256: sha256Of(cert) };
   }
-  const certPath = join(o.dataDir, 'listener-cert.pem'), keyPath = join(o.dataDir, 'listener-key.pem');
-  if (!existsSync(certPath) || !existsSync(keyPath)) {
-    mkdirSync(o.dataDir, { recursive: true });
-    const g = generateSelfSigned();
-    writeFileSync(keyPath, g.keyPem, { mode: 0o600 });
-    writeFileSync(certPath, g.certPem);
-  }
-  const cert = readFileSync(certPath, 'utf8');
-  return { cert, key: readFileSync(keyPath, 'utf8'), sha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase() };
+  const pair = (name: string, kind: 'ec' | 'rsa'): { cert: string; key: string } => {
+    const certPath = join(o.dataDir, `${name}-cert.pem`), keyPath = join(o.dataDir, `${name}-key.pem`);
+    if (!existsSync(certPath) || !existsSync(keyPath)) {
+      mkdirSync(o.dataDir, { recursive: true });
+      const g = generateSelfSigned(undefined, undefined, undefined, kind);
+      writeFileSync(keyPath, g.keyPem, { mode: 0o600 });
+      writeFileSync(certPath, g.certPem);
+    }
+    return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+  };
+  const ec = pair('listener', 'ec'), rsa = pair('listener-rsa', 'rsa');
+  return { cert: [ec.cert, rsa.cert], key: [ec.key, rsa.key], sha256: sha256Of(ec.cert) };
 }
 
 /**

@@ -1,6 +1,6 @@
 // A self-signed certificate for the local listener, made with node:crypto only (no openssl binary,
-// which Windows and macOS users may not have): an ECDSA P-256 key and an X.509 v3 certificate
-// for localhost, 127.0.0.1 and ::1, DER-encoded by hand.
+// which Windows and macOS users may not have): an ECDSA P-256 (or RSA 2048) key and an X.509 v3
+// certificate for localhost, 127.0.0.1 and ::1, DER-encoded by hand.
 import { createHash, createSign, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 
 const len = (n: number): Buffer => (n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]));
@@ -39,11 +39,17 @@ export function serialFrom(random: Uint8Array): Buffer {
   return serial;
 }
 
-export function generateSelfSigned(commonName = 'Helloscope local listener', days = 825, random: Uint8Array = randomBytes(16)): GeneratedCert {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/**
+ * `kind`: 'ec' (P-256, ecdsa-with-SHA256) or 'rsa' (2048 bits, sha256WithRSAEncryption): the
+ * listener serves both, so clients that offer only RSA cipher suites (old devices, some bots)
+ * complete their handshake too.
+ */
+export function generateSelfSigned(commonName = 'Helloscope local listener', days = 825, random: Uint8Array = randomBytes(16), kind: 'ec' | 'rsa' = 'ec'): GeneratedCert {
+  const { privateKey, publicKey } = kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const name = seq(tlv(0x31, seq(oid('2.5.4.3'), utf8(commonName))));
-  const sigAlg = seq(oid('1.2.840.10045.4.3.2')); // ecdsa-with-SHA256
+  // ecdsa-with-SHA256 (no parameters), or sha256WithRSAEncryption (NULL parameters).
+  const sigAlg = kind === 'rsa' ? seq(oid('1.2.840.113549.1.1.11'), tlv(0x05)) : seq(oid('1.2.840.10045.4.3.2'));
   const serial = serialFrom(random);
   const now = new Date(Date.now() - 60_000);
   const later = new Date(now.getTime() + days * 86400_000);

@@ -76,15 +76,25 @@ describe('listener: connections without an answered request', () => {
     expect(String(pyObs.ja4)).toMatch(/^t13d/);
   });
 
-  it('no common cipher (openssl offering only RSA key exchange to an ECDSA certificate): OpenSSL\'s reason', async () => {
+  it('no common cipher (openssl offering only anonymous Diffie-Hellman, which the listener does not serve): OpenSSL\'s reason', async () => {
     const n = h.store.made;
-    const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-tls1_2', '-cipher', 'AES128-SHA']);
+    const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-tls1_2', '-cipher', 'ADH-AES128-SHA:@SECLEVEL=0']);
     expect(r.code).not.toBe(0);
     const o = await next(n);
     expect(o.incomplete).toBe('handshake');
     expect(o.error).toMatch(/no shared cipher/);
     // ja4 of a TLS 1.2 hello with one cipher (and the renegotiation SCSV) and no SNI.
     expect(String(o.ja4)).toMatch(/^t12i02/);
+  });
+
+  it('a client offering only RSA cipher suites completes TLS (the RSA certificate beside the ECDSA one); others still get the ECDSA one', async () => {
+    const rsa = await run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-tls1_2', '-cipher', 'AES128-SHA', '-servername', 'localhost', '-ign_eof'], 'GET /fps HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(rsa.out).toMatch(/Cipher is AES128-SHA/);
+    expect(rsa.out).toMatch(/Server public key is 2048 bit/);
+    expect(rsa.out).toMatch(/HTTP\/1\.1 200 OK/);
+    const ec = await run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-tls1_2', '-servername', 'localhost', '-ign_eof'], 'GET /fps HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(ec.out).toMatch(/Server public key is 256 bit/);
+    expect(ec.out).toMatch(/HTTP\/1\.1 200 OK/);
   });
 
   it('a client that closes after the handshake, and one that sends a bad request: what was negotiated, and why there is no request', async () => {
