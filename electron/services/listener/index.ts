@@ -576,8 +576,15 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     if (PLAIN_TARGETS.has(target)) { pathname = target; query = NO_QUERY; }
     else {
       // A target the URL parser rejects (`GET http://[ HTTP/1.1`, any HTTP/2 :path) is the client's error: a 400, not an exception out of the socket's data handler.
+      // Origin form (/path?query) is read as a path even when it starts with '//' (relative to a
+      // base it would name a host); absolute form (https://host/path) as a URL; nothing else is
+      // a target here (RFC 9112 3.2).
       let url: URL;
-      try { url = new URL(target, 'https://listener'); } catch { return respond(t, 400, { error: `not a valid request target: ${target}` }); }
+      try {
+        if (target.startsWith('/')) url = new URL(`https://listener${target}`);
+        else if (/^https?:\/\//i.test(target)) url = new URL(target);
+        else throw new Error('not a request target');
+      } catch { return respond(t, 400, { error: `not a valid request target: ${target}` }); }
       pathname = url.pathname; query = url.searchParams;
     }
     const count = store.countByIp(obs.ip);
@@ -612,7 +619,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       out.bot_reasons = bot.verdict.reasons;
       if (detail) {
         const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
-        Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja3n_full: facts.fp.ja3n_full, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
+        Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja3n_full: facts.fp.ja3n_full, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_o: rf?.ja4h?.ja4h_o ?? null, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
       }
       return respond(t, 200, out);
     }

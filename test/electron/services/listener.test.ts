@@ -2,6 +2,7 @@
 // tshark's JA3 of the same handshake captured on loopback, and the JA4 equals the core's JA4 of
 // the captured bytes (the hello tshark saw). Plus storage recovery and limits.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
@@ -140,6 +141,35 @@ describe('listener endpoints, storage and limits', () => {
     const r = await get('/');
     expect(r.body).toMatch(/<h2>JA4<\/h2>/);
     expect(r.body).toMatch(/cipher suites offered/);
+  });
+  it('GET / writes the counts as the JA4 does, stopping at 99 (openssl offering every TLS 1.2 suite it has, PSK ones too)', async () => {
+    const suites = spawnSync('openssl', ['ciphers', '-tls1_2', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], { encoding: 'utf8' }).stdout.trim().split(':');
+    expect(suites.length).toBeGreaterThan(99);
+    const o = await run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-tls1_2', '-cipher', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0', '-psk', '0011', '-servername', 'localhost', '-quiet', '-ign_eof'], 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const ja4 = /<p class="fp">(t12d99\d\d[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12})<\/p>/.exec(o.out)?.[1];
+    expect(ja4).toBeDefined();
+    expect(o.out).toMatch(/<tr><td><code>99<\/code><\/td><td>\d{3} cipher suites offered \(GREASE not counted; the count stops at 99\)/);
+    expect(o.out).not.toMatch(/<code>1\d\d<\/code>/);
+  });
+  it('reads a target as a path even when it starts with //, and refuses one that is neither a path nor a URL', async () => {
+    const ask = (target: string) => run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-quiet', '-ign_eof'], `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect((await ask('//fps')).out).toMatch(/^HTTP\/1\.1 404 /);
+    expect((await ask('fps')).out).toMatch(/^HTTP\/1\.1 400 [^]*not a valid request target: fps/);
+    const abs = (await ask(`https://127.0.0.1:${h.port}/fps`)).out;
+    expect(abs).toMatch(/^HTTP\/1\.1 200 /);
+    expect(abs).toMatch(/"sha3_384"/);
+  });
+  it('/fps?detail=1 gives the whole JA4H family, ja4h_o (cookies in the order sent) too', async () => {
+    const r = await new Promise<string>((res, rej) => {
+      const q = https.request({ host: '127.0.0.1', port: h.port, path: '/fps?detail=1', rejectUnauthorized: false, headers: { cookie: 'b=2; a=1' } }, (s) => { let b = ''; s.on('data', (d) => (b += d)); s.on('end', () => res(b)); });
+      q.on('error', rej);
+      q.end();
+    });
+    const j = JSON.parse(r);
+    const h12 = (x: string) => createHash('sha256').update(x).digest('hex').slice(0, 12);
+    const [a, hb] = String(j.ja4h).split('_');
+    expect(j.ja4h_o).toBe(`${a}_${hb}_${h12('b,a')}_${h12('b=2,a=1')}`);
+    expect(j.ja4h).toBe(`${a}_${hb}_${h12('a,b')}_${h12('a=1,b=2')}`);
   });
   it('HTTP/2 clients are read frame by frame: JA4H version 20 and the Akamai fingerprint of their own SETTINGS', async () => {
     const client = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false, settings: { headerTableSize: 65536, initialWindowSize: 6291456, enablePush: false } });
