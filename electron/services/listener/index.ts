@@ -69,7 +69,13 @@ const VERSION_TEXT: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (net.isIPv4(host)) return host.startsWith('127.');
-  if (!net.isIPv6(host)) return false;
+  if (!net.isIPv6(host)) {
+    // The short and numeric IPv4 forms the system's resolver reads too (127.1, 2130706433), as
+    // the URL parser writes them out.
+    let h = '';
+    try { h = new URL(`http://${host}/`).hostname; } catch { return false; }
+    return net.isIPv4(h) && h.startsWith('127.');
+  }
   // The URL parser writes an IPv6 address in its one canonical form.
   const h = new URL(`http://[${host}]/`).hostname;
   return h === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:/.test(h);
@@ -247,6 +253,17 @@ interface Unanswered {
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
 
 /** A node:tls error in words: the client's alert (by name), or OpenSSL's reason. */
+/**
+ * The host to name in the answer to a plain-HTTP request: the one the client asked for (its Host
+ * header, without a port) when the listener is bound to every address, else the bound one.
+ */
+export function plainHint(request: Uint8Array, host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host.includes(':') ? `[${host}]` : host;
+  const asked = /\r?\nhost:[ \t]*([^\r\n]{1,255})/i.exec(Buffer.from(request.subarray(0, 4096)).toString('latin1'))?.[1]?.trim();
+  if (asked && /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d+)?$/i.test(asked)) return asked.replace(/:\d+$/, '');
+  return host === '::' ? '[::1]' : '127.0.0.1';
+}
+
 function tlsFailure(e: Error & { code?: string; reason?: string }, stage: 'handshake' | 'request'): string {
   const what = stage === 'handshake' ? 'TLS handshake failed' : 'TLS error after the handshake';
   const alert = /SSL alert number (\d+)/.exec(e.message);
@@ -260,6 +277,7 @@ function tlsFailure(e: Error & { code?: string; reason?: string }, stage: 'hands
 }
 
 export async function startListener(o: ListenerOptions): Promise<ListenerHandle> {
+  if (o.host !== undefined && o.host.trim() === '') throw new Error('--host needs an address (127.0.0.1 is the default; 0.0.0.0 or :: for every network of this computer)');
   const host = o.host ?? '127.0.0.1';
   // node:crypto digests (OpenSSL) instead of the core's portable JS ones: several times faster.
   installNodeHashes();
@@ -309,7 +327,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       socket.off('data', onData);
       if (st.kind === 'plain-http') {
         clearTimeout(timer);
-        const body = JSON.stringify({ error: 'this port speaks TLS: use https:// (for example curl -k https://' + `${host.includes(':') ? `[${host}]` : host}:${listenPort}/fps)` });
+        const body = JSON.stringify({ error: `this port speaks TLS: use https:// (for example curl -k https://${plainHint(collector.buffered, host)}:${listenPort}/fps)` });
         socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
         return;
       }

@@ -151,7 +151,7 @@ export class ObservationStore {
     this.windowMax = o.windowBytes ?? 50 * 1024 * 1024;
     this.path = join(o.dataDir, 'observations.ndjson');
     const endsCut = this.load();
-    this.fd = openSync(this.path, 'a');
+    this.fd = openSync(this.path, 'a', 0o600);
     // A log whose last line was cut off (a killed process) ends without a newline: end it, or
     // the next line written would be glued to the damaged one and be lost with it.
     if (endsCut) writeSync(this.fd, '\n');
@@ -278,7 +278,7 @@ export class ObservationStore {
     if (this.logSize <= (this.o.rotateBytes ?? 256 * 1024 * 1024)) return;
     closeSync(this.fd);
     renameSync(this.path, `${this.path}.1`);
-    this.fd = openSync(this.path, 'a');
+    this.fd = openSync(this.path, 'a', 0o600);
     this.logSize = 0;
   }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopback, startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
+import { isLoopback, plainHint, startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
 import { ObservationStore } from '../../../electron/services/listener/store.js';
 import { CLI } from '../../helpers/paths.js';
 
@@ -155,8 +155,22 @@ describe('listener options', () => {
   });
 
   it('isLoopback: every spelling of ::1 and 127/8 (also mapped into IPv6), nothing else', () => {
-    for (const x of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '0000::0001', '::ffff:127.0.0.1']) expect(isLoopback(x), x).toBe(true);
-    for (const x of ['10.0.0.1', '0.0.0.0', '::', '127.example.com', '::ffff:10.0.0.1', 'example.com', '::2']) expect(isLoopback(x), x).toBe(false);
+    for (const x of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '0000::0001', '::ffff:127.0.0.1', '127.1', '2130706433', '0x7f.1']) expect(isLoopback(x), x).toBe(true);
+    for (const x of ['10.0.0.1', '0.0.0.0', '::', '127.example.com', '::ffff:10.0.0.1', 'example.com', '::2', '10.1', '167772161']) expect(isLoopback(x), x).toBe(false);
+  });
+
+  it('an empty --host is refused (it had bound every address)', async () => {
+    await expect(startListener({ host: '', port: 0, dataDir: join(tmp, 'empty-host') })).rejects.toThrow(/--host needs an address/);
+  });
+
+  it('the plain-HTTP answer names an address the client can use: the Host it asked for when bound to every address', () => {
+    const req = (hostHeader?: string) => new TextEncoder().encode(`GET /fps HTTP/1.1\r\n${hostHeader ? `Host: ${hostHeader}\r\n` : ''}\r\n`);
+    expect(plainHint(req('192.168.1.20:8443'), '0.0.0.0')).toBe('192.168.1.20');
+    expect(plainHint(req('[fe80::1]:8443'), '::')).toBe('[fe80::1]');
+    expect(plainHint(req(), '0.0.0.0')).toBe('127.0.0.1');
+    expect(plainHint(req('bad host<script>'), '::')).toBe('[::1]');
+    expect(plainHint(req('elsewhere'), '127.0.0.1')).toBe('127.0.0.1');
+    expect(plainHint(req(), '::1')).toBe('[::1]');
   });
 
   it('the log is read back across a rotation: the window keeps the previous generation\'s records, ids go on', async () => {
