@@ -150,6 +150,9 @@ export class ConversationFinisher {
       [ctimes, stimes] = [stimes, ctimes];
     }
     this.analyzeTls(r, cb, sb);
+    // The client's first bytes never came (a lost segment whose gap did not fill): nothing after
+    // the gap can be read, so a ClientHello there is not seen; said rather than silently missing.
+    if (ctrunc && cb.bytes.length === 0 && !r.hellos.length) r.problems.push({ severity: 'warning', code: 'tcp_gap', message: 'client: the stream\'s first bytes are missing from the capture (a gap that never filled); nothing the client sent could be read' });
     if (r.protocol === 'other' && startsWithHttpRequest(cb.bytes)) r.protocol = 'http';
     for (const p of this.plugins) {
       try {

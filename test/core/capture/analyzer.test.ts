@@ -169,6 +169,15 @@ describe('TCP reassembly', () => {
     expect(summary(got).map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s }))).toEqual(base.map((r) => ({ ja4: r.ja4, ja3: r.ja3, ja4s: r.ja4s })));
   });
 
+  it('says so when the client\'s first bytes are missing (the segment holding the ClientHello lost, its gap never filled)', () => {
+    const hf = firefox.hellos[0]!.frame;
+    const got = analyze(joinPcap(header, records.filter((_, i) => i !== hf - 1))).records.find((r) => r.transport === 'tcp')!;
+    expect(got.hellos).toEqual([]);
+    expect(got.problems.filter((p) => p.code === 'tcp_gap').map((p) => p.message)).toEqual(['client: the stream\'s first bytes are missing from the capture (a gap that never filled); nothing the client sent could be read']);
+    // The whole capture has no such problem.
+    expect(analyze(bytes).records.flatMap((r) => r.problems).filter((p) => p.code === 'tcp_gap')).toEqual([]);
+  });
+
   it('starts a new conversation at a SYN with a new sequence number on ports never closed (port reuse without FIN/RST, as tshark)', () => {
     // The conversation without its FIN and RST packets, then again 5 s later on the same
     // addresses and ports with other initial sequence numbers; a retransmitted SYN stays in its own.
