@@ -25,6 +25,7 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
 
 /** Bounds work on hostile input: a real Initial flight is a handful of packets. */
 const MAX_INITIAL_PACKETS = 64;
+const EMPTY = new Uint8Array(0);
 
 export class QuicInitialTracker {
   readonly problems: Problem[] = [];
@@ -38,6 +39,11 @@ export class QuicInitialTracker {
   private readonly keys = new Map<string, InitialKeys>();
   private lastGood: InitialKeys | undefined;
   private initials = 0;
+  /**
+   * Server Initials that came before any client Initial (captures merged from two interfaces,
+   * clocks out of step): copies, decrypted once a client Initial gives the keys.
+   */
+  private early: { payload: Uint8Array; at: number; meta: UdpDatagram }[] = [];
 
   push(payload: Uint8Array, meta: UdpDatagram, fromClient: boolean): void {
     let at = 0;
@@ -56,6 +62,10 @@ export class QuicInitialTracker {
   }
 
   private initial(d: Uint8Array, h: LongHeader, meta: UdpDatagram, fromClient: boolean): void {
+    if (!fromClient && this.keys.size === 0) {
+      if (this.early.length < 8) this.early.push({ payload: d.slice(), at: h.start, meta: { ...meta, payload: EMPTY } });
+      return;
+    }
     if (++this.initials > MAX_INITIAL_PACKETS) return;
     if (fromClient) {
       this.version ??= h.version;
@@ -87,9 +97,25 @@ export class QuicInitialTracker {
       const stream = fromClient ? this.client : this.server;
       for (const c of f.crypto) stream.add(c.offset, c.data, meta.frame, meta.fileOffset);
       if (stream.overflow) this.problem('warning', 'quic_crypto_overflow', `CRYPTO data beyond ${256} KiB ignored (frame ${meta.frame})`, meta, h.start);
+      if (fromClient && this.early.length) this.replayEarly();
       return;
     }
     this.problem('warning', 'quic_decrypt', `${fromClient ? 'client' : 'server'} Initial in frame ${meta.frame} could not be decrypted: ${reason}`, meta, h.start);
+  }
+
+  private replayEarly(): void {
+    const early = this.early;
+    this.early = [];
+    for (const e of early) {
+      const h = parseLongHeader(e.payload, e.at);
+      if (typeof h !== 'string') this.initial(e.payload, h, e.meta, false);
+    }
+  }
+
+  /** Server Initials still waiting for a client Initial at the end: said, as any undecryptable one is. */
+  endEarly(): void {
+    for (const e of this.early) this.problem('warning', 'quic_decrypt', `server Initial in frame ${e.meta.frame} could not be decrypted: no client Initial seen to derive the Initial keys from`, e.meta, e.at);
+    this.early = [];
   }
 
   private problem(severity: Problem['severity'], code: string, message: string, meta: UdpDatagram, at: number): void {

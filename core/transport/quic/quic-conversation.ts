@@ -32,6 +32,7 @@ export class QuicConversation {
   }
 
   result(): QuicConversationResult {
+    this.initial.endEarly();
     const problems = [...this.initial.problems];
     const hellos: HelloRecord[] = [];
     for (const h of this.initial.clientHellos()) {

@@ -85,6 +85,8 @@ describe('Initial packet decryption (RFC 9001 A.2/A.3, RFC 9369 A.2/A.3)', () =>
     const t = new QuicInitialTracker();
     t.push(v1.server_initial_protected!, meta(1), false);
     expect(t.serverHello()).toBeNull();
+    // (Kept until the end for a client Initial that may come later in the file.)
+    t.endEarly();
     expect(t.problems[0]!.code).toBe('quic_decrypt');
   });
 
@@ -242,5 +244,23 @@ describe('FoxIO QUIC captures', () => {
     const r = ja4For('chrome-cloudflare-quic-with-secrets.pcapng');
     expect(r.ja4).toEqual(['q13d0310h3_55b375c5d22e_cd85d2d88918']);
     expect(r.ja4s).toEqual(['q130200_1301_234ea6891581']);
+  });
+
+  it('a server Initial that comes before the client\'s in the file (captures merged out of step) is decrypted once the client\'s gives the keys', () => {
+    const udp = readPackets(join(CONFORMANCE, 'pcap', 'chrome-cloudflare-quic-with-secrets.pcapng')).filter((p) => p.kind === 'udp' && looksLikeQuicLongHeader(p.payload));
+    const client = `${udp[0]!.src}:${udp[0]!.srcPort}`;
+    const fromClient = (p: (typeof udp)[number]): boolean => `${p.src}:${p.srcPort}` === client;
+    const firstServer = udp.findIndex((p) => !fromClient(p));
+    expect(firstServer).toBeGreaterThan(0);
+    const t = new QuicInitialTracker();
+    for (const p of [udp[firstServer]!, ...udp.filter((_, i) => i !== firstServer)]) t.push(p.payload, p, fromClient(p));
+    const s = t.serverHello();
+    expect(s && computeJa4s(parseTls(s.bytes, { tree: false }).serverHello!, { transport: 'quic' }).ja4s).toBe('q130200_1301_234ea6891581');
+    expect(t.clientHellos().map((h) => computeJa4(parseTls(h.bytes, { tree: false }).clientHello!, { transport: 'quic' }).ja4)).toEqual(['q13d0310h3_55b375c5d22e_cd85d2d88918']);
+    // Only server Initials: said at the end.
+    const alone = new QuicInitialTracker();
+    alone.push(udp[firstServer]!.payload, udp[firstServer]!, false);
+    alone.endEarly();
+    expect(alone.problems.map((p) => p.code)).toEqual(['quic_decrypt']);
   });
 });
