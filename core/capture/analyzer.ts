@@ -878,7 +878,12 @@ function recordInto(r: ConnectionRecord, c: Conversation): ConnectionRecord {
   if (r.tls_certs.length) r.tls_certs = [];
   if (r.http.length) r.http = [];
   if (r.problems.length) r.problems = [];
+  if (r.ja4ssh.length) r.ja4ssh = [];
   r.ja4t = r.ja4ts = r.ja4l_c = r.ja4l_s = undefined;
+  // Members a consumer may have set in place (finishing the record itself): gone, not undefined,
+  // so the record keeps the usual members only.
+  if ('tls_server_name' in r) delete r.tls_server_name;
+  if ('server_hello' in r) delete r.server_hello;
   return r;
 }
 

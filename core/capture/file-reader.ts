@@ -289,9 +289,10 @@ export class CaptureFileReader {
 
   /** `searching`: after damage, when a timestamp near the last good one is also required. */
   private plausiblePcapHeader(sec: number, frac: number, cap: number, orig: number, searching = this.resyncing): boolean {
-    // No capture tool writes a record of no bytes (a snaplen is at least 1); zeroed bytes look
-    // like one, and taking them as a record lets the bytes after it be read as headers.
-    if (cap === 0) return false;
+    // Zeroed bytes look like a record of no bytes and no original length, and taking them as one
+    // lets the bytes after it be read as headers; no capture tool writes one. (A record of no
+    // captured bytes of a longer packet is kept, except while searching after damage.)
+    if (cap === 0 && (orig === 0 || searching)) return false;
     if (cap > MAX_RECORD || cap > Math.max(this.snaplen, 262144) || orig < cap || orig > MAX_RECORD) return false;
     if (frac >= (this.nano ? 1e9 : 1e6)) return false;
     // While searching after damage, also require a timestamp near the last good one.

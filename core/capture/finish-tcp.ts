@@ -95,11 +95,14 @@ class CertificateMemo {
  * not); anything else is left to the certificate reader to refuse.
  */
 function wholeDer(der: Uint8Array): boolean {
-  if (der.length < 2 || der[0] !== 0x30) return der.length > 0;
+  if (der.length === 0 || der[0] !== 0x30) return der.length > 0;
+  if (der.length < 2) return false;
   const b = der[1]!;
   if (b < 0x80) return 2 + b <= der.length;
   const n = b & 0x7f;
-  if (n === 0 || n > 4 || der.length < 2 + n) return false;
+  // (An indefinite or over-long length is not DER: the certificate reader says so.)
+  if (n === 0 || n > 4) return true;
+  if (der.length < 2 + n) return false;
   let len = 0;
   for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
   return 2 + n + len <= der.length;

@@ -44,7 +44,7 @@ export async function listenCommand(argv: readonly string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   const shown = h.host.includes(':') ? `[${h.host}]` : h.host;
-  process.stdout.write(`listening on https://${shown}:${h.port}/  (certificate SHA-256 ${h.certSha256}; observations in ${h.store.path})\n`);
+  process.stdout.write(`listening on https://${shown}:${h.port}/  (certificate SHA-256 ${h.certSha256}${h.certSha256Rsa ? `, RSA certificate ${h.certSha256Rsa}` : ''}; observations in ${h.store.path})\n`);
   // One line per observation; a connection that got no answer shows why instead of its request.
   h.subscribe(({ stored: x }) => process.stdout.write(`${new Date(x.time_ms).toISOString()} ${x.ip}:${x.port} ${x.ja4} ${x.incomplete ? `- (no answer: ${x.error})` : `${x.ja4h} ${x.user_agent ?? ''}`}\n`));
   await stopped;

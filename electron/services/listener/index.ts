@@ -57,6 +57,8 @@ export interface ListenerHandle {
   host: string;
   port: number;
   certSha256: string;
+  /** The generated RSA certificate's SHA-256 (served to clients that offer only RSA cipher suites); absent with --cert/--key. */
+  certSha256Rsa?: string;
   store: ObservationStore;
   subscribe(cb: (obs: ListenerObservation) => void): () => void;
   stop(): Promise<void>;
@@ -86,7 +88,7 @@ export function isLoopback(host: string): boolean {
  * --cert/--key, the user's; else the generated ECDSA pair and an RSA pair beside it (made on first
  * run, kept in the data directory): OpenSSL gives each client the one its offer can use.
  */
-function loadCert(o: ListenerOptions): { cert: string[]; key: string[]; sha256: string } {
+function loadCert(o: ListenerOptions): { cert: string[]; key: string[]; sha256: string; sha256Rsa?: string } {
   const sha256Of = (pem: string): string => new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
   if (o.cert || o.key) {
     if (!o.cert || !o.key) throw new Error('--cert and --key go together');
@@ -104,7 +106,7 @@ function loadCert(o: ListenerOptions): { cert: string[]; key: string[]; sha256: 
     return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
   };
   const ec = pair('listener', 'ec'), rsa = pair('listener-rsa', 'rsa');
-  return { cert: [ec.cert, rsa.cert], key: [ec.key, rsa.key], sha256: sha256Of(ec.cert) };
+  return { cert: [ec.cert, rsa.cert], key: [ec.key, rsa.key], sha256: sha256Of(ec.cert), sha256Rsa: sha256Of(rsa.cert) };
 }
 
 /**
@@ -258,10 +260,16 @@ const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
  * header, without a port) when the listener is bound to every address, else the bound one.
  */
 export function plainHint(request: Uint8Array, host: string): string {
-  if (host !== '0.0.0.0' && host !== '::') return host.includes(':') ? `[${host}]` : host;
+  if (!isEveryAddress(host)) return host.includes(':') ? `[${host}]` : host;
   const asked = /\r?\nhost:[ \t]*([^\r\n]{1,255})/i.exec(Buffer.from(request.subarray(0, 4096)).toString('latin1'))?.[1]?.trim();
   if (asked && /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d+)?$/i.test(asked)) return asked.replace(/:\d+$/, '');
-  return host === '::' ? '[::1]' : '127.0.0.1';
+  return net.isIPv6(host) ? '[::1]' : '127.0.0.1';
+}
+
+/** Whether a --host binds every address: 0.0.0.0 or :: in any spelling the system reads (0, ::0). */
+export function isEveryAddress(host: string): boolean {
+  if (net.isIPv6(host)) return new URL(`http://[${host}]/`).hostname === '[::]';
+  try { return new URL(`http://${host}/`).hostname === '0.0.0.0'; } catch { return false; }
 }
 
 function tlsFailure(e: Error & { code?: string; reason?: string }, stage: 'handshake' | 'request'): string {
@@ -281,7 +289,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const host = o.host ?? '127.0.0.1';
   // node:crypto digests (OpenSSL) instead of the core's portable JS ones: several times faster.
   installNodeHashes();
-  const { cert, key, sha256 } = loadCert(o);
+  const { cert, key, sha256, sha256Rsa } = loadCert(o);
   // TLS 1.0 and 1.1 too (node:tls's minimum is 1.2, and OpenSSL's security level 1 refuses the
   // SHA-1 signatures they need): the listener is there to see what old clients, bots and devices
   // send, and it serves nothing but their own fingerprints. Modern clients negotiate as before
@@ -579,10 +587,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     r.tail ??= JSON.stringify({ user_agent: ua, method: request.method, path: request.target }).slice(1, -1);
     const body = `${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${r.line},${tlsText.text},${r.proto},"rtt_ms":${num(partial.rtt_ms)},${r.tail},"hello_hex":"${partial.hello_hex}"`;
     const stored = store.addPrepared(partial, `"ip":${body}`);
-    publish(stored, helloBytes, facts, parsed, () => [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }]);
+    publish(stored, helloBytes, facts, parsed, () => [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_o: h.ja4h_o, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }]);
     route(reply, request.method, request.target, stored, parsed, facts, st, r, requestBody);
   }
 
+  const ENDPOINTS = ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'];
   // Targets answered without the URL parser (what it would give for them: the path itself, no query).
   const PLAIN_TARGETS = new Set(['/', '/fps', '/stats', '/v1/tls/fingerprint']);
   const NO_QUERY = new URLSearchParams();
@@ -597,6 +606,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       // Origin form (/path?query) is read as a path even when it starts with '//' (relative to a
       // base it would name a host); absolute form (https://host/path) as a URL; nothing else is
       // a target here (RFC 9112 3.2).
+      // OPTIONS * asks about the server as a whole (RFC 9112 3.2.4): what it answers.
+      if (target === '*' && method === 'OPTIONS') return respond(t, 200, { endpoints: ENDPOINTS }, 'application/json', 'GET, HEAD, POST, OPTIONS');
       let url: URL;
       try {
         if (target.startsWith('/')) url = new URL(`https://listener${target}`);
@@ -657,7 +668,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     }
     if (pathname === '/' && get) return respond(t, 200, renderPage(obs, parsed().clientHello as ClientHello, parsed()), 'text/html');
     if (pathname === '/' || pathname === '/fps' || pathname === '/stats') return respond(t, 405, { error: `${pathname} answers GET (and HEAD), not ${method}` }, 'application/json', 'GET, HEAD');
-    return respond(t, 404, { error: `no such endpoint: ${method} ${pathname}`, endpoints: ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'] });
+    return respond(t, 404, { error: `no such endpoint: ${method} ${pathname}`, endpoints: ENDPOINTS });
   }
 
   /** The hello facts of a stored observation (from its hello bytes, through the shape memo), or undefined when they cannot be had. */
@@ -708,10 +719,10 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     server.once('error', rej);
     server.listen(o.port ?? 8443, host, () => { server.off('error', rej); listenPort = (server.address() as net.AddressInfo).port; res(); });
   });
-  if (!isLoopback(host)) o.warn?.(`listening on ${host}: other machines${host === '0.0.0.0' || host === '::' ? ' on every network of this computer' : ''} can connect to it (${Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i!.address).join(', ') || 'no external interface'})`);
+  if (!isLoopback(host)) o.warn?.(`listening on ${host}: other machines${isEveryAddress(host) ? ' on every network of this computer' : ''} can connect to it (${Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i!.address).join(', ') || 'no external interface'})`);
   const addr = server.address() as net.AddressInfo;
   return {
-    host, port: addr.port, certSha256: sha256, store,
+    host, port: addr.port, certSha256: sha256, ...(sha256Rsa ? { certSha256Rsa: sha256Rsa } : {}), store,
     subscribe(cb) { events.on('observation', cb); return () => events.off('observation', cb); },
     async stop() {
       stopping = true;

@@ -2,7 +2,7 @@
 // fsync (a killed process loses at most the last batch), read back on start (a damaged last line
 // is skipped with a warning), rotated at a size limit; and an in-memory window of the most recent
 // records (by the size of their log lines, 50 MB by default, like the seed API) for /fps and /stats.
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync, writev, writevSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { Fifo } from './fifo.js';
 
@@ -152,6 +152,8 @@ export class ObservationStore {
     this.path = join(o.dataDir, 'observations.ndjson');
     const endsCut = this.load();
     this.fd = openSync(this.path, 'a', 0o600);
+    // (A log made before the mode was set keeps its own: made the owner's only here too.)
+    fchmodSync(this.fd, 0o600);
     // A log whose last line was cut off (a killed process) ends without a newline: end it, or
     // the next line written would be glued to the damaged one and be lost with it.
     if (endsCut) writeSync(this.fd, '\n');
@@ -279,6 +281,8 @@ export class ObservationStore {
     closeSync(this.fd);
     renameSync(this.path, `${this.path}.1`);
     this.fd = openSync(this.path, 'a', 0o600);
+    // (A log made before the mode was set keeps its own: made the owner's only here too.)
+    fchmodSync(this.fd, 0o600);
     this.logSize = 0;
   }
 

@@ -301,6 +301,14 @@ describe('damaged input', () => {
     }
   });
 
+  it('keeps a record of no captured bytes of a longer packet (frame numbers stay as tshark counts them)', () => {
+    const withEmpty = [...records.slice(0, 2), { header: (() => { const h = records[2]!.header.slice(); new DataView(h.buffer).setUint32(8, 0, true); return h; })(), data: new Uint8Array(0) }, ...records.slice(3)];
+    const got = analyze(joinPcap(header, withEmpty));
+    expect(got.warnings.filter((w) => w.code === 'bad_length' || w.code === 'resync')).toEqual([]);
+    expect(got.warnings.find((w) => w.code === 'snaplen_cut')?.frame).toBe(3);
+    expect(got.records.flatMap((r) => r.hellos.map((h) => h.frame))).toEqual(analyze(bytes).records.flatMap((r) => r.hellos.map((h) => h.frame)));
+  });
+
   it('reports snaplen-cut packets', () => {
     const cut = records.map((r, i) => {
       if (i !== 5) return r;

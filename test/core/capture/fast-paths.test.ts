@@ -131,6 +131,32 @@ describe('hand-off of TCP conversations (objects reused per conversation)', () =
   }
 });
 
+describe('hand-off record reuse', () => {
+  it('members a consumer sets on the record in place do not reach the next conversation', () => {
+    const seen: string[][] = [];
+    const ssh: string[][] = [];
+    const a = new CaptureAnalyzer({
+      onConnection: () => {},
+      handOffTcp: (job) => {
+        seen.push(Object.keys(job.record));
+        ssh.push([...job.record.ja4ssh]);
+        job.record.tls_server_name = 'left.over';
+        job.record.server_hello = { ja4s: 'x', ja4s_r: 'x', ja3s: 'x', ja3s_full: 'x', frame: 1 };
+        job.record.ja4ssh.push('left-over');
+      },
+    });
+    // Several recordings one after the other (the pcap header once).
+    captures.slice(0, 4).forEach((c, i) => a.push(readBytes(c.file).subarray(i ? 24 : 0)));
+    a.end();
+    expect(ssh.flat()).toEqual([]);
+    expect(seen.length).toBeGreaterThan(1);
+    for (const keys of seen) {
+      expect(keys).not.toContain('tls_server_name');
+      expect(keys).not.toContain('server_hello');
+    }
+  });
+});
+
 describe('lazy hello fingerprints', () => {
   it('equal fingerprintClientHello on every recorded hello, first time and from the memo', () => {
     let n = 0;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopback, plainHint, startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
+import { isEveryAddress, isLoopback, plainHint, startListener, type ListenerHandle } from '../../../electron/services/listener/index.js';
 import { ObservationStore } from '../../../electron/services/listener/store.js';
 import { CLI } from '../../helpers/paths.js';
 
@@ -171,6 +171,11 @@ describe('listener options', () => {
     expect(plainHint(req('bad host<script>'), '::')).toBe('[::1]');
     expect(plainHint(req('elsewhere'), '127.0.0.1')).toBe('127.0.0.1');
     expect(plainHint(req(), '::1')).toBe('[::1]');
+    // Every-address binds in the other spellings the system reads.
+    expect(plainHint(req('10.1.2.3'), '0')).toBe('10.1.2.3');
+    expect(plainHint(req('[fe80::2]'), '::0')).toBe('[fe80::2]');
+    for (const x of ['0.0.0.0', '0', '::', '::0', '0:0:0:0:0:0:0:0']) expect(isEveryAddress(x), x).toBe(true);
+    for (const x of ['127.0.0.1', '::1', '10.0.0.1', 'localhost', '0.0.0.1']) expect(isEveryAddress(x), x).toBe(false);
   });
 
   it('the log is read back across a rotation: the window keeps the previous generation\'s records, ids go on', async () => {

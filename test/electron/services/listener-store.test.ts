@@ -2,7 +2,7 @@
 // bytes of their log lines (per address too), and on start only the end of the log is read back,
 // as much as the window holds, with ids continuing after the last one and damaged lines reported
 // by byte offset.
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +135,15 @@ describe('ObservationStore window', () => {
     expect(s.written).toBe(lines.length);
     // The log holds client addresses and cookie values: for its owner only, as the key is.
     for (const f of ['observations.ndjson', 'observations.ndjson.1']) expect(statSync(join(d, f)).mode & 0o777, f).toBe(0o600);
+  });
+
+  it('makes a log an earlier version left readable to all its owner\'s only', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'observations.ndjson'), '', { mode: 0o644 });
+    chmodSync(join(d, 'observations.ndjson'), 0o644);
+    const s = new ObservationStore({ dataDir: d });
+    await s.close();
+    expect(statSync(join(d, 'observations.ndjson')).mode & 0o777).toBe(0o600);
   });
 
   it('reads a log smaller than the window back whole', async () => {

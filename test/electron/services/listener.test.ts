@@ -155,6 +155,9 @@ describe('listener endpoints, storage and limits', () => {
     const ask = (target: string) => run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-quiet', '-ign_eof'], `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     expect((await ask('//fps')).out).toMatch(/^HTTP\/1\.1 404 /);
     expect((await ask('fps')).out).toMatch(/^HTTP\/1\.1 400 [^]*not a valid request target: fps/);
+    const star = (await run('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-quiet', '-ign_eof'], 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).out;
+    expect(star).toMatch(/^HTTP\/1\.1 200 [^]*\r\nAllow: GET, HEAD, POST, OPTIONS\r\n/);
+    expect(star).toMatch(/"endpoints"/);
     const abs = (await ask(`https://127.0.0.1:${h.port}/fps`)).out;
     expect(abs).toMatch(/^HTTP\/1\.1 200 /);
     expect(abs).toMatch(/"sha3_384"/);
