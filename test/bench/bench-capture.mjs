@@ -54,7 +54,23 @@ function l3(d) {
 
 const isSyn = (p) => { const h = l3(p.d); return (p.d[h.l4 + 13] & 0x12) === 0x02; };
 const dstPort = (p) => p.d.readUInt16BE(l3(p.d).l4 + 2);
-const template = (id, pk) => ({ id, pk, serverPorts: new Set(pk.filter(isSyn).map(dstPort)), t0: pk[0].ts });
+/**
+ * A recording's packets, its server ports, and its client ports numbered in order of first
+ * appearance: each recorded connection gets a port of its own in every copy (a recording with
+ * several connections, such as a browser's, had them all on one port in a copy, so tshark and
+ * helloscope saw one connection reusing the port of another still open).
+ */
+const template = (id, pk) => {
+  const serverPorts = new Set(pk.filter(isSyn).map(dstPort));
+  const clientPorts = new Map();
+  for (const p of pk) {
+    const h = l3(p.d);
+    const sport = p.d.readUInt16BE(h.l4), dport = p.d.readUInt16BE(h.l4 + 2);
+    const c = serverPorts.has(sport) ? dport : sport;
+    if (!clientPorts.has(c)) clientPorts.set(c, clientPorts.size);
+  }
+  return { id, pk, serverPorts, clientPorts, t0: pk[0].ts };
+};
 
 function denseTemplates() {
   const out = [];
@@ -91,7 +107,7 @@ function rewrite(p, copy, k, base) {
   const h = l3(d);
   const sport = d.readUInt16BE(h.l4), dport = d.readUInt16BE(h.l4 + 2);
   const fromServer = base.serverPorts.has(sport);
-  const cport = 1024 + (copy % 64000);
+  const cport = 1024 + ((copy % 64000) + base.clientPorts.get(fromServer ? dport : sport)) % 64512;
   if (fromServer) d.writeUInt16BE(cport, h.l4 + 2); else d.writeUInt16BE(cport, h.l4);
   const c = [10, (copy >> 16) & 255, (copy >> 8) & 255, copy & 255];
   if (h.v === 4) {
@@ -150,7 +166,7 @@ function buildCapture(profile) {
   fsyncSync(fd);
   closeSync(fd);
   const size = statSync(file).size;
-  console.error(`${file}: ${(size / 1048576).toFixed(0)} MB, ${copy} connections replicated, ~${handshakes} ClientHellos (one per ${(size / handshakes / 1024).toFixed(1)} KB)`);
+  console.error(`${file}: ${(size / 1048576).toFixed(0)} MB, ${copy} copies of the recordings, ~${handshakes} ClientHellos (one per ${(size / handshakes / 1024).toFixed(1)} KB)`);
   return { profile, file, size, copies: copy, handshakes, templates: templates.length };
 }
 
@@ -217,7 +233,7 @@ for (const profile of profiles) {
   const mbs = (x) => mb / x.wall;
   const row = (name, x, what) => `| ${profile} | ${name} | ${x.wall.toFixed(2)} s | ${x.cpu.toFixed(2)} s | ${mbs(x).toFixed(1)} MB/s | ${x.rssMb.toFixed(0)} MB | ${x.lines} ${what} |`;
   rows.push(row('helloscope read (ndjson)', ours, 'conversation records'), row('tshark -Y tls.handshake.type==1 -e tls.handshake.ja3', tshark, 'JA3 lines'));
-  results.push(`${profile}: ${mb.toFixed(0)} MB, ${c.copies} TCP connections (${c.templates} ${profile === "dense" ? "client recordings" : "recorded connections"} replicated), one ClientHello per ${(c.size / c.handshakes / 1024).toFixed(1)} KB; ` +
+  results.push(`${profile}: ${mb.toFixed(0)} MB, ${c.copies} copies of ${c.templates} ${profile === "dense" ? "client recordings (of one or more connections each)" : "recorded connections"}, one ClientHello per ${(c.size / c.handshakes / 1024).toFixed(1)} KB; ` +
     `throughput ratio helloscope/tshark **${median(ratios).toFixed(1)}x** (median of ${rounds} round${rounds > 1 ? 's' : ''}: ${ratios.map((r) => r.toFixed(1) + 'x').join(' ')}), peak RSS ratio ${(ours.rssMb / tshark.rssMb).toFixed(2)}` +
     (ours.status !== 0 || tshark.status !== 0 ? ` (exit status: helloscope ${ours.status}, tshark ${tshark.status})` : ''));
   if (!args.includes('--keep')) rmSync(c.file, { force: true });
