@@ -255,6 +255,12 @@ interface Unanswered {
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
 
 /** A node:tls error in words: the client's alert (by name), or OpenSSL's reason. */
+/** The observation of a connection closed for an oversized ClientHello: the usual members, null, and why. */
+function oversizedObservation(ip: string, port: number, time: number, size: number, reason: string): Omit<StoredObservation, 'id'> {
+  const nulls = Object.fromEntries(['tls_server_name', 'ja3', 'ja3_full', 'ja3n', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro', 'tls_fp', 'sha3_384', 'ja4h', 'ja4h_r', 'ja4h_ro', 'akamai', 'tls_version', 'cipher_suite', 'alpn', 'http_protocol', 'rtt_ms', 'user_agent', 'method', 'path'].map((k) => [k, null]));
+  return { ip, port, time_ms: time, ...nulls, hello_bytes: size, incomplete: 'hello', error: reason };
+}
+
 /**
  * The host to name in the answer to a plain-HTTP request: the one the client asked for (its Host
  * header, without a port) when the listener is bound to every address, else the bound one.
@@ -300,6 +306,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   events.setMaxListeners(100);
   const hsTimeout = o.handshakeTimeoutMs ?? 10_000, reqTimeout = o.requestTimeoutMs ?? 10_000;
   const maxHeaderBytes = o.maxHeaderBytes ?? 64 * 1024, maxHeaders = o.maxHeaders ?? 200;
+  const maxHelloBytes = o.maxHelloBytes ?? 128 * 1024;
   const sockets = new Set<net.Socket>();
   const verdicts = new ClientVerdicts();
   const hellos = new HelloMemo();
@@ -328,7 +335,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       }
     });
     socket.on('error', () => socket.destroy());
-    const collector = new HelloCollector(o.maxHelloBytes ?? 128 * 1024);
+    const collector = new HelloCollector(maxHelloBytes);
     const onData = (chunk: Buffer): void => {
       const st = collector.push(chunk);
       if (st.kind === 'more') return;
@@ -341,7 +348,13 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       }
       if (st.kind !== 'hello') {
         clearTimeout(timer);
-        o.warn?.(`${socket.remoteAddress}:${socket.remotePort}: ${st.kind === 'too-large' ? `ClientHello of ${st.size} bytes exceeds the limit; closed` : `not TLS (${st.what}); closed`}`);
+        if (st.kind === 'too-large') {
+          // Reported where the client can see it too (/fps?all=1, /stats), not only on stderr: an
+          // observation without fingerprints (the hello's bytes are not all kept).
+          const reason = `ClientHello of ${st.size} bytes exceeds the limit of ${maxHelloBytes}; closed`;
+          o.warn?.(`${socket.remoteAddress}:${socket.remotePort}: ${reason}`);
+          store.add(oversizedObservation(socket.remoteAddress ?? 'unknown', socket.remotePort ?? 0, Date.now(), st.size, reason));
+        } else o.warn?.(`${socket.remoteAddress}:${socket.remotePort}: not TLS (${st.what}); closed`);
         socket.destroy();
         return;
       }
@@ -688,7 +701,10 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   function stats(onlyWithUa: boolean): unknown {
     const all = store.all().filter((x) => !onlyWithUa || x.user_agent);
     const by = new Map<string, { count: number; uas: Map<string, number>; ja4: unknown; ja3: unknown; first: ObservationSummary }>();
+    let unfingerprinted = 0;
     for (const x of all) {
+      // (A connection closed for an oversized hello has no fingerprint to group by.)
+      if (x.sha3_384 === null || x.sha3_384 === undefined) { unfingerprinted++; continue; }
       const k = String(x.sha3_384);
       const e = by.get(k) ?? { count: 0, uas: new Map(), ja4: x.ja4, ja3: x.ja3, first: x };
       e.count++;
@@ -712,7 +728,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         }),
       };
     });
-    return { connections: all.length, distinct_fingerprints: by.size, window_records: store.window.length, fingerprints: fps };
+    return { connections: all.length, distinct_fingerprints: by.size, window_records: store.window.length, ...(unfingerprinted ? { not_fingerprinted: unfingerprinted } : {}), fingerprints: fps };
   }
 
   await new Promise<void>((res, rej) => {

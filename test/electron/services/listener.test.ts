@@ -296,7 +296,17 @@ describe('listener endpoints, storage and limits', () => {
     // A record header announcing a 9000-byte ClientHello.
     const big = Buffer.concat([Buffer.from([0x16, 3, 1, 0x23, 0x2c, 1, 0, 0x23, 0x28]), Buffer.alloc(9000)]);
     await new Promise<void>((res) => { const s = net.connect(h.port, '127.0.0.1', () => s.write(big)); s.on('close', () => res()); s.on('error', () => res()); });
-    expect(warnings.some((w) => /exceeds the limit/.test(w))).toBe(true);
+    expect(warnings.some((w) => /exceeds the limit of 4096/.test(w))).toBe(true);
+    // Reported to the client's address too: an observation without fingerprints, in /fps?all=1
+    // and counted apart in /stats.
+    const seen = JSON.parse((await get('/fps?all=1')).body) as { incomplete?: string; error?: string; ja4: unknown }[];
+    const refused = seen.filter((x) => x.incomplete === 'hello');
+    expect(refused.length).toBe(1);
+    expect(refused[0]!.error).toBe('ClientHello of 9004 bytes exceeds the limit of 4096; closed');
+    expect(refused[0]!.ja4).toBeNull();
+    const stats = JSON.parse((await get('/stats')).body) as { connections: number; not_fingerprinted?: number; fingerprints: { sha3_384: string }[] };
+    expect(stats.not_fingerprinted).toBe(1);
+    expect(stats.fingerprints.every((f) => f.sha3_384 !== 'null')).toBe(true);
     await new Promise<void>((res) => { const s = net.connect(h.port, '127.0.0.1', () => s.write(Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8]))); s.on('close', () => res()); s.on('error', () => res()); });
     expect(warnings.some((w) => /not TLS/.test(w))).toBe(true);
     expect((await get('/fps')).status).toBe(200);
