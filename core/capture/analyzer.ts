@@ -8,6 +8,7 @@ import type { ClientHello, HandshakeMessage } from '../tls/model.js';
 import { parseTls, type TlsParse } from '../tls/parse-tls.js';
 import { isRecordHeader } from '../tls/records.js';
 import { looksLikeQuicLongHeader } from '../transport/quic/packet.js';
+import { initialFromClient } from '../transport/quic/initial-tracker.js';
 import { QuicConversation } from '../transport/quic/quic-conversation.js';
 import type { CapturedBytes, ConnectionRecord } from './connection.js';
 import { frameAt } from './captured-bytes.js';
@@ -550,13 +551,21 @@ export class CaptureAnalyzer {
       c.key = key;
       this.insert(c);
     }
-    const fromClient = d.src === c.ca && d.srcPort === c.cp;
+    let fromClient = d.src === c.ca && d.srcPort === c.cp;
     c.packets++;
     c.bytes += d.payload.length;
     if (d.timestampUs > c.last) c.last = d.timestampUs;
     const p = d.payload;
     if (c.udpKind === undefined && p.length) {
-      if (looksLikeQuicLongHeader(p)) c.udpKind = 'quic';
+      if (looksLikeQuicLongHeader(p)) {
+        c.udpKind = 'quic';
+        // The first sender was taken as the client: not so when what it sent is a server's Initial
+        // (a capture that starts after the client's first datagram, or files merged out of step).
+        if (c.packets === 1 && fromClient && initialFromClient(p) === false) {
+          [c.ca, c.cp, c.sa, c.sp] = [c.sa, c.sp, c.ca, c.cp];
+          fromClient = false;
+        }
+      }
       else if (p.length >= 13 && p[0]! >= 20 && p[0]! <= 23 && p[1] === 0xfe) c.udpKind = 'dtls';
       else c.udpKind = 'other';
     }

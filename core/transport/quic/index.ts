@@ -1,5 +1,5 @@
 export { looksLikeQuicLongHeader, parseLongHeader, decryptLongPacket, readVarint, type LongHeader, type LongPacketType } from './packet.js';
-export { QuicInitialTracker, type QuicHello } from './initial-tracker.js';
+export { initialFromClient, QuicInitialTracker, type QuicHello } from './initial-tracker.js';
 export { deriveInitialKeys, hkdfExpandLabel, type InitialKeys, type PacketKeys } from './initial-keys.js';
 export { quicVersionInfo, QUIC_V1, QUIC_V2, type QuicVersionInfo } from './versions.js';
 export { readInitialFrames, type CryptoFrame, type InitialFrames } from './frames.js';

@@ -143,3 +143,15 @@ export class QuicInitialTracker {
     return this.client.hasGap() || (this.clientHellos().length === 0 && this.client.contiguous().bytes.length > 0);
   }
 }
+
+/**
+ * Whether the Initial packet a datagram starts with was sent by the client: a client's first
+ * Initial opens with the client keys derived from its own Destination Connection ID; a server's
+ * does not (its keys come from the client's original DCID, not its own DCID field). undefined
+ * when the datagram does not start with an Initial of a known version.
+ */
+export function initialFromClient(payload: Uint8Array): boolean | undefined {
+  const h = parseLongHeader(payload, 0);
+  if (typeof h === 'string' || h.type !== 'initial') return undefined;
+  return typeof decryptLongPacket(payload, h, deriveInitialKeys(h.dcid, h.info).client) !== 'string';
+}

@@ -861,6 +861,41 @@ describe('SSLv2-compatible ClientHellos', () => {
   });
 });
 
+describe('QUIC heard from the server first', () => {
+  it('takes the side whose Initial opens with its own DCID\'s client keys as the client, both ports unprivileged', () => {
+    // chrome-cloudflare-quic-with-secrets (IPv6): the server's port 443 moved to 8443 so that the
+    // port gives nothing away, and the server's first datagram put first.
+    // (editcap will not write its Decryption Secrets Block as classic pcap: the Enhanced Packet
+    // Blocks are read here, one Ethernet interface with microsecond timestamps.)
+    const ng = readBytes(join(CONFORMANCE, 'pcap', 'chrome-cloudflare-quic-with-secrets.pcapng'));
+    const dv = new DataView(ng.buffer, ng.byteOffset, ng.byteLength);
+    const records: { header: Uint8Array; data: Uint8Array }[] = [];
+    for (let off = 0; off + 12 <= ng.length; off += dv.getUint32(off + 4, true)) {
+      if (dv.getUint32(off, true) !== 6) continue;
+      const us = dv.getUint32(off + 12, true) * 4294967296 + dv.getUint32(off + 16, true), cap = dv.getUint32(off + 20, true);
+      const h = new Uint8Array(16), hv = new DataView(h.buffer);
+      hv.setUint32(0, Math.floor(us / 1e6), true); hv.setUint32(4, us % 1e6, true); hv.setUint32(8, cap, true); hv.setUint32(12, dv.getUint32(off + 24, true), true);
+      records.push({ header: h, data: ng.slice(off + 28, off + 28 + cap) });
+    }
+    const header = new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0]);
+    const udp6 = (d: Uint8Array): boolean => d.length > 62 && d[12] === 0x86 && d[13] === 0xdd && d[20] === 17;
+    const port = (d: Uint8Array, at: number): number => (d[54 + at]! << 8) | d[54 + at + 1]!;
+    const quic = records.filter((r) => udp6(r.data) && (port(r.data, 0) === 443 || port(r.data, 2) === 443)).map((r) => {
+      const d = r.data.slice();
+      for (const at of [0, 2]) if (port(d, at) === 443) { d[54 + at] = 8443 >> 8; d[54 + at + 1] = 8443 & 255; }
+      return { header: r.header, data: d };
+    });
+    const firstServer = quic.findIndex((r) => port(r.data, 0) === 8443);
+    expect(firstServer).toBeGreaterThan(0);
+    const base = analyze(joinPcap(header, quic)).records.find((r) => r.protocol === 'quic')!;
+    expect(base.dst_port).toBe(8443);
+    const got = analyze(joinPcap(header, [quic[firstServer]!, ...quic.filter((_, i) => i !== firstServer)])).records.find((r) => r.protocol === 'quic')!;
+    expect([got.src, got.src_port, got.dst, got.dst_port]).toEqual([base.src, base.src_port, base.dst, base.dst_port]);
+    expect(got.hellos.map((h) => h.ja4)).toEqual(['q13d0310h3_55b375c5d22e_cd85d2d88918']);
+    expect(got.server_hello?.ja4s).toBe('q130200_1301_234ea6891581');
+  });
+});
+
 describe('plain HTTP captured from the server\'s answer on', () => {
   it('takes the side that sent the request line as the client (the JA4H is kept)', () => {
     const f = clientFixtures().find((x) => x.id === 'curl-plain-http')!;
