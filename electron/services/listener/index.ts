@@ -254,7 +254,6 @@ interface Unanswered {
 /** Alerts a client sends when it does not accept the listener's (self-signed) certificate. */
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
 
-/** A node:tls error in words: the client's alert (by name), or OpenSSL's reason. */
 /** The observation of a connection closed for an oversized ClientHello: the usual members, null, and why. */
 function oversizedObservation(ip: string, port: number, time: number, size: number, reason: string): Omit<StoredObservation, 'id'> {
   const nulls = Object.fromEntries(['tls_server_name', 'ja3', 'ja3_full', 'ja3n', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro', 'tls_fp', 'sha3_384', 'ja4h', 'ja4h_r', 'ja4h_ro', 'akamai', 'tls_version', 'cipher_suite', 'alpn', 'http_protocol', 'rtt_ms', 'user_agent', 'method', 'path'].map((k) => [k, null]));
@@ -278,6 +277,7 @@ export function isEveryAddress(host: string): boolean {
   try { return new URL(`http://${host}/`).hostname === '0.0.0.0'; } catch { return false; }
 }
 
+/** A node:tls error in words: the client's alert (by name), or OpenSSL's reason. */
 function tlsFailure(e: Error & { code?: string; reason?: string }, stage: 'handshake' | 'request'): string {
   const what = stage === 'handshake' ? 'TLS handshake failed' : 'TLS error after the handshake';
   const alert = /SSL alert number (\d+)/.exec(e.message);
