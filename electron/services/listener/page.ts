@@ -9,8 +9,6 @@ import type { parseTls } from '../../../core/tls/parse-tls.js';
 import type { StoredObservation } from './store.js';
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-/** A JA4 count as the fingerprint writes it: two digits, at most 99. */
-const twoDigits = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
 const row = (code: string, meaning: string): string => `<tr><td><code>${esc(code)}</code></td><td>${meaning}</td></tr>`;
 
 export function renderPage(obs: StoredObservation, hello: ClientHello, _parsed: ReturnType<typeof parseTls>): string {
@@ -20,8 +18,9 @@ export function renderPage(obs: StoredObservation, hello: ClientHello, _parsed: 
     row(p.protocol, `transport: ${p.protocol === 't' ? 'TLS over TCP' : p.protocol === 'q' ? 'QUIC' : 'DTLS'}`),
     row(p.version, `highest TLS version offered (0x${p.versionValue.toString(16)}, from ${p.versionSource === 'supported_versions' ? 'the supported_versions extension' : 'the legacy version field'})`),
     row(p.sni, p.sni === 'd' ? 'a server name (SNI) was sent: going to a domain' : 'no server name (SNI): going to an IP address'),
-    row(twoDigits(p.cipherCount), `${p.cipherCount} cipher suites offered (GREASE not counted${p.cipherCount > 99 ? '; the count stops at 99' : ''})`),
-    row(twoDigits(p.extensionCount), `${p.extensionCount} extensions sent (GREASE not counted${p.extensionCount > 99 ? '; the count stops at 99' : ''})`),
+    // The counts as the fingerprint wrote them (two digits, at most 99).
+    row(a?.slice(4, 6) ?? '', `${p.cipherCount} cipher suites offered (GREASE not counted${p.cipherCount > 99 ? '; the count stops at 99' : ''})`),
+    row(a?.slice(6, 8) ?? '', `${p.extensionCount} extensions sent (GREASE not counted${p.extensionCount > 99 ? '; the count stops at 99' : ''})`),
     row(p.alpn, p.alpnValue === null ? 'no ALPN: 00' : `first ALPN value ${esc(JSON.stringify(p.alpnValue))}: its first and last characters${p.alpnRule === 'hex' ? ' (in hex, because they are not letters or digits)' : ''}`),
     row(b ?? '', `SHA-256 (first 12 hex digits) of the ${p.sortedCiphers.length} cipher suites, sorted: <code>${esc(p.sortedCiphers.join(','))}</code>`),
     row(c ?? '', `SHA-256 of the sorted extensions without SNI and ALPN, then the signature algorithms in the order sent: <code>${esc(p.sortedExtensions.join(','))}_${esc(p.signatureAlgorithms.join(','))}</code>`),
