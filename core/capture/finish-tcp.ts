@@ -5,12 +5,11 @@
 import { decodeLatin1, sameBytes } from '../bytes/field-reader.js';
 import type { Problem } from '../dissect/field.js';
 import { fingerprintClientHello, fingerprintServerHelloShared, LazyClientHelloFingerprints } from '../fingerprint/tls-fingerprints.js';
-import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
 import { parseTlsRecordsFast } from '../tls/fast-parse.js';
 import type { ClientHello, HandshakeMessage, ServerHello } from '../tls/model.js';
 import { parseTls } from '../tls/parse-tls.js';
 import type { CapturedBytes, ConnectionRecord, HelloRecord, ServerHelloRecord, X509Record } from './connection.js';
-import { foxioNameKeys } from '../x509/names.js';
+import { pushCertificates as pushCertificateRecords, x509RecordOf } from './certificates.js';
 import { fileSpotAt, findHandshakeRecord, frameAt, piecesFromRuns, sliceCaptured } from './captured-bytes.js';
 import type { ConversationPlugin, TcpConversationView } from './plugin.js';
 
@@ -80,32 +79,13 @@ class CertificateMemo {
     const h = quickHash(der);
     const list = this.byHash.get(h);
     if (list) for (const e of list) if (sameBytes(e.der, der)) return e.rec;
-    const x = computeJa4x(der); // throws on a certificate it cannot read (not remembered)
-    const rec: X509Record = { ja4x: x.ja4x, ...(x.ja4x_r ? { ja4x_r: x.ja4x_r } : {}), issuer: x.issuer, subject: x.subject, ...foxioNameKeys(x.certificate) };
+    const rec = x509RecordOf(der); // throws on a certificate it cannot read (not remembered)
     if (this.size >= 512) { this.byHash.clear(); this.size = 0; }
     const entry = { der: der.slice(), rec };
     if (list && this.byHash.has(h)) list.push(entry); else this.byHash.set(h, [entry]);
     this.size++;
     return rec;
   }
-}
-
-/**
- * Whether `der` holds the whole DER SEQUENCE it starts (a certificate cut by the capture does
- * not); anything else is left to the certificate reader to refuse.
- */
-function wholeDer(der: Uint8Array): boolean {
-  if (der.length === 0 || der[0] !== 0x30) return der.length > 0;
-  if (der.length < 2) return false;
-  const b = der[1]!;
-  if (b < 0x80) return 2 + b <= der.length;
-  const n = b & 0x7f;
-  // (An indefinite or over-long length is not DER: the certificate reader says so.)
-  if (n === 0 || n > 4) return true;
-  if (der.length < 2 + n) return false;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
-  return 2 + n + len <= der.length;
 }
 
 function startsWithHttpRequest(b: Uint8Array): boolean {
@@ -182,28 +162,12 @@ export class ConversationFinisher {
     this.pushCertificates(r, clientMessages, 'client');
   }
 
-  /**
-   * JA4X and names of each certificate of the Certificate messages in clear (TLS 1.3 ones are
-   * encrypted: they come through the HTTP plugin's decryption). A certificate the capture cut off
-   * gives no JA4X (its hashes would be of what part of it was captured), and a problem says so.
-   */
+  /** JA4X and names of the certificates of Certificate messages in clear (TLS 1.3 ones come decrypted, through the HTTP plugin). */
   pushCertificates(r: ConnectionRecord, messages: readonly HandshakeMessage[], side: 'client' | 'server'): void {
-    for (const msg of messages) {
-      if (msg.kind !== 'certificate' || msg.tls13) continue;
-      const x509: X509Record[] = [];
-      let cut = 0;
-      for (const cert of msg.certificates) {
-        if (!wholeDer(cert.der)) { cut++; continue; }
-        try {
-          const x = this.certificates.get(cert.der);
-          x509.push(this.opts.keepBytes ? { ...x, der: cert.der.slice() } : { ...x });
-        } catch (e) {
-          r.problems.push({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` });
-        }
-      }
-      if (cut) r.problems.push({ severity: 'warning', code: 'certificate_cut', message: `${side}: ${cut === 1 ? 'a certificate is' : `${cut} certificates are`} cut off in the capture (no JA4X)` });
-      if (x509.length) r.tls_certs.push({ x509 });
-    }
+    pushCertificateRecords(r.tls_certs, r.problems, messages, side, {
+      read: (der) => this.certificates.get(der), skipTls13: true, keepBytes: this.opts.keepBytes,
+      unreadable: (e) => ({ severity: 'warning', code: 'bad_certificate', message: `certificate in ${r.transport} stream ${r.stream} could not be read: ${(e as Error)?.message ?? String(e)}` }),
+    });
   }
 
   /** The hellos, the ServerHello and the server's certificates; returns the client's handshake messages. */

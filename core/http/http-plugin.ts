@@ -3,11 +3,11 @@
 // (h2c), and, when a key log is available (--keylog, or pcapng Decryption Secrets Blocks), HTTP/1
 // and HTTP/2 inside TLS, with the Akamai fingerprint for HTTP/2 and JA4X of TLS 1.3 certificates.
 import { findHandshakeRecord, frameAt, sliceCaptured } from '../capture/captured-bytes.js';
+import { pushCertificates } from '../capture/certificates.js';
 import type { ConnectionRecord, HttpRequestRecord } from '../capture/connection.js';
 import type { ConversationPlugin, TcpConversationView } from '../capture/plugin.js';
 import { computeAkamai } from '../fingerprint/akamai.js';
 import { computeJa4h } from '../fingerprint/ja4plus/ja4h.js';
-import { computeJa4x } from '../fingerprint/ja4plus/ja4x.js';
 import { emptyKeyLog, parseKeyLog, type KeyLog } from '../tls/decrypt/keylog.js';
 import { decryptTlsConnection } from '../tls/decrypt/session.js';
 import type { ClientHello, ServerHello } from '../tls/model.js';
@@ -15,7 +15,6 @@ import { parseTls } from '../tls/parse-tls.js';
 import { looksLikeHttp1Request, parseHttp1Requests } from './http1.js';
 import { Http2ClientStream, startsWithH2Preface } from './http2/client-stream.js';
 import type { HttpRequest } from './model.js';
-import { foxioNameKeys } from '../x509/names.js';
 import { concatBytes } from '../bytes/concat.js';
 
 export interface HttpPluginOptions {
@@ -126,17 +125,8 @@ function decrypted(view: TcpConversationView, kl: KeyLog, decompress: Certificat
   if (d.serverHandshake.length) {
     const hs = withCertificatesDecompressed(d.serverHandshake, decompress, r);
     const p = parseTls(hs, { tree: false, framing: 'handshake' });
-    for (const m of p.messages) {
-      if (m.kind !== 'certificate') continue;
-      const x509 = [];
-      for (const c of m.certificates) {
-        try {
-          const x = computeJa4x(c.der);
-          x509.push({ ja4x: x.ja4x, ja4x_r: x.ja4x_r, issuer: x.issuer, subject: x.subject, ...foxioNameKeys(x.certificate) });
-        } catch { /* reported by the dissector */ }
-      }
-      if (x509.length) r.tls_certs.push({ x509 });
-    }
+    // (A certificate the reader refuses is reported by the dissector.)
+    pushCertificates(r.tls_certs, r.problems, p.messages, 'server');
   }
 }
 
