@@ -2,9 +2,9 @@
 // A server process for bench-listener.mjs: `plain` (node:tls answering a fixed body),
 // `hello-read` (the same, after reading the client's whole ClientHello off the raw socket in
 // JavaScript first, as any fingerprinting server on node:tls must: the floor for the listener) or
-// `listener` (the Helloscope listener). Prints its port; on "stats" (stdin) prints its own CPU
-// time since "reset" and exits. The plain server's body has the size given as the third
-// argument (the listener's answer size, measured by bench-listener.mjs), so both send as much.
+// `listener` (the Helloscope listener). Prints its port, then answers commands on stdin (below).
+// The plain server's body has the size given as the third argument (the listener's answer size,
+// measured by bench-listener.mjs), so both send as much.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,12 +59,22 @@ if (mode === 'listener') {
 let base = process.cpuUsage();
 process.stdout.write(`${port}\n`);
 process.stdin.setEncoding('utf8');
-process.stdin.on('data', async (cmd) => {
-  if (cmd.includes('reset')) { base = process.cpuUsage(); process.stdout.write('ok\n'); }
-  if (cmd.includes('stats')) {
-    const u = process.cpuUsage(base);
-    process.stdout.write(`${(u.user + u.system) / 1e6}\n`);
-    await stop();
-    process.exit(0);
+// Commands, one per line: "cpu" prints this process's CPU time so far (all threads, µs); "reset"
+// starts counting again; "stats" prints the CPU seconds since "reset" and exits.
+let pendingIn = '';
+process.stdin.on('data', async (d) => {
+  pendingIn += d;
+  let nl;
+  while ((nl = pendingIn.indexOf('\n')) >= 0) {
+    const cmd = pendingIn.slice(0, nl).trim();
+    pendingIn = pendingIn.slice(nl + 1);
+    if (cmd === 'cpu') { const u = process.cpuUsage(); process.stdout.write(`${u.user + u.system}\n`); }
+    if (cmd === 'reset') { base = process.cpuUsage(); process.stdout.write('ok\n'); }
+    if (cmd === 'stats') {
+      const u = process.cpuUsage(base);
+      process.stdout.write(`${(u.user + u.system) / 1e6}\n`);
+      await stop();
+      process.exit(0);
+    }
   }
 });

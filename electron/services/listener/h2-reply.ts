@@ -87,8 +87,8 @@ export class H2Answer {
   done = false;
 
   /** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
-  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string, private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly allow?: string, private readonly preface: ServerPreface = { sent: false }) {
-    this.data = Buffer.from(body, 'utf8');
+  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string | readonly string[], private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly allow?: string, private readonly preface: ServerPreface = { sent: false }) {
+    this.data = Buffer.from(typeof body === 'string' ? body : body.join(''), 'utf8');
   }
 
   /** Sends what the windows allow; true once the whole answer is sent (the connection is then ended). */

@@ -30,7 +30,7 @@ import { ReceivedBytes } from './received-bytes.js';
 import { fingerprintBodyProblem, readHttp1Body } from './request-body.js';
 import { renderPage } from './page.js';
 import { generateSelfSigned } from './self-signed.js';
-import { ObservationStore, type ObservationSummary, type StoredObservation } from './store.js';
+import { HexPiece, ObservationStore, type ObservationSummary, type StoredObservation } from './store.js';
 
 export interface ListenerOptions {
   host?: string;
@@ -119,6 +119,9 @@ const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
 const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [413, 'Content Too Large'], [431, 'Request Header Fields Too Large']]);
 /** The largest request body read (the endpoints take `{}`; an HTTP/2 stream's first window is 65,535 bytes). */
 const MAX_BODY = 65535;
+const QUOTE_BRACE = Buffer.from('"}');
+/** An answer's content: its text, or its text in pieces (written one after the other). */
+type AnswerText = string | readonly string[];
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 /**
@@ -175,8 +178,8 @@ function botOf(v: ClientVerdict, f: HelloFacts, ua: string | null): NonNullable<
 
 /** What the listener derives from a hello shape once, for its log lines and /fps answers. */
 interface ShapeText {
-  /** `"tls_server_name":…` to `"sha3_384":…` of the log line (compact JSON, the stored key order). */
-  line: string;
+  /** `,"tls_server_name":…` to `"sha3_384":…,` of the log line (compact JSON, the stored key order), as its bytes. */
+  line: Buffer;
   /** The `sha3_384` and `tls_fp` members of the /fps answer, and its `ja3` and `ja4` members. */
   fpsHash: string;
   fpsJa: string;
@@ -188,7 +191,7 @@ function shapeText(f: HelloFacts): ShapeText {
     tls_server_name: f.serverName, ja3: fp.ja3, ja3_full: fp.ja3_full, ja3n: fp.ja3n, ja4: fp.ja4, ja4_r: fp.ja4_r, ja4_o: fp.ja4_o, ja4_ro: fp.ja4_ro,
     tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
   }).slice(1, -1);
-  const d: ShapeText = { line, fpsHash: members([['sha3_384', fp.sha3_384], ['tls_fp', fp.tls_fp]]), fpsJa: members([['ja3', fp.ja3], ['ja4', fp.ja4]]) };
+  const d: ShapeText = { line: Buffer.from(`,${line},`), fpsHash: members([['sha3_384', fp.sha3_384], ['tls_fp', fp.tls_fp]]), fpsJa: members([['ja3', fp.ja3], ['ja4', fp.ja4]]) };
   f.derived = d;
   return d;
 }
@@ -198,10 +201,10 @@ interface RequestFacts {
   parsed: Http1Parse;
   ja4h?: Ja4hFingerprints;
   ua?: string | null;
-  /** `"ja4h":…,"ja4h_r":…,"ja4h_ro":…`, `"http_protocol":…` and `"user_agent":…,"method":…,"path":…` of the log line. */
-  line?: string;
-  proto?: string;
-  tail?: string;
+  /** `"ja4h":…,"ja4h_ro":…,`, `"http_protocol":…,"rtt_ms":` and `,"user_agent":…,"path":…,"hello_hex":"` of the log line, as their bytes. */
+  line?: Buffer;
+  proto?: Buffer;
+  tail?: Buffer;
   /** The `user-agent` member and the `ja4h` member of the /fps answer. */
   fpsUa?: string | undefined;
   fpsJa4h?: string;
@@ -227,14 +230,28 @@ function bareLfEnd(b: Buffer, from: number): number {
   return a < 0 ? c : c < 0 ? a : Math.min(a, c);
 }
 const num = (x: number | null): string => (x !== null && Number.isFinite(x) ? String(x) : 'null');
+/**
+ * `String(k / 1000)` for an integer k ≥ 0 (a time in ms as seconds, a round trip in µs as ms),
+ * without converting a fraction to its shortest digits: the whole part, a point and the
+ * thousandths without their trailing zeros, which is that shortest form while it has at most 15
+ * significant digits (k below 10^15; test/electron/services/listener-memo.test.ts).
+ */
+export function thousandths(k: number): string {
+  if (!(k >= 0 && k < 1e15 && Number.isInteger(k))) return String(k / 1000);
+  const frac = k % 1000, whole = (k - frac) / 1000;
+  if (frac === 0) return String(whole);
+  if (frac % 100 === 0) return `${whole}.${frac / 100}`;
+  if (frac % 10 === 0) { const f = frac / 10; return `${whole}.${f < 10 ? '0' : ''}${f}`; }
+  return `${whole}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
+}
 
 /** What the TLS handshake settled, read when it completes (the TLS socket forgets it once closed). */
 interface Negotiated {
   protocol: string | null;
   cipher: tls.CipherNameAndProtocol | undefined;
   alpn: string | null;
-  /** Milliseconds from the hello read to the handshake's end (see docs/listener.md). */
-  rtt: number;
+  /** From the hello read to the handshake's end (see docs/listener.md), in whole microseconds. */
+  rttUs: number;
 }
 
 /** A connection whose ClientHello was read, until its request is answered (then `answered`). */
@@ -250,6 +267,8 @@ interface Unanswered {
   failed?: boolean;
   negotiated?: Negotiated;
 }
+
+const NOOP = (): void => {};
 
 /** Alerts a client sends when it does not accept the listener's (self-signed) certificate. */
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
@@ -314,7 +333,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const statsFacts = new Bounded<{ full: StoredObservation; f: HelloFacts | undefined }>(16384);
   // The log line's texts of the last connection's address and TLS parameters (they rarely change).
   let lastIp: string | undefined, lastIpText = '';
-  let lastTls: { akamai: string | null; tv: unknown; cs: unknown; al: unknown; text: string } | undefined;
+  let lastTls: { akamai: string | null; tv: unknown; cs: unknown; al: unknown; bytes: Buffer } | undefined;
   let listenPort = 0; // set once listening (server.address() is a system call)
   let stopping = false;
 
@@ -333,10 +352,17 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         if (stopping && !unanswered.failed) unanswered.reason = 'the listener stopped before a request was answered';
         recordUnanswered(unanswered);
       }
+      // A closed socket outlives the next young-generation collection (node:net lets go of it
+      // only after that), and with it what its listeners hold: what this connection kept is let
+      // go here, so the collector does not copy it along with the socket.
+      unanswered = undefined;
+      collector = undefined;
+      expire = NOOP;
     });
     socket.on('error', () => socket.destroy());
-    const collector = new HelloCollector(maxHelloBytes);
+    let collector: HelloCollector | undefined = new HelloCollector(maxHelloBytes);
     const onData = (chunk: Buffer): void => {
+      if (!collector) return;
       const st = collector.push(chunk);
       if (st.kind === 'more') return;
       socket.off('data', onData);
@@ -360,16 +386,26 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       }
       const helloAt = performance.now();
       // The address now: once the socket is closed it is gone (it is kept, one system call in all).
-      const u: Unanswered = (unanswered = { ip: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, hello: st.bytes, answered: false, stage: 'handshake', reason: 'the client closed the connection during the TLS handshake' });
-      expire = () => { u.reason = `no TLS handshake within ${hsTimeout} ms`; socket.destroy(); };
+      // (The listeners below reach it through `unanswered`, which the close lets go of.)
+      unanswered = { ip: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, hello: st.bytes, answered: false, stage: 'handshake', reason: 'the client closed the connection during the TLS handshake' };
+      expire = () => { if (unanswered) unanswered.reason = `no TLS handshake within ${hsTimeout} ms`; socket.destroy(); };
       socket.pause();
       socket.unshift(collector.buffered);
+      collector = undefined;
       const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ALPN });
-      t.on('error', (e) => { if (u.stage === 'handshake' || !u.failed) u.reason = tlsFailure(e, u.stage); u.failed = true; socket.destroy(); });
+      t.on('error', (e) => {
+        const u = unanswered;
+        if (u) { if (u.stage === 'handshake' || !u.failed) u.reason = tlsFailure(e, u.stage); u.failed = true; }
+        socket.destroy();
+      });
       t.on('secure', () => {
-        const rtt = performance.now() - helloAt;
+        const u = unanswered;
+        if (!u) return;
+        const rttUs = Math.round((performance.now() - helloAt) * 1000);
         u.stage = 'request';
-        u.negotiated = { protocol: t.getProtocol(), cipher: t.getCipher(), alpn: t.alpnProtocol || null, rtt };
+        // A TLS 1.3 cipher suite is negotiated only in TLS 1.3: no second call into node:tls for the version then.
+        const cipher = t.getCipher();
+        u.negotiated = { protocol: cipher?.version === 'TLSv1.3' ? 'TLSv1.3' : t.getProtocol(), cipher, alpn: t.alpnProtocol || null, rttUs };
         u.reason = 'the client closed the connection without sending a request';
         expire = () => { u.failed = true; u.reason = `no complete request within ${reqTimeout} ms`; t.destroy(); };
         if (reqTimeout === hsTimeout) timer.refresh();
@@ -495,11 +531,12 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   server.maxConnections = o.maxConnections ?? 2048;
 
   /** Sends an answer; `allow`: the methods a 405 names (RFC 9110 15.5.6). */
-  type Reply = (status: number, body: string, type: string, allow?: string) => void;
+  type Reply = (status: number, body: AnswerText, type: string, allow?: string) => void;
 
   /**
    * An observation's members in the log line's key order (handle() writes its line from parts in
-   * this order); `http`: the answered request's, else null request members. `id` is set by the store.
+   * this order) but the last, `hello_hex`, which the callers add where it is needed; `http`: the
+   * answered request's, else null request members. `id` is set by the store.
    */
   function observationOf(u: Unanswered, facts: HelloFacts, time: number, http?: { h: Ja4hFingerprints; akamai: string | null; request: HttpRequest; ua: string | null }) {
     const fp = facts.fp, n = u.negotiated, protocol = n?.protocol ?? null;
@@ -510,9 +547,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       tls_fp: fp.tls_fp, sha3_384: fp.sha3_384,
       ja4h: http ? http.h.ja4h : null, ja4h_r: http ? http.h.ja4h_r : null, ja4h_ro: http ? http.h.ja4h_ro : null, akamai: http ? http.akamai : null,
       tls_version: protocol === null ? null : TLS_NAMES[protocol] ?? protocol, cipher_suite: n?.cipher ? n.cipher.standardName ?? n.cipher.name : null,
-      alpn: n ? n.alpn : null, http_protocol: http ? http.request.version : null, rtt_ms: n ? Math.round(n.rtt * 1000) / 1000 : null,
+      alpn: n ? n.alpn : null, http_protocol: http ? http.request.version : null, rtt_ms: n ? n.rttUs / 1000 : null,
       user_agent: http ? http.ua : null, method: http ? http.request.method : null, path: http ? http.request.target : null,
-      hello_hex: hexOf(u.hello),
     };
   }
 
@@ -523,6 +559,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
    */
   function publish(stored: StoredObservation, hello: Uint8Array, facts: HelloFacts, parsed: () => TlsParse, http: () => ConnectionRecord['http'], problem?: Problem): void {
     if (events.listenerCount('observation') === 0) return;
+    // (The log line got the hello's hex from its bytes; the observation gets it for those who listen.)
+    stored.hello_hex ??= hexOf(hello);
     let record: ConnectionRecord | undefined;
     const build = (): ConnectionRecord => {
       const p = parsed();
@@ -552,13 +590,23 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       return;
     }
     const { id: _id, ...partial } = observationOf(u, facts, Date.now());
-    const stored = store.add({ ...partial, incomplete: u.stage, error: u.reason });
+    const stored = store.add({ ...partial, hello_hex: hexOf(u.hello), incomplete: u.stage, error: u.reason });
     publish(stored, u.hello, facts, () => parseHello(u.hello), () => [], { severity: 'warning', code: u.stage === 'handshake' ? 'tls_handshake_incomplete' : 'no_request', message: u.reason });
   }
   /** `head`: the answer to a HEAD request, the GET answer's header section without its content (RFC 9110 9.3.2). */
-  function h1Reply(t: tls.TLSSocket, status: number, text: string, type: string, head = false, allow?: string): void {
+  function h1Reply(t: tls.TLSSocket, status: number, text: AnswerText, type: string, head = false, allow?: string): void {
     const reason = REASONS.get(status) ?? '';
-    t.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${allow ? `Allow: ${allow}\r\n` : ''}Cache-Control: no-store\r\nConnection: close\r\n\r\n${head ? '' : text}`);
+    const pieces = typeof text === 'string' ? [text] : text;
+    let n = 0;
+    for (const x of pieces) n += Buffer.byteLength(x);
+    const top = `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Length: ${n}\r\n${allow ? `Allow: ${allow}\r\n` : ''}Cache-Control: no-store\r\nConnection: close\r\n\r\n`;
+    if (head) { t.end(top); return; }
+    // One buffer with the header section and the pieces written into it (the header section is
+    // ASCII): no joined string of the whole answer for the garbage collector.
+    const b = Buffer.allocUnsafe(top.length + n);
+    let at = b.write(top, 0, 'latin1');
+    for (const x of pieces) at += b.write(x, at, 'utf8');
+    t.end(b);
   }
   function respond(reply: Reply, status: number, body: unknown, type = 'application/json', allow?: string): void {
     reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type, allow);
@@ -592,16 +640,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     const tv = partial.tls_version, cs = partial.cipher_suite, al = partial.alpn;
     let tlsText = lastTls;
     if (!tlsText || tlsText.akamai !== akamai || tlsText.tv !== tv || tlsText.cs !== cs || tlsText.al !== al) {
-      lastTls = tlsText = { akamai, tv, cs, al, text: `"akamai":${JSON.stringify(akamai)},"tls_version":${JSON.stringify(tv)},"cipher_suite":${JSON.stringify(cs)},"alpn":${JSON.stringify(al)}` };
+      lastTls = tlsText = { akamai, tv, cs, al, bytes: Buffer.from(`"akamai":${JSON.stringify(akamai)},"tls_version":${JSON.stringify(tv)},"cipher_suite":${JSON.stringify(cs)},"alpn":${JSON.stringify(al)},`) };
     }
     if (partial.ip !== lastIp) { lastIp = partial.ip; lastIpText = JSON.stringify(lastIp); }
-    r.line ??= JSON.stringify({ ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro }).slice(1, -1);
-    r.proto ??= `"http_protocol":${JSON.stringify(request.version)}`;
-    r.tail ??= JSON.stringify({ user_agent: ua, method: request.method, path: request.target }).slice(1, -1);
-    const body = `${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)},${st.line},${r.line},${tlsText.text},${r.proto},"rtt_ms":${num(partial.rtt_ms)},${r.tail},"hello_hex":"${partial.hello_hex}"`;
-    const stored = store.addPrepared(partial, `"ip":${body}`);
+    r.line ??= Buffer.from(JSON.stringify({ ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_ro: h.ja4h_ro }).slice(1, -1) + ',');
+    r.proto ??= Buffer.from(`"http_protocol":${JSON.stringify(request.version)},"rtt_ms":`);
+    r.tail ??= Buffer.from(`,${JSON.stringify({ user_agent: ua, method: request.method, path: request.target }).slice(1, -1)},"hello_hex":"`);
+    // (The hello's hex is written straight into the line: it is in the observation only for subscribers and ?detail=1.)
+    const stored = store.addPieces(partial, [`"ip":${lastIpText},"port":${num(partial.port)},"time_ms":${num(now)}`, st.line, r.line, tlsText.bytes, r.proto, u.negotiated ? thousandths(u.negotiated.rttUs) : 'null', r.tail, new HexPiece(helloBytes), QUOTE_BRACE]);
     publish(stored, helloBytes, facts, parsed, () => [{ frame: 0, method: request.method, path: request.target, version: request.version, ja4h: h.ja4h, ja4h_r: h.ja4h_r, ja4h_o: h.ja4h_o, ja4h_ro: h.ja4h_ro, user_agent: ua, ...(akamai ? { akamai } : {}) }]);
-    route(reply, request.method, request.target, stored, parsed, facts, st, r, requestBody);
+    route(reply, request.method, request.target, stored, helloBytes, parsed, facts, st, r, requestBody);
   }
 
   const ENDPOINTS = ['GET /', 'GET /fps', 'GET /fps?detail=1', 'GET /fps?all=1', 'GET /stats', 'GET /stats?bo=1', 'POST /v1/tls/fingerprint'];
@@ -609,7 +657,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const PLAIN_TARGETS = new Set(['/', '/fps', '/stats', '/v1/tls/fingerprint']);
   const NO_QUERY = new URLSearchParams();
 
-  function route(t: Reply, method: string, target: string, obs: StoredObservation, parsed: () => TlsParse, facts: HelloFacts, st?: ShapeText, rf?: RequestFacts, body?: Uint8Array): void {
+  function route(t: Reply, method: string, target: string, obs: StoredObservation, hello: Uint8Array, parsed: () => TlsParse, facts: HelloFacts, st?: ShapeText, rf?: RequestFacts, body?: Uint8Array): void {
     // HEAD is GET without the content (RFC 9110 9.3.2; the replies leave it out).
     const get = method === 'GET' || method === 'HEAD';
     let pathname: string, query: URLSearchParams;
@@ -651,8 +699,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         // The same text as JSON.stringify(answer, null, 2), from members kept per hello shape,
         // per request and per verdict plus this connection's own values.
         const uaM = rf.fpsUa !== undefined ? rf.fpsUa : (rf.fpsUa = prettyMember('user-agent', obs.user_agent) ?? '');
-        const text = `{\n  "num_fingerprints": ${num(count)},\n${st.fpsHash},\n${uaM ? uaM + ',\n' : ''}  "utc_now": ${JSON.stringify(utcNow(obs.time_ms))},\n  "timestamp": ${num(obs.time_ms / 1000)},\n${st.fpsJa},\n${(rf.fpsJa4h ??= prettyMember('ja4h', obs.ja4h)!)},\n  "akamai": ${JSON.stringify(obs.akamai)},\n${(v.fpsText ??= members([['client', clientOf(v)], ['user_agent_check', v.check]]))},\n${bot.text}\n}`;
-        return t(200, text + '\n', 'application/json');
+        // (In pieces: the kept ones are written into the answer as they are, not joined first.)
+        return t(200, [`{\n  "num_fingerprints": ${num(count)},\n`, st.fpsHash, uaM ? `,\n${uaM},\n  "utc_now": ` : ',\n  "utc_now": ', `${JSON.stringify(utcNow(obs.time_ms))},\n  "timestamp": ${Number.isFinite(obs.time_ms) ? thousandths(obs.time_ms) : 'null'},\n`, st.fpsJa, ',\n', (rf.fpsJa4h ??= prettyMember('ja4h', obs.ja4h)!), `,\n  "akamai": ${JSON.stringify(obs.akamai)},\n`, (v.fpsText ??= members([['client', clientOf(v)], ['user_agent_check', v.check]])), ',\n', bot.text, '\n}\n'], 'application/json');
       }
       const out: Record<string, unknown> = fpsView(obs);
       out.client = clientOf(v);
@@ -660,8 +708,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       out.bot_score = bot.verdict.bot_score;
       out.bot_reasons = bot.verdict.reasons;
       if (detail) {
-        const d = parseTls(Buffer.from(String(obs.hello_hex), 'hex'), { tree: true, framing: 'tls', source: 'client' });
-        Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja3n_full: facts.fp.ja3n_full, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_o: rf?.ja4h?.ja4h_o ?? null, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: obs.hello_hex, dissection: d.fields, problems: d.problems });
+        const d = parseTls(hello, { tree: true, framing: 'tls', source: 'client' });
+        Object.assign(out, { ja3_full: obs.ja3_full, ja3n: obs.ja3n, ja3n_full: facts.fp.ja3n_full, ja4_r: obs.ja4_r, ja4_o: obs.ja4_o, ja4_ro: obs.ja4_ro, ja4h_r: obs.ja4h_r, ja4h_o: rf?.ja4h?.ja4h_o ?? null, ja4h_ro: obs.ja4h_ro, tls_version: obs.tls_version, cipher_suite: obs.cipher_suite, alpn: obs.alpn, tls_server_name: obs.tls_server_name, rtt_ms: obs.rtt_ms, hello_hex: hexOf(hello), dissection: d.fields, problems: d.problems });
       }
       return respond(t, 200, out);
     }

@@ -107,6 +107,25 @@ class LineSlabs {
     return b;
   }
 
+  /**
+   * The pieces one after the other and a newline: what `line` makes of their texts joined,
+   * without the joined text (a per-connection string of several KB the garbage collector would
+   * have to deal with; the pieces are mostly kept bytes).
+   */
+  pieces(pieces: readonly LinePiece[]): Buffer {
+    let n = 1;
+    for (const x of pieces) n += typeof x === 'string' ? Buffer.byteLength(x) : x instanceof HexPiece ? 2 * x.bytes.length : x.length;
+    const b = this.take(n);
+    let at = 0;
+    for (const x of pieces) {
+      if (typeof x === 'string') at += b.write(x, at, 'utf8');
+      else if (x instanceof HexPiece) at = writeHex(b, at, x.bytes);
+      else { b.set(x, at); at += x.length; }
+    }
+    b[at] = NEWLINE;
+    return b;
+  }
+
   /** A copy of `src[start, end)` and a newline. */
   copy(src: Buffer, start: number, end: number): Buffer {
     const b = this.take(end - start + 1);
@@ -127,6 +146,22 @@ class LineSlabs {
   }
 }
 const SLAB_BYTES = 1 << 20;
+
+/** A piece of a log line: text (written as UTF-8), bytes (copied as they are), or bytes to write as lowercase hex digits. */
+export type LinePiece = string | Uint8Array | HexPiece;
+export class HexPiece {
+  constructor(readonly bytes: Uint8Array) {}
+}
+/** The two hex digits of each byte value, as their character codes (high digit in the high byte). */
+const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, i) => (i.toString(16).padStart(2, '0').charCodeAt(0) << 8) | i.toString(16).padStart(2, '0').charCodeAt(1));
+function writeHex(b: Buffer, at: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) {
+    const d = HEX_PAIRS[bytes[i]!]!;
+    b[at++] = d >> 8;
+    b[at++] = d & 0xff;
+  }
+  return at;
+}
 
 export class ObservationStore {
   private readonly slabs = new LineSlabs();
@@ -234,18 +269,22 @@ export class ObservationStore {
   }
 
   /**
-   * Like add, for a caller that has the line's text already: `obs` has an `id` member first
-   * (its value is set here) and `afterId` is what `JSON.stringify(obs)` writes after the id
-   * (`"ip":…` without the closing brace), so the line is the same as add's.
+   * Like add, for a caller that has the line's text in pieces already: `obs` has an `id` member
+   * first (its value is set here) and the pieces are what `JSON.stringify(obs)` writes after the
+   * id (`"ip":…` and the closing brace), so the line is the same as add's.
    */
-  addPrepared(obs: StoredObservation, afterId: string): StoredObservation {
+  addPieces(obs: StoredObservation, afterId: LinePiece[]): StoredObservation {
     obs.id = this.nextId++;
-    return this.keep(obs, `{"id":${obs.id},${afterId}}`);
+    afterId.unshift(`{"id":${obs.id},`);
+    return this.keepLine(obs, this.slabs.pieces(afterId));
   }
 
   private keep(obs: StoredObservation, text: string): StoredObservation {
+    return this.keepLine(obs, this.slabs.line(text));
+  }
+
+  private keepLine(obs: StoredObservation, line: Buffer): StoredObservation {
     this.made++;
-    const line = this.slabs.line(text);
     this.remember(recordOf(obs, line));
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeHelloFacts, helloShapeKey, helloShapeMasks, HelloMemo, parseHello } from '../../../electron/services/listener/hello-memo.js';
-import { prettyMember, startListener, utcNow, type ListenerHandle } from '../../../electron/services/listener/index.js';
+import { prettyMember, startListener, thousandths, utcNow, type ListenerHandle } from '../../../electron/services/listener/index.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 
 const CLIENTS = fileURLToPath(new URL('../../fixtures/clients', import.meta.url));
@@ -127,6 +127,12 @@ describe('text built from kept parts equals what JSON.stringify writes', () => {
     const o = { a: 1, b: { c: [1, { d: 'x\ny"' }], e: {} }, f: null, g: [], h: 'Mozilla/5.0 "ü" \u0001', i: undefined, j: 1.5e-7 };
     const text = `{\n${Object.entries(o).map(([k, v]) => prettyMember(k, v)).filter((x) => x !== undefined).join(',\n')}\n}`;
     expect(text).toBe(JSON.stringify(o, null, 2));
+  });
+
+  it('thousandths(k) is String(k / 1000): the timestamp and rtt_ms as JSON writes them', () => {
+    const ks = [0, 1, 9, 10, 11, 99, 100, 101, 110, 999, 1000, 1001, 1010, 1100, 123456, Date.now(), 1e15 - 1, 1e15, 2 ** 53 - 1, -1, -1500, 0.5];
+    for (let i = 0; i < 20_000; i++) ks.push(i, Math.floor(Math.random() * 5e12), Math.floor(Math.random() * 1e15), Date.now() + i);
+    for (const k of ks) expect(thousandths(k), String(k)).toBe(String(k / 1000));
   });
 
   it('utcNow is the ISO form without T and Z', () => {
