@@ -796,20 +796,26 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   };
 }
 
-/** `2026-12-01 20:33:05.123` (the ISO form without T and Z); the text up to the second is kept per second. */
+/**
+ * `2026-12-01 20:33:05.123000`: the seed's form (the ISO form without T and Z, six fractional
+ * digits). Observations are timed to the millisecond, so the last three digits are 0 but for a
+ * time with a fraction. The text up to the second is kept per second.
+ */
 let utcSecond = NaN, utcPrefix = '';
 export function utcNow(ms: number): string {
-  if (!Number.isInteger(ms)) return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-  const sec = Math.floor(ms / 1000);
+  // (Whole milliseconds apart from their fraction: ms * 1000 is past 2^53 in the year 2255.)
+  let whole = Math.floor(ms), sub = Math.round((ms - whole) * 1000);
+  if (sub === 1000) { whole++; sub = 0; }
+  const sec = Math.floor(whole / 1000), frac = (whole - sec * 1000) * 1000 + sub;
+  const six = frac < 10 ? `00000${frac}` : frac < 100 ? `0000${frac}` : frac < 1000 ? `000${frac}` : frac < 10000 ? `00${frac}` : frac < 100000 ? `0${frac}` : String(frac);
   if (sec !== utcSecond) {
-    const iso = new Date(ms).toISOString();
+    const iso = new Date(sec * 1000).toISOString();
     // Years 0-9999 only (a 24-character ISO form); others are rare enough to format in full.
-    if (iso.length !== 24) return iso.replace('T', ' ').replace('Z', '');
+    if (iso.length !== 24) return `${iso.slice(0, -5).replace('T', ' ')}.${six}`;
     utcSecond = sec;
     utcPrefix = iso.slice(0, 10) + ' ' + iso.slice(11, 20);
   }
-  const m = ms - sec * 1000;
-  return utcPrefix + (m < 10 ? '00' : m < 100 ? '0' : '') + m;
+  return utcPrefix + six;
 }
 const clientOf = (v: ClientVerdict): { label: string; confidence: number; exact: boolean } | null => (v.match ? { label: v.match.label, confidence: v.match.confidence, exact: v.match.exact } : null);
 

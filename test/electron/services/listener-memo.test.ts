@@ -2,7 +2,7 @@
 // per hello shape (checked on every recorded client hello, with the per-connection fields
 // re-randomised: must hit and equal a fresh computation; with a fingerprinted field changed: must
 // miss), the log line (the same text as JSON.stringify of the observation), the /fps answer (the
-// same text as JSON.stringify(answer, null, 2)) and utc_now (the ISO form without T and Z).
+// same text as JSON.stringify(answer, null, 2)) and utc_now (the seed's form: the ISO form without T and Z, six fractional digits).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import https from 'node:https';
@@ -135,11 +135,16 @@ describe('text built from kept parts equals what JSON.stringify writes', () => {
     for (const k of ks) expect(thousandths(k), String(k)).toBe(String(k / 1000));
   });
 
-  it('utcNow is the ISO form without T and Z', () => {
+  it('utcNow is the seed\'s form: the ISO form without T and Z, with six fractional digits', () => {
     const ms = [0, 999, 1000, 1001, Date.now(), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1), -1, -1001, 253402300799999];
     for (let i = 0; i < 2000; i++) ms.push(Math.floor(Math.random() * 4e12), Date.now() + i * 7);
     ms.sort((a, b) => a - b);
-    for (const m of [...ms, ...ms.reverse(), 253402300800000, 1.5]) expect(utcNow(m), String(m)).toBe(new Date(m).toISOString().replace('T', ' ').replace('Z', ''));
+    for (const m of [...ms, ...ms.reverse(), 253402300800000]) expect(utcNow(m), String(m)).toBe(new Date(m).toISOString().replace('T', ' ').replace('Z', '000'));
+    // (A time with a fraction of a millisecond keeps its microseconds.)
+    expect(utcNow(1.5)).toBe('1970-01-01 00:00:00.001500');
+    expect(utcNow(Date.UTC(2022, 1, 17, 19, 7, 9) + 136.016)).toBe('2022-02-17 19:07:09.136016');
+    expect(utcNow(-0.25)).toBe('1969-12-31 23:59:59.999750');
+    expect(utcNow(999.9999)).toBe('1970-01-01 00:00:01.000000');
   });
 
   describe('through the listener', () => {
