@@ -1,6 +1,7 @@
-// A minimal HTTP/2 server side for one response: server SETTINGS, an ACK of the client's,
-// HEADERS (:status and content-type as HPACK literals without indexing), DATA, GOAWAY, close.
-// Enough to answer each client once while the listener reads the client's own frames itself.
+// A minimal HTTP/2 server side: server SETTINGS, an ACK of the client's, per answered stream
+// HEADERS (:status and content-type as HPACK literals without indexing) and DATA within the
+// client's windows, and GOAWAY at the end. Enough to answer a client's requests while the
+// listener reads the client's own frames itself.
 import type tls from 'node:tls';
 
 function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
@@ -75,23 +76,24 @@ export function h2GrantOneByte(t: tls.TLSSocket, stream: number, p: ServerPrefac
 }
 
 /**
- * One answer on one stream, then GOAWAY and the end of the connection. DATA goes out as the
- * client's windows allow: a client with a small window (Node's http2 client can be given 16 KiB)
- * fails the stream when it gets more than it allowed. `pump` sends what fits now; the listener
- * calls it again when the client's frames bring more credit.
+ * One answer on one stream. DATA goes out as the client's windows allow, the stream's and the
+ * connection's, which the connection's answers share (`sent`): a client with a small window
+ * (Node's http2 client can be given 16 KiB) fails the stream when it gets more than it allowed.
+ * `pump` sends what fits now; the listener calls it again when the client's frames bring more
+ * credit, and ends the connection (GOAWAY) itself.
  */
 export class H2Answer {
   private readonly data: Buffer;
-  private sent = 0;
+  private sentHere = 0;
   private started = false;
   done = false;
 
   /** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
-  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string | readonly string[], private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly allow?: string, private readonly preface: ServerPreface = { sent: false }) {
+  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string | readonly string[], private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly sent: { connection: number }, private readonly allow?: string, private readonly preface: ServerPreface = { sent: false }) {
     this.data = Buffer.from(typeof body === 'string' ? body : body.join(''), 'utf8');
   }
 
-  /** Sends what the windows allow; true once the whole answer is sent (the connection is then ended). */
+  /** Sends what the windows allow; true once the whole answer is sent. */
   pump(): boolean {
     if (this.done) return true;
     const out: Buffer[] = [];
@@ -102,20 +104,19 @@ export class H2Answer {
       out.push(...prefaceFrames(this.preface), frame(1, this.head || !this.data.length ? 0x5 : 0x4, this.stream, block));
     }
     if (!this.head) {
-      const allowed = Math.min(this.credit.stream(this.stream), this.credit.connection());
-      while (this.sent < this.data.length && this.sent < allowed) {
+      for (;;) {
+        const room = Math.min(this.credit.stream(this.stream) - this.sentHere, this.credit.connection() - this.sent.connection);
+        if (this.sentHere >= this.data.length || room <= 0) break;
         // 16,384 is the largest frame every client accepts (SETTINGS_MAX_FRAME_SIZE's floor).
-        const n = Math.min(16384, this.data.length - this.sent, allowed - this.sent);
-        const last = this.sent + n === this.data.length;
-        out.push(frame(0, last ? 1 : 0, this.stream, this.data.subarray(this.sent, this.sent + n)));
-        this.sent += n;
+        const n = Math.min(16384, this.data.length - this.sentHere, room);
+        const last = this.sentHere + n === this.data.length;
+        out.push(frame(0, last ? 1 : 0, this.stream, this.data.subarray(this.sentHere, this.sentHere + n)));
+        this.sentHere += n;
+        this.sent.connection += n;
       }
     }
-    this.done = this.head || this.sent === this.data.length;
-    if (this.done) {
-      out.push(goAwayFrame(this.stream));
-      this.t.end(Buffer.concat(out));
-    } else if (out.length) this.t.write(Buffer.concat(out));
+    this.done = this.head || this.sentHere === this.data.length;
+    if (out.length) this.t.write(out.length === 1 ? out[0]! : Buffer.concat(out));
     return this.done;
   }
 }

@@ -119,6 +119,8 @@ const dotted = (l: number[] | undefined): string => (l ?? []).join(',');
 const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], [405, 'Method Not Allowed'], [413, 'Content Too Large'], [431, 'Request Header Fields Too Large']]);
 /** The largest request body read (the endpoints take `{}`; an HTTP/2 stream's first window is 65,535 bytes). */
 const MAX_BODY = 65535;
+/** The most requests answered on one HTTP/2 connection (then GOAWAY once their answers are out). */
+const MAX_H2_REQUESTS = 100;
 const QUOTE_BRACE = Buffer.from('"}');
 /** An answer's content: its text, or its text in pieces (written one after the other). */
 type AnswerText = string | readonly string[];
@@ -417,14 +419,24 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         const drain = (): void => { expire = () => { t.destroy(); }; reqTimer.refresh(); };
         if (t.alpnProtocol === 'h2') {
           // Read the client's own frames: node:http2 would hide their order and settings.
+          // Every request of the connection is answered, on its stream, in the order they came
+          // (each an observation, with the connection's hello and Akamai fingerprint); up to
+          // MAX_H2_REQUESTS, then GOAWAY once their answers are out. A connection with nothing
+          // left to answer ends with GOAWAY after the request timeout.
           const h2 = new Http2ClientStream();
+          const sent = { connection: 0 };
           const credit: FlowCredit = { stream: (id) => h2.initialWindow + (h2.windowUpdates.get(id) ?? 0), connection: () => 65535 + (h2.windowUpdates.get(0) ?? 0) };
-          let seen = 0;
-          let answer: H2Answer | undefined;
           const preface = { sent: false };
+          let seen = 0, seenAtLast = 0, next = 0, lastStream = 0;
+          let answers: H2Answer[] = [];
+          let ended = false;
+          const end = (code = 0, reason = ''): void => { if (ended) return; ended = true; t.off('data', onH2); h2GoAway(t, lastStream, code, reason, preface); };
+          // After each request the connection may stay idle for the request timeout: then GOAWAY
+          // (naming the last stream answered), and the end after the timeout once more.
+          const idle = (): void => { expire = () => { end(); drain(); }; reqTimer.refresh(); };
           const reply = (stream: number, head: boolean): Reply => (status, text, type, allow) => {
-            answer = new H2Answer(t, stream, status, text, type, head, credit, allow, preface);
-            if (answer.pump()) t.off('data', onH2);
+            const a = new H2Answer(t, stream, status, text, type, head, credit, sent, allow, preface);
+            if (!a.pump()) answers.push(a);
           };
           const onH2 = (c: Buffer): void => {
             if (seen === 0 && !startsWithH2Preface(c.subarray(0, 24)) && looksLikeHttp1Request(c.subarray(0, 32))) {
@@ -436,48 +448,48 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             }
             seen += c.length;
             h2.push(new Uint8Array(c));
-            // Once answered, the client's frames only bring credit for the answer (WINDOW_UPDATEs, within the timeout).
-            if (answer) { if (answer.pump()) t.off('data', onH2); return; }
-            const req = h2.requests[0];
             if (h2.problems.length) {
               // A connection error (RFC 9113 5.4.1): GOAWAY with its code and the reason as debug data.
               u.failed = true;
               u.reason = `HTTP/2: ${h2.problems[0]!.message}`;
-              t.off('data', onH2);
               drain();
-              h2GoAway(t, req?.streamId ?? 0, h2.problems[0]!.code === 'hpack' ? 9 : 1, u.reason, preface);
+              end(h2.problems[0]!.code === 'hpack' ? 9 : 1, u.reason);
               return;
             }
+            while (next < h2.requests.length && next < MAX_H2_REQUESTS) {
+              const req = h2.requests[next]!;
+              const stream = req.streamId ?? 1;
+              const send = reply(stream, req.method === 'HEAD');
+              // A request with a body is answered once its stream ends (the request timeout runs); the ones after it wait.
+              const body = h2.bodyOf(stream);
+              // The header list size as HTTP/2 counts it (RFC 9113 6.5.2: name, value and 32 per field).
+              const tooLarge = req.headers.reduce((n, x) => n + x.name.length + x.value.length + 32, 0) > maxHeaderBytes;
+              if (!tooLarge && body && body.bytes.length <= MAX_BODY && !body.ended) {
+                // One byte more than the client's first window allows, so that a body over MAX_BODY
+                // (the first window) shows as one instead of waiting for credit until the timeout.
+                h2GrantOneByte(t, stream, preface);
+                break;
+              }
+              next++;
+              lastStream = stream;
+              seenAtLast = seen;
+              idle();
+              if (tooLarge) refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, send);
+              else if (body && body.bytes.length > MAX_BODY) refused(u, 413, `a request body of more than ${MAX_BODY} bytes`, send);
+              else if (!req.target) refused(u, 400, req.method === 'CONNECT' ? 'CONNECT is not served here' : 'an HTTP/2 request without :path (RFC 9113 8.3.1)', send);
+              else handle(u, req, h2.preface ? computeAkamai(h2.preface).akamai : null, send, undefined, body?.bytes);
+            }
+            // The client's frames bring credit for the answers still going out (WINDOW_UPDATEs).
+            if (answers.length) answers = answers.filter((a) => !a.pump());
+            if (next >= MAX_H2_REQUESTS && !answers.length) { drain(); end(); return; }
             // A header block over the limit is read to its end and refused then (a client answered
             // in the middle of sending it takes the stream as refused and retries); past four times
-            // the limit without a request the connection is given up.
-            if (!req && seen > 4 * maxHeaderBytes) {
-              t.off('data', onH2);
+            // the limit without a (further) request the connection is given up.
+            if (next === h2.requests.length && seen - seenAtLast > 4 * maxHeaderBytes) {
               drain();
-              u.failed = true;
-              u.reason = `HTTP/2: more than ${4 * maxHeaderBytes} bytes before a request`;
-              h2GoAway(t, 0, 11, u.reason, preface);
-              return;
+              if (!next) { u.failed = true; u.reason = `HTTP/2: more than ${4 * maxHeaderBytes} bytes before a request`; }
+              end(11, `HTTP/2: more than ${4 * maxHeaderBytes} bytes ${next ? 'after the last request' : 'before a request'}`);
             }
-            if (!req) return;
-            const stream = req.streamId ?? 1;
-            const send = reply(stream, req.method === 'HEAD');
-            // The header list size as HTTP/2 counts it (RFC 9113 6.5.2: name, value and 32 per field).
-            if (req.headers.reduce((n, x) => n + x.name.length + x.value.length + 32, 0) > maxHeaderBytes) { drain(); refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, send); return; }
-            // A request with a body is answered once its stream ends (the request timeout runs).
-            const body = h2.bodyOf(stream);
-            // (The answer's own frames keep coming in: the client's WINDOW_UPDATEs let a long answer out.)
-            if (body && body.bytes.length > MAX_BODY) { drain(); refused(u, 413, `a request body of more than ${MAX_BODY} bytes`, send); return; }
-            if (body && !body.ended) {
-              // One byte more than the client's first window allows, so that a body over MAX_BODY
-              // (the first window) shows as one instead of waiting for credit until the timeout.
-              h2GrantOneByte(t, stream, preface);
-              return;
-            }
-            drain();
-            if (!req.target) { refused(u, 400, req.method === 'CONNECT' ? 'CONNECT is not served here' : 'an HTTP/2 request without :path (RFC 9113 8.3.1)', send); return; }
-            const akamai = h2.preface ? computeAkamai(h2.preface) : null;
-            handle(u, req, akamai?.akamai ?? null, send, undefined, body?.bytes);
           };
           t.on('data', onH2);
           return;

@@ -1,7 +1,8 @@
 // The listener's limits against clients that hold connections or send what HTTP/2 forbids: an
 // answered connection the client keeps open is closed after the timeout (so held connections
 // cannot fill the connection cap), HTTP/2 requests over a limit get the same JSON errors as
-// HTTP/1 (431, 413, 400), connection errors a GOAWAY saying why; and the smaller options:
+// HTTP/1 (431, 413, 400), connection errors a GOAWAY saying why, an HTTP/2 connection's requests
+// each answered on their streams up to a limit; and the smaller options:
 // --window-mb, loopback detection, the log read back across a rotation.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -109,6 +110,57 @@ describe('listener limits', () => {
     const h1 = await hold(Buffer.from('GET /fps HTTP/1.1\r\nHost: x\r\n\r\n'), ['h2'], 1500);
     expect(h1.data.toString('latin1')).toMatch(/^HTTP\/1.1 400 /);
     expect(h1.data.toString('latin1')).toMatch(/negotiated HTTP\/2/);
+  });
+
+  /** Requests on one HTTP/2 session (one connection); `goaway`: the last stream id of the listener's GOAWAY, and when it came. */
+  const session = () => {
+    const c = http2.connect(`https://127.0.0.1:${h.port}`, { rejectUnauthorized: false });
+    c.on('error', () => {});
+    const t0 = Date.now();
+    const goaway = new Promise<{ last: number; afterMs: number }>((r) => c.on('goaway', (_code, last) => r({ last, afterMs: Date.now() - t0 })));
+    const request = (headers: http2.OutgoingHttpHeaders, body?: Buffer) => new Promise<{ status: number; body: string }>((res, rej) => {
+      const r = c.request(headers, { endStream: !body });
+      let status = 0, text = '';
+      r.on('response', (x) => (status = Number(x[':status'])));
+      r.on('data', (d) => (text += d));
+      r.on('end', () => res({ status, body: text }));
+      r.on('error', rej);
+      if (body) r.end(body);
+    });
+    return { c, goaway, request };
+  };
+
+  it('HTTP/2: every request of a connection is answered on its own stream, each an observation; GOAWAY once the connection is idle for the request timeout', async () => {
+    const before = h.store.made;
+    const { c, goaway, request } = session();
+    // Three at once (one with a body), then a fourth after their answers.
+    const [fps, stats, post] = await Promise.all([request({ ':path': '/fps', 'user-agent': 'one' }), request({ ':path': '/stats' }), request({ ':method': 'POST', ':path': '/v1/tls/fingerprint' }, Buffer.from('{}'))]);
+    const missing = await request({ ':path': '/nope' });
+    expect([fps.status, stats.status, post.status, missing.status]).toEqual([200, 200, 200, 404]);
+    expect(JSON.parse(fps.body)['user-agent']).toBe('one');
+    expect(JSON.parse(fps.body).ja4h.slice(0, 4)).toBe('ge20');
+    expect(JSON.parse(post.body).http_protocol).toBe('HTTP/2');
+    expect(JSON.parse(stats.body).connections).toBeGreaterThan(0);
+    expect(h.store.made).toBe(before + 4);
+    const mine = h.store.byIp('127.0.0.1').slice(-4);
+    // One connection: one client port, one hello, the paths in the order asked.
+    expect(new Set(mine.map((x) => x.port)).size).toBe(1);
+    expect(new Set(mine.map((x) => x.ja4)).size).toBe(1);
+    expect(mine.map((x) => x.path).sort()).toEqual(['/fps', '/nope', '/stats', '/v1/tls/fingerprint']);
+    // Streams 1, 3, 5 and 7 were answered; the listener lets the idle connection go after 400 ms.
+    const g = await goaway;
+    expect(g.last).toBe(7);
+    expect(g.afterMs).toBeGreaterThanOrEqual(350);
+    c.close();
+  });
+
+  it('HTTP/2: at most 100 requests on a connection, then GOAWAY naming the last one answered', async () => {
+    const { c, goaway, request } = session();
+    const all = await Promise.allSettled(Array.from({ length: 101 }, () => request({ ':path': '/fps' })));
+    expect(all.filter((x) => x.status === 'fulfilled' && x.value.status === 200).length).toBe(100);
+    expect(all.filter((x) => x.status === 'rejected').length).toBe(1);
+    expect((await goaway).last).toBe(199);
+    c.close();
   });
 
   it('/fps?detail=1 also carries ja3n_full', async () => {
