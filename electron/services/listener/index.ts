@@ -271,6 +271,21 @@ interface Unanswered {
 }
 
 const NOOP = (): void => {};
+function destroyThis(this: net.Socket): void { this.destroy(); }
+
+/**
+ * The client's address and port, read into one object kept for it: the same getpeername call as
+ * `socket.remoteAddress`, which makes a new object every time (node:net's getters when the
+ * handle does not have it). Valid until the next call.
+ */
+const PEER = { address: 'unknown', port: 0 };
+function peerOf(socket: net.Socket): { address: string; port: number } {
+  const handle = (socket as unknown as { _handle?: { getpeername?: (out: object) => number } })._handle;
+  if (handle?.getpeername && handle.getpeername(PEER) === 0 && typeof PEER.address === 'string') return PEER;
+  PEER.address = socket.remoteAddress ?? 'unknown';
+  PEER.port = socket.remotePort ?? 0;
+  return PEER;
+}
 
 /** Alerts a client sends when it does not accept the listener's (self-signed) certificate. */
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49]);
@@ -332,6 +347,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
   const verdicts = new ClientVerdicts();
   const hellos = new HelloMemo();
   const requests = new Bounded<RequestFacts>(1024);
+  /** The last request that came with nothing after its header section (the usual GET): its bytes and facts. */
+  let lastRequest: { bytes: Buffer; rf: RequestFacts } | undefined;
   const statsFacts = new Bounded<{ full: StoredObservation; f: HelloFacts | undefined }>(16384);
   // The log line's texts of the last connection's address and TLS parameters (they rarely change).
   let lastIp: string | undefined, lastIpText = '';
@@ -361,7 +378,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       collector = undefined;
       expire = NOOP;
     });
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyThis);
     let collector: HelloCollector | undefined = new HelloCollector(maxHelloBytes);
     const onData = (chunk: Buffer): void => {
       if (!collector) return;
@@ -389,7 +406,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       const helloAt = performance.now();
       // The address now: once the socket is closed it is gone (it is kept, one system call in all).
       // (The listeners below reach it through `unanswered`, which the close lets go of.)
-      unanswered = { ip: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, hello: st.bytes, answered: false, stage: 'handshake', reason: 'the client closed the connection during the TLS handshake' };
+      const peer = peerOf(socket);
+      unanswered = { ip: peer.address, port: peer.port, hello: st.bytes, answered: false, stage: 'handshake', reason: 'the client closed the connection during the TLS handshake' };
       expire = () => { if (unanswered) unanswered.reason = `no TLS handshake within ${hsTimeout} ms`; socket.destroy(); };
       socket.pause();
       socket.unshift(collector.buffered);
@@ -517,11 +535,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             if (end < 0 || end > maxHeaderBytes) { stop(); refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, reply); return; }
             bodyAt = end + (crlf ? 4 : buf[end + 1] === 0x0a ? 2 : 3);
             // Clients repeat their requests byte for byte: the parse and JA4H are kept per exact bytes.
-            const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
-            rf = key === undefined ? undefined : requests.get(key);
-            if (rf === undefined) {
-              rf = { parsed: parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)) };
-              if (key !== undefined) requests.set(key, rf);
+            // (The last one first: compared in place, without a key to build.)
+            if (lastRequest && bodyAt === buf.length && lastRequest.bytes.equals(buf)) rf = lastRequest.rf;
+            else {
+              const key = buf.length <= 4096 ? buf.toString('latin1') : undefined;
+              rf = key === undefined ? undefined : requests.get(key);
+              if (rf === undefined) {
+                rf = { parsed: parseHttp1Request(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)) };
+                if (key !== undefined) requests.set(key, rf);
+              }
+              if (key !== undefined && bodyAt === buf.length) lastRequest = { bytes: Buffer.from(buf), rf };
             }
             if (!rf.parsed.request) { stop(); refused(u, 400, rf.parsed.problems[0]?.message ?? 'not an HTTP request', reply); return; }
             head = rf.parsed.request.method === 'HEAD';
