@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import tls from 'node:tls';
-import { HelloCollector, startListener } from '../../dist/services/listener.mjs';
+import { HelloCollector, startListener, tlsServerSocket } from '../../dist/services/listener.mjs';
 
 const mode = process.argv[2];
 if (!['plain', 'hello-read', 'listener'].includes(mode)) { console.error(`listener-server.mjs: unknown mode ${mode} (plain, hello-read or listener)`); process.exit(2); }
@@ -35,7 +35,7 @@ if (mode === 'listener') {
   if (mode === 'plain') s = tls.createServer({ cert, key, ALPNProtocols }, answer);
   else {
     // The listener's way into node:tls, without the fingerprinting: its HelloCollector reads until
-    // the ClientHello is whole, the bytes are put back, the socket is handed over.
+    // the ClientHello is whole, then the socket and those bytes are handed over (tlsServerSocket).
     const secureContext = tls.createSecureContext({ cert, key });
     s = net.createServer((socket) => {
       socket.on('error', () => socket.destroy());
@@ -43,11 +43,8 @@ if (mode === 'listener') {
       const onData = (d) => {
         if (collector.push(d).kind === 'more') return;
         socket.off('data', onData);
-        socket.pause();
-        socket.unshift(collector.buffered);
-        const t = new tls.TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols });
+        const t = tlsServerSocket(socket, collector.buffered, { secureContext, ALPNProtocols }, (t) => t.on('error', () => socket.destroy()));
         t.on('secure', () => answer(t));
-        t.on('error', () => socket.destroy());
       };
       socket.on('data', onData);
     });

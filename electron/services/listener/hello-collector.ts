@@ -2,6 +2,8 @@
 // however the client split it over TCP reads and TLS records, so it can be fingerprinted before
 // node:tls consumes it.
 
+import type net from 'node:net';
+import tls from 'node:tls';
 import { ReceivedBytes } from './received-bytes.js';
 
 export type CollectState =
@@ -63,3 +65,19 @@ export class HelloCollector {
 }
 
 const spacedHex = (b: Buffer): string => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');
+
+/**
+ * Hands a raw socket whose first bytes were read in JavaScript to node:tls as a server socket,
+ * with those bytes. They go to the TLS handle directly once `attach` has put its listeners on the
+ * TLS socket (node:tls does the same itself, a tick later, for bytes put back with unshift, after
+ * a walk through the socket's read buffer); with unshift when the handle does not offer that.
+ */
+export function tlsServerSocket(socket: net.Socket, buffered: Buffer, options: tls.TLSSocketOptions, attach: (t: tls.TLSSocket) => void): tls.TLSSocket {
+  socket.pause();
+  const t = new tls.TLSSocket(socket, { ...options, isServer: true });
+  attach(t);
+  const handle = (t as unknown as { _handle?: { receive?: (b: Buffer) => void } })._handle;
+  if (typeof handle?.receive === 'function') handle.receive(buffered);
+  else socket.unshift(buffered);
+  return t;
+}

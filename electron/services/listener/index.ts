@@ -25,7 +25,7 @@ import type { Http1Parse } from '../../../core/http/http1.js';
 import { installNodeHashes } from '../../node/native-hashes.js';
 import { botScore, type BotVerdict, type HelloTraits } from './bot-score.js';
 import { assessUserAgent, knownClient, type ClientMatch, type UserAgentVerdict } from '../../../core/knowledge/index.js';
-import { HelloCollector } from './hello-collector.js';
+import { HelloCollector, tlsServerSocket } from './hello-collector.js';
 import { ReceivedBytes } from './received-bytes.js';
 import { fingerprintBodyProblem, readHttp1Body } from './request-body.js';
 import { renderPage } from './page.js';
@@ -409,15 +409,12 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       const peer = peerOf(socket);
       unanswered = { ip: peer.address, port: peer.port, hello: st.bytes, answered: false, stage: 'handshake', reason: 'the client closed the connection during the TLS handshake' };
       expire = () => { if (unanswered) unanswered.reason = `no TLS handshake within ${hsTimeout} ms`; socket.destroy(); };
-      socket.pause();
-      socket.unshift(collector.buffered);
-      collector = undefined;
-      const t = new tls.TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ALPN });
-      t.on('error', (e) => {
+      const t = tlsServerSocket(socket, collector.buffered, { secureContext: context, ALPNProtocols: ALPN }, (t) => t.on('error', (e) => {
         const u = unanswered;
         if (u) { if (u.stage === 'handshake' || !u.failed) u.reason = tlsFailure(e, u.stage); u.failed = true; }
         socket.destroy();
-      });
+      }));
+      collector = undefined;
       t.on('secure', () => {
         const u = unanswered;
         if (!u) return;
@@ -855,5 +852,5 @@ export function utcNow(ms: number): string {
 const clientOf = (v: ClientVerdict): { label: string; confidence: number; exact: boolean } | null => (v.match ? { label: v.match.label, confidence: v.match.confidence, exact: v.match.exact } : null);
 
 export { VERSION_TEXT, dotted };
-// The listener's way of reading a ClientHello off a raw socket (test/bench/listener-server.mjs uses it for its floor server).
-export { HelloCollector };
+// The listener's way of reading a ClientHello off a raw socket and handing it to node:tls (test/bench/listener-server.mjs uses them for its floor server).
+export { HelloCollector, tlsServerSocket };
