@@ -34,6 +34,14 @@ export class Http2ClientStream {
   initialWindow = 65535;
   /** The client's WINDOW_UPDATE increments per stream id (0: the connection), summed: more credit for what is sent to it. */
   readonly windowUpdates = new Map<number, number>();
+  /** DATA payload bytes received in all, padding included: what the client's sending used of the connection's window (RFC 9113 6.9.1). */
+  dataReceived = 0;
+  /** Streams the client reset (RST_STREAM). */
+  readonly resets = new Set<number>();
+  /** The opaque data of each PING the client sent (not its ACKs), in order: each wants an ACK (RFC 9113 6.7). */
+  readonly pings: Uint8Array[] = [];
+  /** SETTINGS frames the client sent (not ACKs): each wants an ACK (RFC 9113 6.5.3). */
+  settingsFrames = 0;
 
   push(bytes: Uint8Array): void {
     if (this.dead || bytes.length === 0) return;
@@ -82,6 +90,10 @@ export class Http2ClientStream {
   private frame(f: H2Frame, payload: Uint8Array): void {
     const beforeFirst = this.preface === null;
     if (beforeFirst) this.pre.frames.push(FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`);
+    if (f.type === 4 && !(f.flags & 1)) this.settingsFrames++;
+    else if (f.type === 6 && !(f.flags & 1) && payload.length === 8) this.pings.push(payload.slice());
+    else if (f.type === 3) this.resets.add(f.streamId);
+    else if (f.type === 0) this.dataReceived += payload.length;
     if (f.type === 4 && !(f.flags & 1)) {
       for (let i = 0; i + 6 <= payload.length; i += 6) if (((payload[i]! << 8) | payload[i + 1]!) === 4) this.initialWindow = ((payload[i + 2]! << 24) >>> 0) + ((payload[i + 3]! << 16) | (payload[i + 4]! << 8) | payload[i + 5]!);
     } else if (f.type === 8 && payload.length >= 4) {

@@ -76,6 +76,24 @@ export function h2GrantOneByte(t: tls.TLSSocket, stream: number, p: ServerPrefac
 }
 
 /**
+ * What a connection that stays open owes the client besides answers: the connection window given
+ * back for the DATA it sent (`increment`), an ACK for each PING (its opaque data) and for each
+ * SETTINGS after the first (the first is ACKed with the server's preface). Nothing is written
+ * when nothing is owed.
+ */
+export function h2Housekeeping(t: tls.TLSSocket, p: ServerPreface, increment: number, pings: readonly Uint8Array[], settingsAcks: number): void {
+  const frames: Buffer[] = [];
+  if (increment > 0) {
+    const inc = Buffer.alloc(4);
+    inc.writeUInt32BE(increment, 0);
+    frames.push(frame(8, 0, 0, inc));
+  }
+  for (const ping of pings) frames.push(frame(6, 1, 0, Buffer.from(ping)));
+  for (let i = 0; i < settingsAcks; i++) frames.push(frame(4, 1, 0, Buffer.alloc(0)));
+  if (frames.length) t.write(Buffer.concat([...prefaceFrames(p), ...frames]));
+}
+
+/**
  * One answer on one stream. DATA goes out as the client's windows allow, the stream's and the
  * connection's, which the connection's answers share (`sent`): a client with a small window
  * (Node's http2 client can be given 16 KiB) fails the stream when it gets more than it allowed.
@@ -89,7 +107,7 @@ export class H2Answer {
   done = false;
 
   /** `head`: the answer to a HEAD request, HEADERS ending the stream and no DATA (RFC 9113 8.1; the content-length stays). */
-  constructor(private readonly t: tls.TLSSocket, private readonly stream: number, private readonly status: number, body: string | readonly string[], private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly sent: { connection: number }, private readonly allow?: string, private readonly preface: ServerPreface = { sent: false }) {
+  constructor(private readonly t: tls.TLSSocket, readonly stream: number, private readonly status: number, body: string | readonly string[], private readonly type: string, private readonly head: boolean, private readonly credit: FlowCredit, private readonly sent: { connection: number }, private readonly allow?: string, private readonly preface: ServerPreface = { sent: false }) {
     this.data = Buffer.from(typeof body === 'string' ? body : body.join(''), 'utf8');
   }
 

@@ -15,7 +15,7 @@ import { looksLikeHttp1Request, parseHttp1Request } from '../../../core/http/htt
 import { Http2ClientStream, startsWithH2Preface } from '../../../core/http/http2/client-stream.js';
 import type { HttpRequest } from '../../../core/http/model.js';
 import { computeAkamai } from '../../../core/fingerprint/akamai.js';
-import { H2Answer, h2GoAway, h2GrantOneByte, type FlowCredit } from './h2-reply.js';
+import { H2Answer, h2GoAway, h2GrantOneByte, h2Housekeeping, type FlowCredit } from './h2-reply.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls, type TlsParse } from '../../../core/tls/parse-tls.js';
 import { alertName } from '../../../core/tls/records.js';
@@ -267,6 +267,10 @@ interface Unanswered {
   reason: string;
   /** A failure was seen (a TLS error, a timeout, a refused request): later errors do not replace its reason. */
   failed?: boolean;
+  /** An observation of the connection was stored besides answered requests (an HTTP/2 stream refused): the close adds none for it. */
+  observed?: boolean;
+  /** Why a request still waiting (an HTTP/2 body not yet ended) was not answered, should the connection end now. */
+  pending?: string;
   negotiated?: Negotiated;
 }
 
@@ -275,7 +279,7 @@ function destroyThis(this: net.Socket): void { this.destroy(); }
 
 /**
  * The client's address and port, read into one object kept for it: the same getpeername call as
- * `socket.remoteAddress`, which makes a new object every time (node:net's getters when the
+ * `socket.remoteAddress`, which makes a new object for each socket (node:net's getters when the
  * handle does not have it). Valid until the next call.
  */
 const PEER = { address: 'unknown', port: 0 };
@@ -367,10 +371,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     socket.on('close', () => {
       sockets.delete(socket);
       clearTimeout(timer);
-      if (unanswered && !unanswered.answered) {
-        if (stopping && !unanswered.failed) unanswered.reason = 'the listener stopped before a request was answered';
-        recordUnanswered(unanswered);
-      }
+      const u = unanswered;
+      if (u && !u.answered && !u.observed) {
+        if (!u.failed) u.reason = stopping ? 'the listener stopped before a request was answered' : u.pending ?? u.reason;
+        recordUnanswered(u);
+      } else if (u?.pending) recordUnanswered({ ...u, stage: 'request', answered: false, reason: stopping ? 'the listener stopped before a request was answered' : u.pending });
       // A closed socket outlives the next young-generation collection (node:net lets go of it
       // only after that), and with it what its listeners hold: what this connection kept is let
       // go here, so the collector does not copy it along with the socket.
@@ -435,25 +440,33 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         if (t.alpnProtocol === 'h2') {
           // Read the client's own frames: node:http2 would hide their order and settings.
           // Every request of the connection is answered, on its stream, in the order they came
-          // (each an observation, with the connection's hello and Akamai fingerprint); up to
-          // MAX_H2_REQUESTS, then GOAWAY once their answers are out. A connection with nothing
-          // left to answer ends with GOAWAY after the request timeout.
+          // (each an observation, with the connection's hello and Akamai fingerprint; a refused
+          // one recorded at once as one of its own); up to MAX_H2_REQUESTS, then GOAWAY once their
+          // answers are out. A connection with nothing left to answer ends with GOAWAY after the
+          // request timeout.
           const h2 = new Http2ClientStream();
           const sent = { connection: 0 };
           const credit: FlowCredit = { stream: (id) => h2.initialWindow + (h2.windowUpdates.get(id) ?? 0), connection: () => 65535 + (h2.windowUpdates.get(0) ?? 0) };
           const preface = { sent: false };
           let seen = 0, seenAtLast = 0, next = 0, lastStream = 0;
+          // The connection window given back so far, the PINGs and SETTINGS ACKed (the first SETTINGS with the preface).
+          let granted = 0, pingsAcked = 0, settingsAcked = 1;
           let answers: H2Answer[] = [];
           let ended = false;
           const end = (code = 0, reason = ''): void => { if (ended) return; ended = true; t.off('data', onH2); h2GoAway(t, lastStream, code, reason, preface); };
           // After each request the connection may stay idle for the request timeout: then GOAWAY
           // (naming the last stream answered), and the end after the timeout once more.
-          const idle = (): void => { expire = () => { end(); drain(); }; reqTimer.refresh(); };
+          const idle = (): void => {
+            expire = () => { if (u.pending) u.pending = `no complete request within ${reqTimeout} ms`; end(); drain(); };
+            reqTimer.refresh();
+          };
           const reply = (stream: number, head: boolean): Reply => (status, text, type, allow) => {
             const a = new H2Answer(t, stream, status, text, type, head, credit, sent, allow, preface);
             if (!a.pump()) answers.push(a);
           };
+          const refuse = (status: number, error: string, send: Reply): void => refused(u, status, error, send, true);
           const onH2 = (c: Buffer): void => {
+            if (ended) return;
             if (seen === 0 && !startsWithH2Preface(c.subarray(0, 24)) && looksLikeHttp1Request(c.subarray(0, 32))) {
               // HTTP/1 on a connection that negotiated h2: answered in the client's own language.
               t.off('data', onH2);
@@ -471,9 +484,17 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
               end(h2.problems[0]!.code === 'hpack' ? 9 : 1, u.reason);
               return;
             }
+            // The connection window back for the DATA read (not the streams': a body stays within
+            // its first window, see MAX_BODY), and ACKs for the client's PINGs and later SETTINGS.
+            h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings.slice(pingsAcked), h2.settingsFrames - settingsAcked);
+            granted = h2.dataReceived;
+            pingsAcked = h2.pings.length;
+            settingsAcked = Math.max(settingsAcked, h2.settingsFrames);
             while (next < h2.requests.length && next < MAX_H2_REQUESTS) {
               const req = h2.requests[next]!;
               const stream = req.streamId ?? 1;
+              // A stream the client reset is not answered.
+              if (h2.resets.has(stream)) { next++; u.pending = undefined; continue; }
               const send = reply(stream, req.method === 'HEAD');
               // A request with a body is answered once its stream ends (the request timeout runs); the ones after it wait.
               const body = h2.bodyOf(stream);
@@ -483,26 +504,30 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
                 // One byte more than the client's first window allows, so that a body over MAX_BODY
                 // (the first window) shows as one instead of waiting for credit until the timeout.
                 h2GrantOneByte(t, stream, preface);
+                u.pending = `the client closed the connection before the body of its request on stream ${stream} ended`;
                 break;
               }
               next++;
-              lastStream = stream;
+              lastStream = Math.max(lastStream, stream);
               seenAtLast = seen;
+              u.pending = undefined;
               idle();
-              if (tooLarge) refused(u, 431, `request headers exceed ${maxHeaderBytes} bytes`, send);
-              else if (body && body.bytes.length > MAX_BODY) refused(u, 413, `a request body of more than ${MAX_BODY} bytes`, send);
-              else if (!req.target) refused(u, 400, req.method === 'CONNECT' ? 'CONNECT is not served here' : 'an HTTP/2 request without :path (RFC 9113 8.3.1)', send);
+              if (tooLarge) refuse(431, `request headers exceed ${maxHeaderBytes} bytes`, send);
+              else if (body && body.bytes.length > MAX_BODY) refuse(413, `a request body of more than ${MAX_BODY} bytes`, send);
+              else if (!req.target) refuse(400, req.method === 'CONNECT' ? 'CONNECT is not served here' : 'an HTTP/2 request without :path (RFC 9113 8.3.1)', send);
               else handle(u, req, h2.preface ? computeAkamai(h2.preface).akamai : null, send, undefined, body?.bytes);
             }
-            // The client's frames bring credit for the answers still going out (WINDOW_UPDATEs).
-            if (answers.length) answers = answers.filter((a) => !a.pump());
+            // The client's frames bring credit for the answers still going out (WINDOW_UPDATEs);
+            // an answer on a stream the client reset is dropped.
+            if (answers.length) answers = answers.filter((a) => !h2.resets.has(a.stream) && !a.pump());
             if (next >= MAX_H2_REQUESTS && !answers.length) { drain(); end(); return; }
             // A header block over the limit is read to its end and refused then (a client answered
             // in the middle of sending it takes the stream as refused and retries); past four times
-            // the limit without a (further) request the connection is given up.
-            if (next === h2.requests.length && seen - seenAtLast > 4 * maxHeaderBytes) {
+            // the limit (and a body's window, while one is awaited) without a (further) request the
+            // connection is given up.
+            if (seen - seenAtLast > 4 * maxHeaderBytes + (next < h2.requests.length ? MAX_BODY + 1 : 0)) {
               drain();
-              if (!next) { u.failed = true; u.reason = `HTTP/2: more than ${4 * maxHeaderBytes} bytes before a request`; }
+              if (!u.answered && !u.observed) { u.failed = true; u.reason = `HTTP/2: more than ${4 * maxHeaderBytes} bytes before a request`; u.pending = undefined; }
               end(11, `HTTP/2: more than ${4 * maxHeaderBytes} bytes ${next ? 'after the last request' : 'before a request'}`);
             }
           };
@@ -644,17 +669,25 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     reply(status, type === 'application/json' ? JSON.stringify(body, null, 2) + '\n' : String(body), type, allow);
   }
 
-  /** A request answered with an error before it is handled (400, 431): the connection is recorded as unanswered, with the reason. */
-  function refused(u: Unanswered, status: number, error: string, reply: Reply): void {
+  /**
+   * A request answered with an error before it is handled (400, 431): the connection is recorded
+   * as unanswered, with the reason, when it closes; with `ownObservation` (an HTTP/2 stream) at once.
+   */
+  function refused(u: Unanswered, status: number, error: string, reply: Reply, ownObservation = false): void {
     u.failed = true;
     u.reason = `request refused with ${status}: ${error}`;
     respond(reply, status, { error });
+    // An HTTP/2 stream's: an observation of its own now (other streams of the connection may be answered).
+    if (ownObservation) {
+      u.observed = true;
+      recordUnanswered({ ...u, stage: 'request', answered: false });
+    }
   }
 
   /** The request of a connection whose handshake completed (`u.negotiated` is set). */
   function handle(u: Unanswered, request: HttpRequest, akamai: string | null, reply: Reply, rf?: RequestFacts, requestBody?: Uint8Array): void {
     // HTTP/2's pseudo-headers (:method, :path...) are not headers here, so both versions have the same limit.
-    if (request.headers.length > maxHeaders && request.headers.filter((x) => !x.name.startsWith(':')).length > maxHeaders) { refused(u, 431, `more than ${maxHeaders} headers`, reply); return; }
+    if (request.headers.length > maxHeaders && request.headers.filter((x) => !x.name.startsWith(':')).length > maxHeaders) { refused(u, 431, `more than ${maxHeaders} headers`, reply, request.version === 'HTTP/2'); return; }
     u.answered = true;
     const helloBytes = u.hello;
     // The parse is made only when something needs more than the facts kept per hello shape.

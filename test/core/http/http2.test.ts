@@ -161,3 +161,31 @@ describe('HTTP/2 client stream and Akamai, on the bytes Node\'s http2 client sen
     expect(read(() => { x = (x * 1103515245 + 12345) % 2147483648; return 1 + (x % 700); })).toEqual(whole);
   });
 });
+
+describe('HTTP/2 client stream: what a server that stays open owes the client', () => {
+  const frame = (type: number, flags: number, stream: number, payload: number[] | Buffer): Buffer => {
+    const p = Buffer.from(payload);
+    const h = Buffer.alloc(9);
+    h.writeUIntBE(p.length, 0, 3); h[3] = type; h[4] = flags; h.writeUInt32BE(stream, 5);
+    return Buffer.concat([h, p]);
+  };
+  it('counts DATA bytes with their padding, the SETTINGS and PINGs to ACK (not ACKs), and the streams reset', () => {
+    const s = new Http2ClientStream();
+    s.push(new Uint8Array(Buffer.concat([
+      Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'),
+      frame(4, 0, 0, []), frame(4, 1, 0, []),
+      // POST /x on stream 1 (indexed :method POST, :scheme https, literal :path).
+      frame(1, 0x4, 1, [0x83, 0x87, 0x44, 2, 0x2f, 0x78]),
+      // DATA: 3 bytes, then 2 bytes with a pad length byte and 4 bytes of padding (7 in all).
+      frame(0, 0, 1, [1, 2, 3]), frame(0, 0x8, 1, [4, 9, 9, 0, 0, 0, 0]),
+      frame(6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8]), frame(6, 1, 0, [8, 7, 6, 5, 4, 3, 2, 1]),
+      frame(3, 0, 1, [0, 0, 0, 8]), frame(4, 0, 0, [0, 4, 0, 1, 0, 0]),
+    ])));
+    expect(s.problems).toEqual([]);
+    expect(s.dataReceived).toBe(3 + 7);
+    expect(s.bodyOf(1)!.bytes).toEqual(new Uint8Array([1, 2, 3, 9, 9]));
+    expect(s.settingsFrames).toBe(2);
+    expect(s.pings.map((p) => [...p])).toEqual([[1, 2, 3, 4, 5, 6, 7, 8]]);
+    expect([...s.resets]).toEqual([1]);
+  });
+});

@@ -154,6 +154,48 @@ describe('listener limits', () => {
     c.close();
   });
 
+  it('HTTP/2: request bodies on one connection are not limited to its first window together (the connection window is given back)', async () => {
+    const { c, request } = session();
+    for (let i = 0; i < 3; i++) {
+      const r = await request({ ':method': 'POST', ':path': '/v1/tls/fingerprint', 'content-type': 'application/json' }, Buffer.from(`{${' '.repeat(40_000)}}`));
+      expect(r.status, `POST ${i + 1}`).toBe(200);
+    }
+    c.close();
+  });
+
+  it('HTTP/2: a refused stream is an observation of its own beside the answered ones; PINGs are ACKed', async () => {
+    const before = h.store.made;
+    const { c, request } = session();
+    const many: http2.OutgoingHttpHeaders = { ':path': '/fps' };
+    for (let i = 0; i < 210; i++) many[`x-h${i}`] = 'v';
+    expect((await request(many)).status).toBe(431);
+    expect((await request({ ':path': '/fps' })).status).toBe(200);
+    const rtt = await new Promise<number>((res, rej) => { if (!c.ping((err, ms) => (err ? rej(err) : res(ms)))) rej(new Error('ping not sent')); });
+    expect(rtt).toBeGreaterThanOrEqual(0);
+    expect((await request({ ':path': '/stats' })).status).toBe(200);
+    c.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const mine = h.store.byIp('127.0.0.1').slice(-(h.store.made - before));
+    expect(mine.map((x) => [x.path ?? null, x.incomplete ?? null])).toEqual([[null, 'request'], ['/fps', null], ['/stats', null]]);
+    expect(mine[0]!.error).toMatch(/request refused with 431: more than 200 headers/);
+    expect(new Set(mine.map((x) => x.port)).size).toBe(1);
+  });
+
+  it('HTTP/2: a stream the client resets while its body is awaited holds up no later request', async () => {
+    const settings = frame(4, 0, 0, Buffer.alloc(0));
+    const post = frame(1, 0x4, 1, Buffer.concat([Buffer.from([0x83, 0x87]), lit(':path', '/v1/tls/fingerprint'), lit(':authority', 'x')]));
+    const data = frame(0, 0, 1, Buffer.from('{'));
+    const reset = frame(3, 0, 1, Buffer.from([0, 0, 0, 8]));
+    const get = frame(1, 0x5, 3, Buffer.concat([Buffer.from([0x82, 0x87]), lit(':path', '/fps'), lit(':authority', 'x')]));
+    // (Well within the request timeout of 400 ms: the answer may not wait for it.)
+    const r = await hold(Buffer.concat([PREFACE, settings, post, data, reset, get]), ['h2'], 250);
+    // HEADERS on stream 3 (type 1, flags END_HEADERS, stream 3), its :status 200 first.
+    const at = r.data.indexOf(Buffer.from([0x01, 0x04, 0x00, 0x00, 0x00, 0x03, 0x08, 0x03, ...Buffer.from('200')]));
+    expect(at).toBeGreaterThan(0);
+    // Nothing is answered on the reset stream 1.
+    expect(r.data.includes(Buffer.from([0x01, 0x04, 0x00, 0x00, 0x00, 0x01]))).toBe(false);
+  });
+
   it('HTTP/2: at most 100 requests on a connection, then GOAWAY naming the last one answered', async () => {
     const { c, goaway, request } = session();
     const all = await Promise.allSettled(Array.from({ length: 101 }, () => request({ ':path': '/fps' })));
