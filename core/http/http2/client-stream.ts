@@ -16,6 +16,7 @@ export interface H2Frame { type: number; flags: number; streamId: number; start:
 export class Http2ClientStream {
   readonly requests: HttpRequest[] = [];
   readonly problems: Problem[] = [];
+  /** Every frame read, in order (not kept with `keepFrames: false`: a server that stays open reads without end). */
   readonly frames: H2Frame[] = [];
   preface: Http2Preface | null = null;
   /** The bytes not yet read as frames: `buf[0, len)` (the capacity doubles, so a client sending a byte at a time costs linear time). */
@@ -38,10 +39,17 @@ export class Http2ClientStream {
   dataReceived = 0;
   /** Streams the client reset (RST_STREAM). */
   readonly resets = new Set<number>();
-  /** The opaque data of each PING the client sent (not its ACKs), in order: each wants an ACK (RFC 9113 6.7). */
+  /** The opaque data of each PING the client sent (not its ACKs), in order: each wants an ACK (RFC 9113 6.7). A reader may empty it once ACKed. */
   readonly pings: Uint8Array[] = [];
+  /** PINGs the client sent in all (not ACKs). */
+  pingsReceived = 0;
   /** SETTINGS frames the client sent (not ACKs): each wants an ACK (RFC 9113 6.5.3). */
   settingsFrames = 0;
+  private readonly keepFrames: boolean;
+
+  constructor(o: { keepFrames?: boolean } = {}) {
+    this.keepFrames = o.keepFrames ?? true;
+  }
 
   push(bytes: Uint8Array): void {
     if (this.dead || bytes.length === 0) return;
@@ -70,7 +78,7 @@ export class Http2ClientStream {
       if (len > 1 << 24) { this.fail('bad_frame', `frame length ${len} at offset ${this.base + p}`, this.base + p); return; }
       if (p + 9 + len > b.length) break;
       const f: H2Frame = { type: b[p + 3]!, flags: b[p + 4]!, streamId: ((b[p + 5]! & 0x7f) << 24) | (b[p + 6]! << 16) | (b[p + 7]! << 8) | b[p + 8]!, start: this.base + p, length: 9 + len };
-      this.frames.push(f);
+      if (this.keepFrames) this.frames.push(f);
       this.frame(f, b.subarray(p + 9, p + 9 + len));
       if (this.dead) return;
       p += 9 + len;
@@ -91,7 +99,7 @@ export class Http2ClientStream {
     const beforeFirst = this.preface === null;
     if (beforeFirst) this.pre.frames.push(FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`);
     if (f.type === 4 && !(f.flags & 1)) this.settingsFrames++;
-    else if (f.type === 6 && !(f.flags & 1) && payload.length === 8) this.pings.push(payload.slice());
+    else if (f.type === 6 && !(f.flags & 1) && payload.length === 8) { this.pings.push(payload.slice()); this.pingsReceived++; }
     else if (f.type === 3) this.resets.add(f.streamId);
     else if (f.type === 0) this.dataReceived += payload.length;
     if (f.type === 4 && !(f.flags & 1)) {

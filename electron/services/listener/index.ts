@@ -121,6 +121,8 @@ const REASONS = new Map([[200, 'OK'], [400, 'Bad Request'], [404, 'Not Found'], 
 const MAX_BODY = 65535;
 /** The most requests answered on one HTTP/2 connection (then GOAWAY once their answers are out). */
 const MAX_H2_REQUESTS = 100;
+/** The most HTTP/2 requests waiting to be taken up (behind one whose body has not ended), and PINGs between two requests. */
+const MAX_H2_QUEUED = 32, MAX_H2_PINGS = 100;
 const QUOTE_BRACE = Buffer.from('"}');
 /** An answer's content: its text, or its text in pieces (written one after the other). */
 type AnswerText = string | readonly string[];
@@ -444,16 +446,31 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           // one recorded at once as one of its own); up to MAX_H2_REQUESTS, then GOAWAY once their
           // answers are out. A connection with nothing left to answer ends with GOAWAY after the
           // request timeout.
-          const h2 = new Http2ClientStream();
+          const h2 = new Http2ClientStream({ keepFrames: false });
           const sent = { connection: 0 };
           const credit: FlowCredit = { stream: (id) => h2.initialWindow + (h2.windowUpdates.get(id) ?? 0), connection: () => 65535 + (h2.windowUpdates.get(0) ?? 0) };
           const preface = { sent: false };
-          let seen = 0, seenAtLast = 0, next = 0, lastStream = 0;
-          // The connection window given back so far, the PINGs and SETTINGS ACKed (the first SETTINGS with the preface).
-          let granted = 0, pingsAcked = 0, settingsAcked = 1;
+          // Bytes read, and DATA bytes and PINGs among them, when the last request was taken up.
+          let seen = 0, seenAtLast = 0, dataAtLast = 0, pingsAtLast = 0, next = 0, lastStream = 0;
+          // The connection window given back so far, the SETTINGS ACKed (the first with the preface).
+          let granted = 0, settingsAcked = 1;
           let answers: H2Answer[] = [];
           let ended = false;
-          const end = (code = 0, reason = ''): void => { if (ended) return; ended = true; t.off('data', onH2); h2GoAway(t, lastStream, code, reason, preface); };
+          const end = (code = 0, reason = ''): void => {
+            if (ended) return;
+            ended = true;
+            t.off('data', onH2);
+            // A request still waiting was not answered for this reason.
+            if (code && u.pending) u.pending = reason;
+            h2GoAway(t, lastStream, code, reason, preface);
+          };
+          /** A client that sends more than a request can need: GOAWAY with `code` (ENHANCE_YOUR_CALM, FLOW_CONTROL_ERROR) and why. */
+          const tooMuch = (code: number, what: string): void => {
+            const reason = `HTTP/2: ${what} ${next || h2.requests.length ? 'after the last request taken up' : 'before a request'}`;
+            drain();
+            if (!u.answered && !u.observed && !u.failed) { u.failed = true; u.reason = reason; }
+            end(code, reason);
+          };
           // After each request the connection may stay idle for the request timeout: then GOAWAY
           // (naming the last stream answered), and the end after the timeout once more.
           const idle = (): void => {
@@ -486,15 +503,20 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             }
             // The connection window back for the DATA read (not the streams': a body stays within
             // its first window, see MAX_BODY), and ACKs for the client's PINGs and later SETTINGS.
-            h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings.slice(pingsAcked), h2.settingsFrames - settingsAcked);
+            h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings, h2.settingsFrames - settingsAcked);
             granted = h2.dataReceived;
-            pingsAcked = h2.pings.length;
+            h2.pings.length = 0;
             settingsAcked = Math.max(settingsAcked, h2.settingsFrames);
             while (next < h2.requests.length && next < MAX_H2_REQUESTS) {
               const req = h2.requests[next]!;
               const stream = req.streamId ?? 1;
               // A stream the client reset is not answered.
-              if (h2.resets.has(stream)) { next++; u.pending = undefined; continue; }
+              if (h2.resets.has(stream)) {
+                next++;
+                u.pending = undefined;
+                if (!u.answered && !u.failed) u.reason = `the client reset its request (stream ${stream}) before it was answered`;
+                continue;
+              }
               const send = reply(stream, req.method === 'HEAD');
               // A request with a body is answered once its stream ends (the request timeout runs); the ones after it wait.
               const body = h2.bodyOf(stream);
@@ -510,6 +532,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
               next++;
               lastStream = Math.max(lastStream, stream);
               seenAtLast = seen;
+              dataAtLast = h2.dataReceived;
+              pingsAtLast = h2.pingsReceived;
               u.pending = undefined;
               idle();
               if (tooLarge) refuse(431, `request headers exceed ${maxHeaderBytes} bytes`, send);
@@ -521,15 +545,16 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             // an answer on a stream the client reset is dropped.
             if (answers.length) answers = answers.filter((a) => !h2.resets.has(a.stream) && !a.pump());
             if (next >= MAX_H2_REQUESTS && !answers.length) { drain(); end(); return; }
-            // A header block over the limit is read to its end and refused then (a client answered
-            // in the middle of sending it takes the stream as refused and retries); past four times
-            // the limit (and a body's window, while one is awaited) without a (further) request the
-            // connection is given up.
-            if (seen - seenAtLast > 4 * maxHeaderBytes + (next < h2.requests.length ? MAX_BODY + 1 : 0)) {
-              drain();
-              if (!u.answered && !u.observed) { u.failed = true; u.reason = `HTTP/2: more than ${4 * maxHeaderBytes} bytes before a request`; u.pending = undefined; }
-              end(11, `HTTP/2: more than ${4 * maxHeaderBytes} bytes ${next ? 'after the last request' : 'before a request'}`);
-            }
+            // Since the last request taken up: frames other than DATA past four times the header
+            // limit (a header block over the limit is read to its end and refused then: a client
+            // answered in the middle of sending it takes the stream as refused and retries), more
+            // requests waiting than MAX_H2_QUEUED, more DATA than their first windows allow, or
+            // more than MAX_H2_PINGS PINGs: the connection is given up.
+            const queued = h2.requests.length - next;
+            if ((seen - seenAtLast) - (h2.dataReceived - dataAtLast) > 4 * maxHeaderBytes) tooMuch(11, `more than ${4 * maxHeaderBytes} bytes of frames other than DATA`);
+            else if (queued > MAX_H2_QUEUED) tooMuch(11, `more than ${MAX_H2_QUEUED} requests waiting`);
+            else if (h2.dataReceived - dataAtLast > (queued + 1) * (MAX_BODY + 1)) tooMuch(3, 'more DATA than the streams\' windows allow');
+            else if (h2.pingsReceived - pingsAtLast > MAX_H2_PINGS) tooMuch(11, `more than ${MAX_H2_PINGS} PINGs`);
           };
           t.on('data', onH2);
           return;
@@ -855,7 +880,11 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     subscribe(cb) { events.on('observation', cb); return () => events.off('observation', cb); },
     async stop() {
       stopping = true;
-      await new Promise<void>((res) => { server.close(() => res()); for (const s of sockets) s.destroy(); });
+      const closed = new Promise<void>((res) => server.close(() => res()));
+      for (const s of sockets) s.destroy();
+      // The sockets' close handlers record what was left unanswered: the store is closed after them.
+      for (let i = 0; sockets.size && i < 400; i++) await new Promise((r) => setTimeout(r, 5));
+      await closed;
       await store.close();
     },
   };

@@ -285,6 +285,11 @@ export class ObservationStore {
 
   private keepLine(obs: StoredObservation, line: Buffer): StoredObservation {
     this.made++;
+    if (this.closed) {
+      // (Its file descriptor may be another file's by now.)
+      this.o.warn?.(`${this.path}: observation ${obs.id} came after the log was closed; not logged`);
+      return obs;
+    }
     this.remember(recordOf(obs, line));
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flushAsync(), this.o.flushMs ?? 200);
@@ -343,11 +348,13 @@ export class ObservationStore {
     this.flush();
   }
 
+  private closed = false;
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.writing) await new Promise((r) => setTimeout(r, 5));
     this.flush();
+    this.closed = true;
     closeSync(this.fd);
   }
 

@@ -163,6 +163,38 @@ describe('listener limits', () => {
     c.close();
   });
 
+  it('HTTP/2: uploads sent side by side on one connection are all read (each within its own window)', async () => {
+    const { c, request } = session();
+    const all = await Promise.all(Array.from({ length: 6 }, () => request({ ':method': 'POST', ':path': '/v1/tls/fingerprint', 'content-type': 'application/json' }, Buffer.from(`{${' '.repeat(60_000)}}`))));
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    c.close();
+  });
+
+  it('HTTP/2: a client that only sends PINGs after its request is let go (GOAWAY ENHANCE_YOUR_CALM)', async () => {
+    const settings = frame(4, 0, 0, Buffer.alloc(0));
+    const get = frame(1, 0x5, 1, Buffer.concat([Buffer.from([0x82, 0x87]), lit(':path', '/fps'), lit(':authority', 'x')]));
+    const pings = Buffer.concat(Array.from({ length: 150 }, (_, i) => frame(6, 0, 0, Buffer.alloc(8, i))));
+    // The PINGs a little after the request (read in a later chunk than it).
+    const r = await new Promise<{ data: Buffer }>((res, rej) => {
+      const chunks: Buffer[] = [];
+      const s = tls.connect({ host: '127.0.0.1', port: h.port, rejectUnauthorized: false, ALPNProtocols: ['h2'] }, () => {
+        s.write(Buffer.concat([PREFACE, settings, get]));
+        setTimeout(() => s.write(pings), 100);
+      });
+      s.on('data', (d) => chunks.push(d));
+      s.on('error', rej);
+      setTimeout(() => { res({ data: Buffer.concat(chunks) }); s.destroy(); }, 350);
+    });
+    // GOAWAY (type 7) naming stream 1, code 11.
+    const at = r.data.indexOf(Buffer.from([0x07, 0x00, 0x00, 0x00, 0x00, 0x00]));
+    expect(at).toBeGreaterThan(0);
+    expect([r.data.readUInt32BE(at + 6), r.data.readUInt32BE(at + 10)]).toEqual([1, 11]);
+    expect(r.data.subarray(at + 14).toString('latin1')).toMatch(/more than 100 PINGs/);
+    // The answer to stream 1 came before it, and PING ACKs (type 6, flag 1) for those read.
+    expect(r.data.includes(Buffer.from([0x01, 0x04, 0x00, 0x00, 0x00, 0x01, 0x08, 0x03, ...Buffer.from('200')]))).toBe(true);
+    expect(r.data.includes(Buffer.from([0x00, 0x00, 0x08, 0x06, 0x01, 0x00, 0x00, 0x00, 0x00, 7, 7, 7, 7, 7, 7, 7, 7]))).toBe(true);
+  });
+
   it('HTTP/2: a refused stream is an observation of its own beside the answered ones; PINGs are ACKed', async () => {
     const before = h.store.made;
     const { c, request } = session();

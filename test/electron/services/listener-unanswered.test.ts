@@ -167,3 +167,20 @@ describe('listener: connections without an answered request', () => {
     expect(sub.record.problems.map((p) => p.code)).toContain('tls_handshake_incomplete');
   });
 });
+
+describe('listener: stopping with connections open', () => {
+  it('logs the connections it cuts off (their close is recorded before the log is closed)', async () => {
+    const dataDir = join(tmp, 'stop');
+    const warnings: string[] = [];
+    const h = await startListener({ host: '127.0.0.1', port: 0, dataDir, warn: (m) => warnings.push(m) });
+    // A client that completes the handshake and sends nothing.
+    const s = tls.connect({ host: '127.0.0.1', port: h.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    s.on('error', () => {});
+    await new Promise((r) => s.once('secureConnect', r));
+    await sleep(50);
+    await h.stop();
+    const lines = readFileSync(join(dataDir, 'observations.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StoredObservation);
+    expect(lines.map((x) => [x.incomplete, x.error])).toEqual([['request', 'the listener stopped before a request was answered']]);
+    expect(warnings.filter((w) => /after the log was closed|write failed/.test(w))).toEqual([]);
+  });
+});
