@@ -46,6 +46,8 @@ export class Http2ClientStream {
   /** SETTINGS frames the client sent (not ACKs): each wants an ACK (RFC 9113 6.5.3). */
   settingsFrames = 0;
   private readonly keepFrames: boolean;
+  /** The highest stream the client opened. */
+  private lastOpened = 0;
 
   constructor(o: { keepFrames?: boolean } = {}) {
     this.keepFrames = o.keepFrames ?? true;
@@ -96,8 +98,19 @@ export class Http2ClientStream {
   }
 
   private frame(f: H2Frame, payload: Uint8Array): void {
+    const name = FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`;
+    // Inside a header block only its CONTINUATION frames may come (RFC 9113 6.2); RST_STREAM and
+    // WINDOW_UPDATE only on a stream the client opened (5.1: an idle stream's are an error).
+    if (this.pending && (f.type !== 9 || f.streamId !== this.pending.streamId)) {
+      this.fail('bad_frame', `a ${name} frame (stream ${f.streamId}) at offset ${f.start} inside the header block of stream ${this.pending.streamId} (RFC 9113 6.2)`, f.start);
+      return;
+    }
+    if ((f.type === 3 || (f.type === 8 && f.streamId !== 0)) && !this.bodies.has(f.streamId)) {
+      this.fail('bad_frame', `${name} at offset ${f.start} on stream ${f.streamId}, which the client never opened (RFC 9113 5.1)`, f.start);
+      return;
+    }
     const beforeFirst = this.preface === null;
-    if (beforeFirst) this.pre.frames.push(FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`);
+    if (beforeFirst) this.pre.frames.push(name);
     if (f.type === 4 && !(f.flags & 1)) this.settingsFrames++;
     else if (f.type === 6 && !(f.flags & 1) && payload.length === 8) { this.pings.push(payload.slice()); this.pingsReceived++; }
     else if (f.type === 3) this.resets.add(f.streamId);
@@ -115,6 +128,12 @@ export class Http2ClientStream {
     } else if (f.type === 2 && beforeFirst && payload.length >= 5) {
       this.pre.priorities.push({ streamId: f.streamId, exclusive: (payload[0]! & 0x80) !== 0, dependsOn: (((payload[0]! & 0x7f) << 24) | (payload[1]! << 16) | (payload[2]! << 8) | payload[3]!) >>> 0, weight: payload[4]! });
     } else if (f.type === 1) {
+      // A client opens odd-numbered streams, each numbered above the last (RFC 9113 5.1.1); HEADERS on an open one is its trailers.
+      if (!this.bodies.has(f.streamId) && (f.streamId === 0 || f.streamId % 2 === 0 || f.streamId <= this.lastOpened)) {
+        this.fail('bad_frame', `HEADERS at offset ${f.start} opens stream ${f.streamId}: ${f.streamId === 0 ? 'stream 0 is the connection' : f.streamId % 2 === 0 ? 'a client opens odd-numbered streams' : `not above stream ${this.lastOpened}, opened before`} (RFC 9113 5.1.1)`, f.start);
+        return;
+      }
+      if (!this.bodies.has(f.streamId)) this.lastOpened = f.streamId;
       let q = 0, end = payload.length;
       if (f.flags & 0x8) { const pad = payload[0] ?? 0; q = 1; end -= pad; }
       if (f.flags & 0x20) q += 5;

@@ -63,6 +63,11 @@ export function h2GoAway(t: tls.TLSSocket, lastStream: number, code: number, rea
   t.end(Buffer.concat([...prefaceFrames(p), goAwayFrame(lastStream, code, reason)]));
 }
 
+/** RST_STREAM NO_ERROR on `stream`: the answer is out, and the rest of the request is not wanted (RFC 9113 8.1). */
+export function h2ResetStream(t: tls.TLSSocket, stream: number, p: ServerPreface): void {
+  t.write(Buffer.concat([...prefaceFrames(p), frame(3, 0, stream, Buffer.alloc(4))]));
+}
+
 /** Grants the client one byte more on the connection and on `stream` (once per stream) than its first window of 65,535. */
 export function h2GrantOneByte(t: tls.TLSSocket, stream: number, p: ServerPreface): void {
   const done = (p.granted ??= new Set());

@@ -15,7 +15,7 @@ import { looksLikeHttp1Request, parseHttp1Request } from '../../../core/http/htt
 import { Http2ClientStream, startsWithH2Preface } from '../../../core/http/http2/client-stream.js';
 import type { HttpRequest } from '../../../core/http/model.js';
 import { computeAkamai } from '../../../core/fingerprint/akamai.js';
-import { H2Answer, h2GoAway, h2GrantOneByte, h2Housekeeping, type FlowCredit } from './h2-reply.js';
+import { H2Answer, h2GoAway, h2GrantOneByte, h2Housekeeping, h2ResetStream, type FlowCredit } from './h2-reply.js';
 import type { ClientHello } from '../../../core/tls/model.js';
 import { parseTls, type TlsParse } from '../../../core/tls/parse-tls.js';
 import { alertName } from '../../../core/tls/records.js';
@@ -273,6 +273,9 @@ interface Unanswered {
   observed?: boolean;
   /** Why a request still waiting (an HTTP/2 body not yet ended) was not answered, should the connection end now. */
   pending?: string;
+  /** HTTP/2: the stream of that request, and the streams of the requests waiting behind it. */
+  awaited?: number;
+  behind?: number[];
   negotiated?: Negotiated;
 }
 
@@ -378,6 +381,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
         if (!u.failed) u.reason = stopping ? 'the listener stopped before a request was answered' : u.pending ?? u.reason;
         recordUnanswered(u);
       } else if (u?.pending) recordUnanswered({ ...u, stage: 'request', answered: false, reason: stopping ? 'the listener stopped before a request was answered' : u.pending });
+      // HTTP/2 requests that waited behind that one: an observation each.
+      for (const stream of u?.pending ? u.behind ?? [] : []) recordUnanswered({ ...u!, stage: 'request', answered: false, reason: `${stopping ? 'the listener stopped' : 'the connection ended'} while the request on stream ${stream} waited behind the one on stream ${u!.awaited}` });
       // A closed socket outlives the next young-generation collection (node:net lets go of it
       // only after that), and with it what its listeners hold: what this connection kept is let
       // go here, so the collector does not copy it along with the socket.
@@ -466,7 +471,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           };
           /** A client that sends more than a request can need: GOAWAY with `code` (ENHANCE_YOUR_CALM, FLOW_CONTROL_ERROR) and why. */
           const tooMuch = (code: number, what: string): void => {
-            const reason = `HTTP/2: ${what} ${next || h2.requests.length ? 'after the last request taken up' : 'before a request'}`;
+            const reason = `HTTP/2: ${what} ${next ? 'after the last request taken up' : h2.requests.length ? 'while a request waited for its body' : 'before a request'}`;
             drain();
             if (!u.answered && !u.observed && !u.failed) { u.failed = true; u.reason = reason; }
             end(code, reason);
@@ -513,7 +518,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
               // A stream the client reset is not answered.
               if (h2.resets.has(stream)) {
                 next++;
-                u.pending = undefined;
+                u.pending = u.awaited = u.behind = undefined;
                 if (!u.answered && !u.failed) u.reason = `the client reset its request (stream ${stream}) before it was answered`;
                 continue;
               }
@@ -526,7 +531,13 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
                 // One byte more than the client's first window allows, so that a body over MAX_BODY
                 // (the first window) shows as one instead of waiting for credit until the timeout.
                 h2GrantOneByte(t, stream, preface);
-                u.pending = `the client closed the connection before the body of its request on stream ${stream} ended`;
+                if (u.awaited !== stream) {
+                  // A request newly waited for gets the whole request timeout for its body.
+                  u.awaited = stream;
+                  u.pending = `the client closed the connection before the body of its request on stream ${stream} ended`;
+                  reqTimer.refresh();
+                }
+                u.behind = h2.requests.slice(next + 1).map((r) => r.streamId ?? 0).filter((id) => !h2.resets.has(id));
                 break;
               }
               next++;
@@ -534,10 +545,14 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
               seenAtLast = seen;
               dataAtLast = h2.dataReceived;
               pingsAtLast = h2.pingsReceived;
-              u.pending = undefined;
+              u.pending = u.awaited = u.behind = undefined;
               idle();
-              if (tooLarge) refuse(431, `request headers exceed ${maxHeaderBytes} bytes`, send);
-              else if (body && body.bytes.length > MAX_BODY) refuse(413, `a request body of more than ${MAX_BODY} bytes`, send);
+              if (tooLarge || (body && body.bytes.length > MAX_BODY)) {
+                if (tooLarge) refuse(431, `request headers exceed ${maxHeaderBytes} bytes`, send);
+                else refuse(413, `a request body of more than ${MAX_BODY} bytes`, send);
+                // The client may still be sending the body: RST_STREAM NO_ERROR once the answer is out tells it to stop (RFC 9113 8.1).
+                if (body && !body.ended && !answers.some((a) => a.stream === stream)) h2ResetStream(t, stream, preface);
+              }
               else if (!req.target) refuse(400, req.method === 'CONNECT' ? 'CONNECT is not served here' : 'an HTTP/2 request without :path (RFC 9113 8.3.1)', send);
               else handle(u, req, h2.preface ? computeAkamai(h2.preface).akamai : null, send, undefined, body?.bytes);
             }

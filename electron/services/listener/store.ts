@@ -350,6 +350,7 @@ export class ObservationStore {
 
   private closed = false;
   async close(): Promise<void> {
+    if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.writing) await new Promise((r) => setTimeout(r, 5));

@@ -195,6 +195,47 @@ describe('listener limits', () => {
     expect(r.data.includes(Buffer.from([0x00, 0x00, 0x08, 0x06, 0x01, 0x00, 0x00, 0x00, 0x00, 7, 7, 7, 7, 7, 7, 7, 7]))).toBe(true);
   });
 
+  it('HTTP/2: requests waiting behind a body that never ends are each an observation when the connection ends', async () => {
+    const before = h.store.made;
+    const settings = frame(4, 0, 0, Buffer.alloc(0));
+    const get = (id: number) => frame(1, 0x5, id, Buffer.concat([Buffer.from([0x82, 0x87]), lit(':path', '/fps'), lit(':authority', 'x')]));
+    const post = frame(1, 0x4, 3, Buffer.concat([Buffer.from([0x83, 0x87]), lit(':path', '/v1/tls/fingerprint'), lit(':authority', 'x')]));
+    // GET 1 answered; POST 3 whose body never ends; GET 5 and 7 behind it; the client closes.
+    await hold(Buffer.concat([PREFACE, settings, get(1), post, frame(0, 0, 3, Buffer.from('{')), get(5), get(7)]), ['h2'], 200);
+    for (let i = 0; i < 50 && h.store.made < before + 4; i++) await new Promise((r) => setTimeout(r, 20));
+    const mine = h.store.byIp('127.0.0.1').slice(-(h.store.made - before));
+    expect(mine.map((x) => [x.path ?? null, x.incomplete ?? null])).toEqual([['/fps', null], [null, 'request'], [null, 'request'], [null, 'request']]);
+    expect(mine.slice(1).map((x) => x.error)).toEqual([
+      'the client closed the connection before the body of its request on stream 3 ended',
+      'the connection ended while the request on stream 5 waited behind the one on stream 3',
+      'the connection ended while the request on stream 7 waited behind the one on stream 3',
+    ]);
+  });
+
+  it('HTTP/2: frames RFC 9113 forbids get GOAWAY PROTOCOL_ERROR saying which: another frame inside a header block, HEADERS on stream 0 or an even or lower stream, RST_STREAM on a stream never opened', async () => {
+    const settings = frame(4, 0, 0, Buffer.alloc(0));
+    const block = Buffer.concat([Buffer.from([0x82, 0x87]), lit(':path', '/fps'), lit(':authority', 'x')]);
+    const cases: [Buffer[], RegExp][] = [
+      [[frame(1, 0x1, 1, block.subarray(0, 4)), frame(1, 0x5, 3, block)], /inside the header block of stream 1/],
+      [[frame(1, 0x5, 0, block)], /stream 0 is the connection/],
+      [[frame(1, 0x5, 2, block)], /odd-numbered/],
+      [[frame(1, 0x5, 5, block), frame(1, 0x5, 3, block)], /not above stream 5/],
+      [[frame(3, 0, 9, Buffer.from([0, 0, 0, 8]))], /never opened/],
+    ];
+    const before = h.store.made;
+    for (const [frames, why] of cases) {
+      const r = await hold(Buffer.concat([PREFACE, settings, ...frames]), ['h2'], 300);
+      const at = r.data.indexOf(Buffer.from([0x07, 0x00, 0x00, 0x00, 0x00, 0x00]));
+      expect(at, String(why)).toBeGreaterThan(0);
+      expect(r.data.readUInt32BE(at + 10), String(why)).toBe(1);
+      expect(r.data.subarray(at + 14).toString('latin1')).toMatch(why);
+    }
+    // Each connection is an observation, with the error as its reason.
+    for (let i = 0; i < 50 && h.store.made < before + cases.length; i++) await new Promise((r) => setTimeout(r, 20));
+    const mine = h.store.byIp('127.0.0.1').slice(-cases.length);
+    expect(mine.map((x) => String(x.error).startsWith('HTTP/2: '))).toEqual(cases.map(() => true));
+  });
+
   it('HTTP/2: a refused stream is an observation of its own beside the answered ones; PINGs are ACKed', async () => {
     const before = h.store.made;
     const { c, request } = session();
