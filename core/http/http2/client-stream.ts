@@ -37,6 +37,8 @@ export class Http2ClientStream {
   readonly windowUpdates = new Map<number, number>();
   /** DATA payload bytes received in all, padding included: what the client's sending used of the connection's window (RFC 9113 6.9.1). */
   dataReceived = 0;
+  /** Padding (and pad length bytes) of each stream's DATA, summed: window its body did not use. */
+  readonly padding = new Map<number, number>();
   /** Streams the client reset (RST_STREAM). */
   readonly resets = new Set<number>();
   /** The opaque data of each PING the client sent (not its ACKs), in order: each wants an ACK (RFC 9113 6.7). A reader may empty it once ACKed. */
@@ -148,6 +150,7 @@ export class Http2ClientStream {
       if (f.flags & 0x8) { q = 1; end -= payload[0] ?? 0; }
       if (q > end) { this.fail('bad_frame', `DATA padding exceeds the frame at offset ${f.start}`, f.start); return; }
       if (end > q) { body.parts.push(payload.slice(q, end)); body.size += end - q; }
+      if (payload.length > end - q) this.padding.set(f.streamId, (this.padding.get(f.streamId) ?? 0) + payload.length - (end - q));
       if (f.flags & 0x1) body.ended = true;
     } else if (f.type === 9) {
       if (!this.pending || this.pending.streamId !== f.streamId) { this.fail('bad_frame', `CONTINUATION without HEADERS at offset ${f.start}`, f.start); return; }

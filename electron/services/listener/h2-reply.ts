@@ -82,16 +82,18 @@ export function h2GrantOneByte(t: tls.TLSSocket, stream: number, p: ServerPrefac
 
 /**
  * What a connection that stays open owes the client besides answers: the connection window given
- * back for the DATA it sent (`increment`), an ACK for each PING (its opaque data) and for each
+ * back for the DATA it sent (`increment`), a stream's for the padding its DATA carried
+ * (`streamIncrements`: [stream, bytes]), an ACK for each PING (its opaque data) and for each
  * SETTINGS after the first (the first is ACKed with the server's preface). Nothing is written
  * when nothing is owed.
  */
-export function h2Housekeeping(t: tls.TLSSocket, p: ServerPreface, increment: number, pings: readonly Uint8Array[], settingsAcks: number): void {
+export function h2Housekeeping(t: tls.TLSSocket, p: ServerPreface, increment: number, pings: readonly Uint8Array[], settingsAcks: number, streamIncrements: readonly [number, number][] = []): void {
   const frames: Buffer[] = [];
-  if (increment > 0) {
+  for (const [stream, n] of [[0, increment] as [number, number], ...streamIncrements]) {
+    if (n <= 0) continue;
     const inc = Buffer.alloc(4);
-    inc.writeUInt32BE(increment, 0);
-    frames.push(frame(8, 0, 0, inc));
+    inc.writeUInt32BE(n, 0);
+    frames.push(frame(8, 0, stream, inc));
   }
   for (const ping of pings) frames.push(frame(6, 1, 0, Buffer.from(ping)));
   for (let i = 0; i < settingsAcks; i++) frames.push(frame(4, 1, 0, Buffer.alloc(0)));

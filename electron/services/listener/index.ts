@@ -459,6 +459,7 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           let seen = 0, seenAtLast = 0, dataAtLast = 0, pingsAtLast = 0, next = 0, lastStream = 0;
           // The connection window given back so far, the SETTINGS ACKed (the first with the preface).
           let granted = 0, settingsAcked = 1;
+          const paddingGiven = new Map<number, number>();
           let answers: H2Answer[] = [];
           let ended = false;
           const end = (code = 0, reason = ''): void => {
@@ -508,7 +509,10 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             }
             // The connection window back for the DATA read (not the streams': a body stays within
             // its first window, see MAX_BODY), and ACKs for the client's PINGs and later SETTINGS.
-            h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings, h2.settingsFrames - settingsAcked);
+            // (A stream's window is given back for its padding only: the body keeps to its first window.)
+            const padded: [number, number][] = [];
+            for (const [stream, n] of h2.padding) if (n > (paddingGiven.get(stream) ?? 0)) { padded.push([stream, n - (paddingGiven.get(stream) ?? 0)]); paddingGiven.set(stream, n); }
+            h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings, h2.settingsFrames - settingsAcked, padded);
             granted = h2.dataReceived;
             h2.pings.length = 0;
             settingsAcked = Math.max(settingsAcked, h2.settingsFrames);
