@@ -507,9 +507,8 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
               end(h2.problems[0]!.code === 'hpack' ? 9 : 1, u.reason);
               return;
             }
-            // The connection window back for the DATA read (not the streams': a body stays within
-            // its first window, see MAX_BODY), and ACKs for the client's PINGs and later SETTINGS.
-            // (A stream's window is given back for its padding only: the body keeps to its first window.)
+            // The connection window back for the DATA read, a stream's only for its padding (a body
+            // keeps to its first window, see MAX_BODY), and ACKs for the client's PINGs and later SETTINGS.
             const padded: [number, number][] = [];
             for (const [stream, n] of h2.padding) if (n > (paddingGiven.get(stream) ?? 0)) { padded.push([stream, n - (paddingGiven.get(stream) ?? 0)]); paddingGiven.set(stream, n); }
             h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings, h2.settingsFrames - settingsAcked, padded);
