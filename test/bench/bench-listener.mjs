@@ -17,7 +17,7 @@
 // and after its batch.
 //
 // The third server, `hello-read`, is the plain one entered the listener's way (the whole
-// ClientHello read off the raw socket in JavaScript, put back, then node:tls): what any
+// ClientHello read off the raw socket in JavaScript, then handed to node:tls with the socket): what any
 // fingerprinting server on node:tls pays before it fingerprints anything. The plain servers answer
 // a body of exactly the size of the listener's /fps answer (measured here first), so all send the
 // same number of bytes. The listener starts on a full window (a log of BENCH_WINDOW_MB of its own
