@@ -37,7 +37,7 @@ export class Http2ClientStream {
   readonly windowUpdates = new Map<number, number>();
   /** DATA payload bytes received in all, padding included: what the client's sending used of the connection's window (RFC 9113 6.9.1). */
   dataReceived = 0;
-  /** Padding (and pad length bytes) of each stream's DATA, summed: window its body did not use. */
+  /** Padding (and pad length bytes) of each stream's DATA, summed: window its body did not use. A reader may empty it once given back. */
   readonly padding = new Map<number, number>();
   /** Streams the client reset (RST_STREAM). */
   readonly resets = new Set<number>();

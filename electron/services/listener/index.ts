@@ -377,12 +377,15 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
       sockets.delete(socket);
       clearTimeout(timer);
       const u = unanswered;
+      const stopped = 'the listener stopped before a request was answered';
       if (u && !u.answered && !u.observed) {
-        if (!u.failed) u.reason = stopping ? 'the listener stopped before a request was answered' : u.pending ?? u.reason;
+        if (!u.failed) u.reason = stopping ? stopped : u.pending ?? u.reason;
         recordUnanswered(u);
-      } else if (u?.pending) recordUnanswered({ ...u, stage: 'request', answered: false, reason: stopping ? 'the listener stopped before a request was answered' : u.pending });
-      // HTTP/2 requests that waited behind that one: an observation each.
-      for (const stream of u?.pending ? u.behind ?? [] : []) recordUnanswered({ ...u!, stage: 'request', answered: false, reason: `${stopping ? 'the listener stopped' : 'the connection ended'} while the request on stream ${stream} waited behind the one on stream ${u!.awaited}` });
+      } else if (u?.pending) recordRequestFailure(u, stopping ? stopped : u.pending);
+      if (u?.pending) {
+        // HTTP/2 requests that waited behind that one: an observation each.
+        for (const stream of u.behind ?? []) recordRequestFailure(u, `${stopping ? 'the listener stopped' : 'the connection ended'} while the request on stream ${stream} waited behind the one on stream ${u.awaited}`);
+      }
       // A closed socket outlives the next young-generation collection (node:net lets go of it
       // only after that), and with it what its listeners hold: what this connection kept is let
       // go here, so the collector does not copy it along with the socket.
@@ -459,7 +462,6 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
           let seen = 0, seenAtLast = 0, dataAtLast = 0, pingsAtLast = 0, next = 0, lastStream = 0;
           // The connection window given back so far, the SETTINGS ACKed (the first with the preface).
           let granted = 0, settingsAcked = 1;
-          const paddingGiven = new Map<number, number>();
           let answers: H2Answer[] = [];
           let ended = false;
           const end = (code = 0, reason = ''): void => {
@@ -509,11 +511,10 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
             }
             // The connection window back for the DATA read, a stream's only for its padding (a body
             // keeps to its first window, see MAX_BODY), and ACKs for the client's PINGs and later SETTINGS.
-            const padded: [number, number][] = [];
-            for (const [stream, n] of h2.padding) if (n > (paddingGiven.get(stream) ?? 0)) { padded.push([stream, n - (paddingGiven.get(stream) ?? 0)]); paddingGiven.set(stream, n); }
-            h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings, h2.settingsFrames - settingsAcked, padded);
+            h2Housekeeping(t, preface, h2.dataReceived - granted, h2.pings, h2.settingsFrames - settingsAcked, [...h2.padding]);
             granted = h2.dataReceived;
             h2.pings.length = 0;
+            h2.padding.clear();
             settingsAcked = Math.max(settingsAcked, h2.settingsFrames);
             while (next < h2.requests.length && next < MAX_H2_REQUESTS) {
               const req = h2.requests[next]!;
@@ -723,8 +724,13 @@ export async function startListener(o: ListenerOptions): Promise<ListenerHandle>
     // An HTTP/2 stream's: an observation of its own now (other streams of the connection may be answered).
     if (ownObservation) {
       u.observed = true;
-      recordUnanswered({ ...u, stage: 'request', answered: false });
+      recordRequestFailure(u, u.reason);
     }
+  }
+
+  /** One request of a connection that was not answered, as an observation of its own, with why (the connection's other requests may be). */
+  function recordRequestFailure(u: Unanswered, reason: string): void {
+    recordUnanswered({ ...u, stage: 'request', answered: false, reason });
   }
 
   /** The request of a connection whose handshake completed (`u.negotiated` is set). */
